@@ -1,0 +1,10 @@
+"""Koppel's tables, one module per area; import models from here."""
+from worker.models.base import Base
+from worker.models.connections import Connection, RateBudget, RemoteLink
+from worker.models.orders import Order, Posting, WebhookDelivery
+from worker.models.tenants import Tenant, User
+
+__all__ = [
+    "Base", "Connection", "Order", "Posting", "RateBudget", "RemoteLink", "Tenant", "User",
+    "WebhookDelivery",
+]

@@ -1,0 +1,93 @@
+"""Webhook deliveries, orders as they came from the shop, and their postings to the target."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+from sqlalchemy.dialects import postgresql
+
+from worker.models.base import Base, created_column, updated_column
+
+
+class WebhookDelivery(Base):
+    """One webhook delivery as received, raw; a retry of the same delivery is the same row."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (sa.UniqueConstraint("connection_id", "delivery_id"),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    tenant_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    connection_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("connections.id", ondelete="CASCADE"))
+    delivery_id: orm.Mapped[str] = orm.mapped_column(sa.String(100))
+    topic: orm.Mapped[str] = orm.mapped_column(sa.String(60))
+    body: orm.Mapped[str] = orm.mapped_column(sa.Text)
+    order_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("orders.id", ondelete="SET NULL"))
+    received_at: orm.Mapped[dt.datetime] = created_column()
+
+
+# Where an order is, as the dashboard tabs show it.
+ORDER_STATES = ("open", "queued", "posted", "failed", "skipped")
+
+
+class Order(Base):
+    """A shop order, stored once per (source connection, shop order id)."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        sa.UniqueConstraint("connection_id", "shop_order_id"),
+        sa.Index("ix_orders_tenant_state_created", "tenant_id", "state", "created_at"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    tenant_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("tenants.id", ondelete="CASCADE"))
+    connection_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("connections.id", ondelete="CASCADE"))
+    shop_order_id: orm.Mapped[str] = orm.mapped_column(sa.String(100))
+    number: orm.Mapped[str] = orm.mapped_column(sa.String(100))
+    shop_status: orm.Mapped[str] = orm.mapped_column(sa.String(60))
+    order_date: orm.Mapped[dt.date | None]
+    customer_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(300))
+    total: orm.Mapped[Decimal | None] = orm.mapped_column(sa.Numeric(14, 2))
+    currency: orm.Mapped[str] = orm.mapped_column(sa.String(3), default="EUR")
+    payload: orm.Mapped[dict] = orm.mapped_column(postgresql.JSONB)
+    shop_updated_at: orm.Mapped[dt.datetime | None]
+    state: orm.Mapped[str] = orm.mapped_column(sa.String(20), default="queued")
+    error_code: orm.Mapped[str | None] = orm.mapped_column(sa.String(60))
+    error_message: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    error_help: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    created_at: orm.Mapped[dt.datetime] = created_column()
+    updated_at: orm.Mapped[dt.datetime] = updated_column()
+
+    posting: orm.Mapped[Posting | None] = orm.relationship(back_populates="order", uselist=False)
+
+
+# pending: not sent yet; in_flight: a call may be under way; in_doubt: the outcome of a call is
+# unknown and must be looked up by reference before anything is sent again.
+POSTING_STATES = ("pending", "in_flight", "in_doubt", "posted", "failed")
+
+
+class Posting(Base):
+    """The durable record of putting one order into the target: at most one document per order."""
+
+    __tablename__ = "postings"
+    __table_args__ = (sa.UniqueConstraint("target_connection_id", "reference"),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    tenant_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("tenants.id", ondelete="CASCADE"))
+    order_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
+    target_connection_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("connections.id", ondelete="CASCADE"))
+    reference: orm.Mapped[str] = orm.mapped_column(sa.String(100))
+    document_type: orm.Mapped[str] = orm.mapped_column(sa.String(40))
+    state: orm.Mapped[str] = orm.mapped_column(sa.String(20), default="pending")
+    attempts: orm.Mapped[int] = orm.mapped_column(default=0)
+    remote_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    remote_number: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    remote_status: orm.Mapped[str | None] = orm.mapped_column(sa.String(20))
+    last_request: orm.Mapped[dict | None] = orm.mapped_column(postgresql.JSONB)
+    last_response: orm.Mapped[dict | None] = orm.mapped_column(postgresql.JSONB)
+    posted_at: orm.Mapped[dt.datetime | None]
+    created_at: orm.Mapped[dt.datetime] = created_column()
+    updated_at: orm.Mapped[dt.datetime] = updated_column()
+
+    order: orm.Mapped[Order] = orm.relationship(back_populates="posting")
