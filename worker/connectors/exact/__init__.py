@@ -1,0 +1,54 @@
+"""Exact Online, as a target: sales orders, sales invoices or sales entries in one division."""
+from __future__ import annotations
+
+from worker.config import settings as app_settings
+from worker.connectors.base import Setting, Target
+from worker.connectors.exact.client import ExactClient
+from worker.connectors.exact.documents import ExactDocuments
+
+
+class ExactOnlineTarget(Target):
+    """Exact Online (NL/BE): OAuth 2.0, one division per connection."""
+
+    key = "exact_online"
+    name = "Exact Online"
+    uses_oauth = True
+    document_types = (("invoice", "Sales invoice"), ("order", "Sales order"), ("entry", "Sales entry"))
+    settings_schema = (
+        Setting("division", "Division code"),
+        Setting("document_type", "Create", choices=("invoice", "order", "entry"), default="invoice"),
+        Setting("sales_journal", "Sales journal", default="70"),
+        Setting("cash_journal", "Cash journal", required=False, default="10"),
+        Setting("payment_condition", "Payment condition for new debtors", required=False),
+        Setting("warehouse", "Warehouse for sales orders", required=False),
+        Setting("price_mode", "Prices sent", choices=("incl", "excl"), default="incl"),
+        Setting("access_token", "OAuth access token", secret=True),
+        Setting("refresh_token", "OAuth refresh token", secret=True),
+    )
+
+    @staticmethod
+    def client(connection) -> ExactClient:
+        # current/Me needs no division, so a connection may be used before its division is known.
+        division = int(connection.settings.get("division") or 0)
+        return ExactClient(connection.id, division, app_settings.exact_base_url)
+
+    @classmethod
+    def documents(cls, connection) -> ExactDocuments:
+        return ExactDocuments(cls.client(connection), connection.settings)
+
+    @classmethod
+    def reference_data(cls, connection) -> dict:
+        """VAT codes, revenue ledger accounts, journals, payment conditions and warehouses of the division."""
+        client = cls.client(connection)
+        return {
+            "vat_codes": client.get("vat/VATCodes", {"$select": "ID,Code,Description,Percentage,Type"}),
+            "gl_accounts": client.get("financial/GLAccounts", {"$select": "ID,Code,Description,Type"}),
+            "journals": client.get("financial/Journals", {"$select": "Code,Description,Type"}),
+            "payment_conditions": client.get("cashflow/PaymentConditions", {"$select": "Code,Description"}),
+            "warehouses": client.get("inventory/Warehouses", {"$select": "ID,Code,Description"}),
+        }
+
+    @classmethod
+    def test_connection(cls, connection) -> None:
+        """Raises a RemoteError when the connection does not work."""
+        cls.client(connection).me()

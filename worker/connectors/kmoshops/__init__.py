@@ -1,0 +1,47 @@
+"""KMO Shops, as a source: signed webhooks in, REST API for back-fill and re-reading an order.
+
+KMO Shops publishes no API, so this is our contract ``kmoshops-sim/v0``, designed from
+reference/sources.md §3.2 and written down here so it can be swapped when the real one arrives:
+
+* Webhook: POST of the full order JSON; headers ``X-KMOShops-Topic`` (orders/created, orders/updated,
+  orders/status_changed, orders/cancelled), ``X-KMOShops-Shop-Id``, ``X-KMOShops-Delivery-Id``
+  (the same on every retry), ``X-KMOShops-Event-Id``, ``X-KMOShops-Timestamp`` and
+  ``X-KMOShops-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>." + raw body)>`` (300 s tolerance).
+  Any 2xx within 5 s is success; failures are retried after 1 min, 5 min, 15 min, 1 h, 4 h, 12 h, 24 h.
+* REST: ``GET /v1/orders?updated_since=&status=&page=&per_page<=100``, ``GET /v1/orders/{id}``,
+  ``/v1/webhooks``; ``Authorization: Bearer <API key>``; 2 requests/s, burst 40, 429 + Retry-After;
+  errors as ``{"error": {"code", "message", "details"}}``.
+"""
+from __future__ import annotations
+
+from worker.config import settings as app_settings
+from worker.connectors.base import Setting, Source
+from worker.connectors.kmoshops.client import KmoShopsClient
+from worker.connectors.kmoshops.mapping import to_canonical
+
+CONTRACT = "kmoshops-sim/v0"
+STATUSES = ("pending_payment", "paid", "processing", "shipped", "picked_up", "completed", "cancelled", "refunded")
+
+
+class KmoShopsSource(Source):
+    """KMO Shops (BE): webhooks on new and changed orders."""
+
+    key = "kmoshops"
+    name = "KMO Shops"
+    settings_schema = (
+        Setting("shop_id", "Shop id"),
+        Setting("transfer_statuses", "Statuses that transfer an order", default="paid"),
+        Setting("api_key", "API key", secret=True),
+        Setting("webhook_secret", "Webhook signing secret", secret=True),
+    )
+    statuses = STATUSES
+    to_canonical = staticmethod(to_canonical)
+
+    @staticmethod
+    def client(connection, api_key: str) -> KmoShopsClient:
+        return KmoShopsClient(app_settings.kmoshops_api_url, api_key)
+
+    @staticmethod
+    def transfer_statuses(connection) -> set[str]:
+        value = connection.settings.get("transfer_statuses") or "paid"
+        return set(value if isinstance(value, list) else value.split(","))

@@ -1,0 +1,63 @@
+"""The merchant dashboard: Report, Errors and Open tabs and the two connection dots."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import orm
+
+from portal.extensions import get_session
+from portal.htmx import render_partial
+from portal.tenancy import connections, order_or_404, tenant
+from worker.models import Order
+
+bp = Blueprint("dashboard", __name__)
+
+# Tab → the order states it lists.
+TABS = {"report": ("posted",), "errors": ("failed",), "open": ("open", "queued")}
+
+
+def tab_page(tab: str, page: int, search: str) -> dict:
+    """One page of the tab's orders, newest first, for this tenant only."""
+    size = current_app.config["PAGE_SIZE"]
+    query = sa.select(Order).where(Order.tenant_id == current_user.tenant_id, Order.state.in_(TABS[tab]))
+    if search:
+        query = query.where(Order.number.ilike(f"%{search}%"))
+    total = get_session().execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+    orders = get_session().execute(query.options(orm.selectinload(Order.posting))
+                                   .order_by(Order.created_at.desc(), Order.id.desc())
+                                   .limit(size).offset((page - 1) * size)).scalars().all()
+    return {"tab": tab, "orders": orders, "page": page, "pages": max(1, -(-total // size)),
+            "total": total, "search": search}
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The dashboard with the Report tab open."""
+    return show_tab("report")
+
+
+@bp.route("/tab/<tab>")
+@login_required
+def show_tab(tab: str):
+    """One tab of the dashboard (the table only, for htmx)."""
+    if tab not in TABS:
+        abort(404)
+    context = tab_page(tab, max(1, request.args.get("page", 1, type=int)), request.args.get("q", "").strip())
+    return render_partial("dashboard/index.html", "dashboard/_tab.html", tenant=tenant(),
+                          connections=connections(), **context)
+
+
+@bp.route("/status")
+@login_required
+def show_status():
+    """The two connection dots (polled by the dashboard)."""
+    return render_template("dashboard/_status.html", connections=connections())
+
+
+@bp.route("/orders/<int:order_id>")
+@login_required
+def show_order(order_id: int):
+    """One order: where it is, and what was sent and answered."""
+    return render_template("dashboard/order.html", order=order_or_404(order_id), tenant=tenant())

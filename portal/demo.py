@@ -1,0 +1,28 @@
+"""Development-only helpers: place a demo order in the sandbox shop."""
+from __future__ import annotations
+
+import requests
+from flask import Blueprint, abort, current_app, flash, redirect, url_for
+from flask_login import login_required
+
+from portal.tenancy import connections
+from worker import demo
+
+bp = Blueprint("demo", __name__, url_prefix="/demo")
+
+
+@bp.route("/order", methods=["POST"])
+@login_required
+def create_order():
+    """Place a demo order in the tenant's sandbox shop (it comes back by webhook)."""
+    if not current_app.config.get("DEMO_ENABLED"):
+        abort(404)
+    source = connections().get("source")
+    try:
+        order = demo.create_demo_order(source.settings["shop_id"])
+    except (requests.RequestException, KeyError) as exc:
+        flash(f"The sandbox shop did not take the demo order ({exc}). Is `make run` still running?", "error")
+        return redirect(url_for("dashboard.index"))
+    flash(f"Demo order {order['number']} was placed in the sandbox shop. "
+          "It appears in Report within a few seconds.", "success")
+    return redirect(url_for("dashboard.index"))

@@ -1,0 +1,53 @@
+"""Flask extensions, created once without an app; ``init_app`` binds them."""
+from __future__ import annotations
+
+from flask import Flask, g
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+from htmx_flask import Htmx
+
+from worker import db
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+htmx = Htmx()
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+                               "form-action 'self' http: https:",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def get_session():
+    """The request's database session, opened on first use and closed at teardown."""
+    if "db" not in g:
+        g.db = db.new_session()
+    return g.db
+
+
+def _close_session(exc):
+    session = g.pop("db", None)
+    if session is not None:
+        if exc is not None:
+            session.rollback()
+        session.close()
+
+
+def _security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Bind CSRF, login, htmx, the request session and security headers to ``app``."""
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    htmx.init_app(app)
+    app.teardown_appcontext(_close_session)
+    app.after_request(_security_headers)

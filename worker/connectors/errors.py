@@ -1,0 +1,41 @@
+"""What can go wrong when talking to a remote system, sorted by what the pipeline does next."""
+from __future__ import annotations
+
+import datetime as dt
+
+
+class RemoteError(Exception):
+    """Base of every remote failure."""
+
+
+class Throttled(RemoteError):
+    """A rate limit is used up; try again at ``retry_at``. Never a failure of the order."""
+
+    def __init__(self, retry_at: dt.datetime, reason: str = "rate limit reached"):
+        super().__init__(f"{reason}; retry at {retry_at.isoformat()}")
+        self.retry_at = retry_at
+
+
+class OutcomeUnknown(RemoteError):
+    """The request may or may not have been carried out (timeout, dropped connection, gateway error).
+
+    Nothing may be sent again before the document is looked up by our reference.
+    """
+
+
+class RemoteUnavailable(RemoteError):
+    """The remote could not be reached before anything was sent; safe to retry later."""
+
+
+class ReauthRequired(RemoteError):
+    """The connection's authorisation is gone; the merchant must connect again."""
+
+
+class RemoteRejected(RemoteError):
+    """The remote refused the request; the answer says why."""
+
+    def __init__(self, status: int, message: str, body: object = None):
+        super().__init__(f"{status}: {message}")
+        self.status = status
+        self.message = message
+        self.body = body

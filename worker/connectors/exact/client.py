@@ -1,0 +1,131 @@
+"""The HTTP client for Exact Online's REST API (reference/targets.md §1).
+
+Every call takes a unit from the connection's rate budget first (60 a minute, 5,000 a day per
+division), carries a token from ``tokens.access_token`` and records the remote's rate headers.
+Failures are sorted into the classes of ``worker.connectors.errors`` so the pipeline knows whether
+a call may have been carried out.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import requests
+from urllib3.exceptions import NewConnectionError
+
+from worker import ratelimit
+from worker.config import settings
+from worker.connectors.errors import (
+    OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled)
+from worker.connectors.exact import tokens
+
+MINUTE = ratelimit.Window("exact:minute", 60, 60)
+DAY = ratelimit.Window("exact:day", 5000, 86400)
+MAX_PAGES = 20
+HEADER_WINDOWS = (("X-RateLimit-Minutely-", MINUTE.name), ("X-RateLimit-", DAY.name))
+
+
+def error_message(response: requests.Response) -> str:
+    """The human text of an Exact error answer (``error.message.value``), or the raw text."""
+    try:
+        return response.json()["error"]["message"]["value"]
+    except (ValueError, KeyError, TypeError):
+        return (response.text or response.reason or "")[:500]
+
+
+def epoch_ms(value: str) -> dt.datetime:
+    return dt.datetime.fromtimestamp(int(value) / 1000, dt.timezone.utc)
+
+
+class ExactClient:
+    """Calls Exact Online for one connection (one division)."""
+
+    def __init__(self, connection_id: int, division: int, base_url: str | None = None,
+                 http: requests.Session | None = None):
+        self.connection_id = connection_id
+        self.division = division
+        self.base_url = (base_url or settings.exact_base_url).rstrip("/")
+        self.http = http or requests.Session()
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}/api/v1/{self.division}/{path}"
+
+    def get(self, path: str, params: dict) -> list[dict]:
+        """All rows of a list call, following ``__next`` links."""
+        rows, url = [], self.url(path)
+        for _ in range(MAX_PAGES):
+            data = self.send("GET", url, params=params).json()["d"]
+            rows.extend(data["results"] if "results" in data else [data])
+            url, params = data.get("__next"), None
+            if not url:
+                return rows
+        raise RemoteRejected(200, f"more than {MAX_PAGES} pages from {path}")
+
+    def post(self, path: str, body: dict) -> dict:
+        """Create a record; returns the created entity."""
+        return self.send("POST", self.url(path), json=body).json()["d"]
+
+    def me(self) -> dict:
+        """The logged-in user and their current division (``current/Me``)."""
+        data = self.send("GET", f"{self.base_url}/api/v1/current/Me").json()["d"]
+        return data["results"][0] if "results" in data else data
+
+    def send(self, method: str, url: str, **kwargs) -> requests.Response:
+        """One call with budget, token and error sorting."""
+        ratelimit.take(self.connection_id, (MINUTE, DAY))
+        token = tokens.access_token(self.connection_id, self.base_url)
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        if "json" in kwargs:
+            headers["Content-Type"] = "application/json"
+        response = self._transport(method, url, headers=headers, **kwargs)
+        self._observe(response.headers)
+        self._raise_for(method, response)
+        return response
+
+    def _transport(self, method: str, url: str, **kwargs) -> requests.Response:
+        try:
+            return self.http.request(method, url, timeout=settings.http_timeout, **kwargs)
+        except requests.ConnectTimeout as exc:
+            raise RemoteUnavailable(f"Exact Online did not answer the connection: {exc}") from exc
+        except requests.ConnectionError as exc:
+            reason = getattr(exc.args[0], "reason", None) if exc.args else None
+            if isinstance(reason, NewConnectionError) or method == "GET":
+                raise RemoteUnavailable(f"Exact Online could not be reached: {exc}") from exc
+            raise OutcomeUnknown(f"connection lost during {method}: {exc}") from exc
+        except requests.Timeout as exc:
+            if method == "GET":
+                raise RemoteUnavailable(f"Exact Online did not answer in time: {exc}") from exc
+            raise OutcomeUnknown(f"no answer to {method} within {settings.http_timeout} s") from exc
+
+    def _observe(self, headers) -> None:
+        for prefix, window in HEADER_WINDOWS:
+            try:
+                ratelimit.observe(self.connection_id, window, int(headers[prefix + "Limit"]),
+                                  int(headers[prefix + "Remaining"]), epoch_ms(headers[prefix + "Reset"]))
+            except (KeyError, ValueError):
+                continue
+
+    def _raise_for(self, method: str, response: requests.Response) -> None:
+        status = response.status_code
+        if status < 400:
+            return
+        if status == 429:
+            raise Throttled(self._reset_after_429(response.headers), "Exact Online rate limit reached")
+        if status == 401:
+            raise ReauthRequired(tokens.REAUTH_MESSAGE)
+        if status in (502, 503, 504):
+            cls = RemoteUnavailable if method == "GET" else OutcomeUnknown
+            raise cls(f"Exact Online answered {status}: {error_message(response)}")
+        raise RemoteRejected(status, error_message(response), _json_or_text(response))
+
+    @staticmethod
+    def _reset_after_429(headers) -> dt.datetime:
+        resets = [epoch_ms(headers[p + "Reset"]) for p, _ in HEADER_WINDOWS if p + "Reset" in headers]
+        fallback = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=60)
+        return max(resets) if resets else fallback
+
+
+def _json_or_text(response: requests.Response):
+    try:
+        return response.json()
+    except ValueError:
+        return response.text[:2000]

@@ -1,0 +1,124 @@
+"""Canonical order to Exact Online payloads, field by field as manual 003 §6 specifies.
+
+Prices: ``price_mode`` "incl" (the manual's usual case) sends unit prices incl. VAT with Exact VAT
+codes of the inclusive kind, so Exact's line total, round(quantity × unit price, 2), equals the
+shop's line total exactly; "excl" sends the excl. VAT unit price with exclusive VAT codes.
+Sales entries carry amounts, not prices: each line's excl. VAT total and its VAT amount as the shop
+computed them, so nothing is rounded twice.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from worker.canonical import Customer, Line, Order, Address
+
+# Item codes of the dummy products for the lines that are not products (manual 003 §6).
+DUMMY_ITEMS = {"shipping": ("KOPPEL-VERZEND", "Verzendkosten"), "payment": ("KOPPEL-BETAAL", "Betaalkosten"),
+               "discount": ("KOPPEL-KORTING", "Korting")}
+
+
+class MappingError(ValueError):
+    """The order cannot be expressed with the merchant's settings; ``code`` names the cause."""
+
+    def __init__(self, code: str, detail: str):
+        super().__init__(detail)
+        self.code = code
+
+
+def vat_key(order: Order, line: Line) -> str:
+    """The row of the VAT settings a line belongs to: ICP, INTERNATIONAL or its rate."""
+    if order.vat_regime == "intra_eu_reverse_charge":
+        return "ICP"
+    if order.vat_regime == "export":
+        return "INTERNATIONAL"
+    return f"{line.vat_rate:.2f}"
+
+
+def vat_row(settings: dict, order: Order, line: Line) -> dict:
+    row = (settings.get("vat_map") or {}).get(vat_key(order, line))
+    if not row or not row.get("vat_code") or not row.get("gl_account"):
+        raise MappingError("VAT_NOT_MAPPED", vat_key(order, line))
+    return row
+
+
+def item_code(line: Line) -> str:
+    """The Exact item code of a line: the shop's SKU, or the dummy product of its kind."""
+    if line.kind in DUMMY_ITEMS:
+        return DUMMY_ITEMS[line.kind][0]
+    if not line.sku:
+        raise MappingError("PRODUCT_WITHOUT_SKU", line.description)
+    return line.sku[:30]
+
+
+def item_payload(line: Line, row: dict) -> dict:
+    description = DUMMY_ITEMS[line.kind][1] if line.kind in DUMMY_ITEMS else line.description
+    return {"Code": item_code(line), "Description": description[:60], "IsSalesItem": True,
+            "SalesVatCode": row["vat_code"], "GLRevenue": row["gl_account"]}
+
+
+def account_payload(customer: Customer, billing: Address, settings: dict) -> dict:
+    payload = {"Name": customer.name[:50], "Email": customer.email, "Status": "C", "IsSales": True,
+               "AddressLine1": billing.line1(), "Postcode": billing.postal_code, "City": billing.city,
+               "Country": billing.country, "Phone": customer.phone}
+    if customer.vat_number:
+        payload["VATNumber"] = customer.vat_number
+    if settings.get("payment_condition"):
+        payload["PaymentConditionSales"] = settings["payment_condition"]
+    return {key: value for key, value in payload.items() if value not in ("", None)}
+
+
+def _price(line: Line, settings: dict) -> Decimal:
+    return line.unit_price_excl if settings.get("price_mode") == "excl" else line.unit_price_incl
+
+
+def _item_line(order: Order, line: Line, items: dict, settings: dict, with_gl: bool) -> dict:
+    row = vat_row(settings, order, line)
+    payload = {"Description": line.description[:60], "Item": items[item_code(line)],
+               "Quantity": float(line.quantity), "UnitPrice": float(_price(line, settings)),
+               "VATCode": row["vat_code"]}
+    if with_gl:
+        payload["GLAccount"] = row["gl_account"]
+    return payload
+
+
+def invoice_payload(order: Order, account_id: str, items: dict, settings: dict) -> dict:
+    """A SalesInvoices body: type 8020, the sales journal, our order number as YourRef."""
+    return {
+        "OrderedBy": account_id, "InvoiceDate": order.date.isoformat(), "Type": 8020,
+        "Journal": settings["sales_journal"], "Description": f"Order number {order.number}"[:60],
+        "YourRef": order.number, "PaymentReference": order.number[:35], "Remarks": order.payment_method,
+        "SalesInvoiceLines": [_item_line(order, line, items, settings, True) for line in order.lines],
+    }
+
+
+def order_payload(order: Order, account_id: str, items: dict, settings: dict, address_id: str | None) -> dict:
+    """A SalesOrders body; the product decides the ledger account, so no GLAccount on lines."""
+    payload = {
+        "OrderedBy": account_id, "OrderDate": order.date.isoformat(), "Description": order.number[:60],
+        "YourRef": order.number, "PaymentReference": order.number[:35],
+        "SalesOrderLines": [_item_line(order, line, items, settings, False) for line in order.lines],
+    }
+    if settings.get("warehouse"):
+        payload["WarehouseID"] = settings["warehouse"]
+    if address_id:
+        payload["DeliveryAddress"] = address_id
+    return payload
+
+
+def entry_payload(order: Order, account_id: str, settings: dict) -> dict:
+    """A SalesEntries body: ledger lines with amounts excl. VAT and the shop's VAT amounts."""
+    lines = []
+    for line in order.lines:
+        row = vat_row(settings, order, line)
+        lines.append({"Description": line.description[:60], "Quantity": float(line.quantity),
+                      "AmountFC": float(line.total_excl), "VATAmountFC": float(line.vat_amount),
+                      "VATCode": row["vat_code"], "GLAccount": row["gl_account"]})
+    return {"Customer": account_id, "EntryDate": order.date.isoformat(), "Journal": settings["sales_journal"],
+            "Description": order.number[:60], "YourRef": order.number, "PaymentReference": order.number[:35],
+            "SalesEntryLines": lines}
+
+
+def address_payload(account_id: str, address: Address) -> dict:
+    """A crm/Addresses body for a delivery address that differs from the billing address."""
+    return {"Account": account_id, "Type": 4, "AddressLine1": address.line1(), "Postcode": address.postal_code,
+            "City": address.city, "Country": address.country}

@@ -1,0 +1,66 @@
+"""Access tokens for an Exact connection, refreshed by one worker at a time.
+
+Exact's refresh tokens are single-use: two workers refreshing at once would lock the merchant out
+until they connect again. So the refresh happens while holding the connection's row lock, the
+stored pair is re-read after taking the lock (another worker may have refreshed meanwhile), and
+the new pair is committed before anyone uses it (reference/reliability.md A4).
+"""
+from __future__ import annotations
+
+import time
+
+import sqlalchemy as sa
+
+from worker import db, secrets
+from worker.connectors.errors import ReauthRequired, RemoteRejected
+from worker.connectors.exact import oauth
+from worker.models import Connection
+
+# Refresh when fewer than this many seconds remain: Exact refuses a refresh before 570 s of 600.
+REFRESH_MARGIN = 30
+REAUTH_MESSAGE = "Exact Online no longer accepts our authorisation. Press Connect to log in to Exact Online again."
+
+
+def _fresh(values: dict, now: float) -> bool:
+    return bool(values.get("access_token")) and values.get("expires_at", 0) - now > REFRESH_MARGIN
+
+
+def access_token(connection_id: int, base_url: str) -> str:
+    """A valid access token for the connection, refreshing it (under the row lock) when due."""
+    with db.session_scope() as session:
+        connection = session.get(Connection, connection_id)
+        values = secrets.read(connection)
+        if _fresh(values, time.time()):
+            return values["access_token"]
+    with db.session_scope() as session:
+        connection = session.execute(
+            sa.select(Connection).where(Connection.id == connection_id).with_for_update()
+        ).scalar_one()
+        values = secrets.read(connection)
+        if _fresh(values, time.time()):
+            return values["access_token"]
+        if not values.get("refresh_token"):
+            raise ReauthRequired(REAUTH_MESSAGE)
+        return _refresh_locked(session, connection, base_url, values)
+
+
+def _refresh_locked(session, connection: Connection, base_url: str, values: dict) -> str:
+    try:
+        new = oauth.refresh(base_url, values["refresh_token"])
+    except ReauthRequired:
+        connection.status = "error"
+        connection.status_reason = REAUTH_MESSAGE
+        session.commit()
+        raise ReauthRequired(REAUTH_MESSAGE) from None
+    except RemoteRejected:
+        # "Too early to refresh": the stored token is still ours to use until it expires.
+        return values["access_token"]
+    secrets.update(connection, **new)
+    connection.status, connection.status_reason = "connected", None
+    return new["access_token"]
+
+
+def store_first_tokens(session, connection: Connection, tokens: dict) -> None:
+    """Save the pair from a new authorisation; the caller commits."""
+    secrets.update(connection, **tokens)
+    connection.status, connection.status_reason = "connected", None

@@ -1,0 +1,57 @@
+"""Storing an order that arrived (webhook or poll) and deciding whether it is to be processed."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+from sqlalchemy.dialects.postgresql import insert
+
+from worker import connectors, jobs
+from worker.canonical import Order as CanonicalOrder
+from worker.models import Connection, Order
+
+
+def target_of(session: orm.Session, tenant_id: int) -> Connection | None:
+    """The tenant's accounting connection."""
+    return session.execute(sa.select(Connection).where(
+        Connection.tenant_id == tenant_id, Connection.role == "target")).scalar()
+
+
+def queue(session: orm.Session, order: Order) -> None:
+    """Mark ``order`` queued and defer its processing in this transaction, under its target's lock."""
+    target = target_of(session, order.tenant_id)
+    order.state = "queued"
+    order.error_code = order.error_message = order.error_help = None
+    lock = f"target:{target.id}" if target else f"tenant:{order.tenant_id}"
+    jobs.defer(session, "process_order", lock=lock, order_id=order.id)
+
+
+def store(session: orm.Session, source: Connection, payload: dict, canonical: CanonicalOrder) -> Order:
+    """Insert or update the order from ``payload``; queue it when its status says so. Caller commits."""
+    session.execute(insert(Order).values(
+        tenant_id=source.tenant_id, connection_id=source.id, shop_order_id=canonical.source_id,
+        number=canonical.number, shop_status=canonical.status, payload=payload, state="open",
+    ).on_conflict_do_nothing(index_elements=["connection_id", "shop_order_id"]))
+    order = session.execute(sa.select(Order).where(
+        Order.connection_id == source.id, Order.shop_order_id == canonical.source_id
+    ).with_for_update()).scalar_one()
+    if order.shop_updated_at and canonical.updated_at and canonical.updated_at < order.shop_updated_at:
+        return order  # an older version arriving late: what we have is newer
+    apply_version(order, payload, canonical)
+    eligible = canonical.status in connectors.get(source.system).transfer_statuses(source)
+    if order.state == "open" and eligible:
+        queue(session, order)
+    return order
+
+
+def apply_version(order: Order, payload: dict, canonical: CanonicalOrder) -> None:
+    """Keep the shop's newest version, except of an order already in the books (never changed after)."""
+    order.shop_status = canonical.status
+    if order.state == "posted":
+        return
+    order.payload = payload
+    order.number = canonical.number
+    order.order_date = canonical.date
+    order.customer_name = canonical.customer.name
+    order.total = canonical.total_incl
+    order.currency = canonical.currency
+    order.shop_updated_at = canonical.updated_at

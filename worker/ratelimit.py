@@ -1,0 +1,79 @@
+"""Rate budgets per connection, kept in Postgres so every worker shares them.
+
+Before a call we take one unit from each window; when a window is empty the call is not made and
+the caller gets ``Throttled`` with the time the window resets. After a call the remote's own
+headers overwrite our estimate, because the remote knows best (other apps may share its limit).
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import sqlalchemy as sa
+
+from worker import db
+from worker.connectors.errors import Throttled
+from worker.models.base import utcnow
+
+
+@dataclasses.dataclass(frozen=True)
+class Window:
+    """One limit: ``limit`` calls per ``seconds``."""
+
+    name: str
+    limit: int
+    seconds: int
+
+
+TAKE = sa.text("""
+    INSERT INTO rate_budgets (connection_id, "window", "limit", remaining, resets_at, updated_at)
+    VALUES (:cid, :window, :limit, :limit - 1, :fresh_reset, now())
+    ON CONFLICT (connection_id, "window") DO UPDATE SET
+        remaining = CASE WHEN rate_budgets.resets_at <= :now THEN rate_budgets."limit" - 1
+                         ELSE rate_budgets.remaining - 1 END,
+        resets_at = CASE WHEN rate_budgets.resets_at <= :now THEN :fresh_reset
+                         ELSE rate_budgets.resets_at END,
+        updated_at = now()
+    WHERE rate_budgets.resets_at <= :now OR rate_budgets.remaining > 0
+    RETURNING remaining
+""")
+
+RESETS_AT = sa.text('SELECT resets_at FROM rate_budgets WHERE connection_id = :cid AND "window" = :window')
+
+
+def take(connection_id: int, windows: tuple[Window, ...], now: dt.datetime | None = None) -> None:
+    """Take one call from every window of ``connection_id``, or raise ``Throttled``, atomically."""
+    now = now or utcnow()
+    with db.engine().begin() as conn:
+        for window in windows:
+            params = {"cid": connection_id, "window": window.name, "limit": window.limit, "now": now,
+                      "fresh_reset": now + dt.timedelta(seconds=window.seconds)}
+            if conn.execute(TAKE, params).first() is None:
+                resets_at = conn.execute(RESETS_AT, params).scalar_one()
+                # Raising rolls back the units already taken from the other windows.
+                raise Throttled(resets_at, f"{window.name} limit of {window.limit} calls used up")
+
+
+OBSERVE = sa.text("""
+    INSERT INTO rate_budgets (connection_id, "window", "limit", remaining, resets_at, updated_at)
+    VALUES (:cid, :window, :limit, :remaining, :resets_at, now())
+    ON CONFLICT (connection_id, "window") DO UPDATE SET
+        "limit" = :limit, remaining = :remaining, resets_at = :resets_at, updated_at = now()
+""")
+
+
+def observe(connection_id: int, window: str, limit: int, remaining: int, resets_at: dt.datetime) -> None:
+    """Record what the remote says is left of ``window``: the remote's numbers win over ours."""
+    params = {"cid": connection_id, "window": window, "limit": limit, "remaining": remaining,
+              "resets_at": resets_at}
+    with db.engine().begin() as conn:
+        conn.execute(OBSERVE, params)
+
+
+def budgets(connection_id: int) -> list[dict]:
+    """The windows of ``connection_id`` as they stand, for the dashboard and tests."""
+    with db.engine().connect() as conn:
+        rows = conn.execute(sa.text(
+            'SELECT "window", "limit", remaining, resets_at FROM rate_budgets '
+            'WHERE connection_id = :cid ORDER BY "window"'), {"cid": connection_id})
+        return [dict(row._mapping) for row in rows]
