@@ -27,7 +27,7 @@ def parse_list(value: str | None) -> list[str]:
     return [item.strip() for item in (value or "").split(",") if item.strip()]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass
 class Settings:
     """Koppel's configuration, read once from the environment."""
 
@@ -84,3 +84,11 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
 
 
 settings = from_env()
+
+
+def override(**changes) -> dict:
+    """Change settings in place (tests and the dev launcher); returns the old values."""
+    old = {name: getattr(settings, name) for name in changes}
+    for name, value in changes.items():
+        setattr(settings, name, value)
+    return old

@@ -47,3 +47,103 @@ def authorize_in_sandbox(redirect_uri: str, username: str, password: str) -> dic
     if answer.status_code != 302 or not code:
         raise RuntimeError(f"Exact sandbox login failed ({answer.status_code})")
     return oauth.exchange_code(settings.exact_base_url, redirect_uri, requests.utils.unquote(code.group(1)), verifier)
+
+
+def create_merchant(name: str, email: str, password: str, shop: dict, country: str = "BE") -> int:
+    """A tenant with a login, a KMO Shops connection and an (unconnected) Exact connection; returns its id."""
+    with db.session_scope() as session:
+        tenant = Tenant(name=name, email=email, country=country)
+        session.add(tenant)
+        session.flush()
+        session.add(User(tenant_id=tenant.id, email=email.lower(), password_hash=hash_password(password)))
+        source = Connection(tenant_id=tenant.id, role="source", system="kmoshops",
+                            settings={"shop_id": shop["shop_id"], "transfer_statuses": "paid"})
+        target = Connection(tenant_id=tenant.id, role="target", system="exact_online",
+                            settings={"document_type": "invoice", "sales_journal": "70", "price_mode": "incl"})
+        session.add_all([source, target])
+        session.flush()
+        secrets.write(source, {"api_key": shop["api_key"], "webhook_secret": shop["webhook_secret"]})
+        return tenant.id
+
+
+def connect_sandbox_shop(tenant_id: int) -> None:
+    """Register the tenant's shop in the KMO Shops sandbox and subscribe Koppel's webhook URL."""
+    with db.session_scope() as session:
+        source = session.execute(sa.select(Connection).where(
+            Connection.tenant_id == tenant_id, Connection.role == "source")).scalar_one()
+        shop = {"shop_id": source.settings["shop_id"], **secrets.read(source)}
+        hook_url = f"{settings.public_url}/webhooks/kmoshops/{source.webhook_token}"
+        base = kmoshops_sandbox_url()
+        requests.post(f"{base}/_sandbox/shops", json=shop, timeout=settings.http_timeout)
+        auth = {"Authorization": f"Bearer {shop['api_key']}"}
+        existing = requests.get(f"{base}/v1/webhooks", headers=auth, timeout=settings.http_timeout)
+        existing.raise_for_status()
+        if not any(hook.get("url") == hook_url for hook in existing.json().get("data", [])):
+            requests.post(f"{base}/v1/webhooks", json={"url": hook_url, "topics": [
+                "orders/created", "orders/updated", "orders/status_changed", "orders/cancelled"]},
+                headers=auth, timeout=settings.http_timeout).raise_for_status()
+        source.status, source.status_reason = "connected", None
+
+
+def connect_sandbox_exact(tenant_id: int, username: str, password: str) -> None:
+    """Log in to the Exact sandbox as the merchant would, learn the division and set up VAT codes."""
+    first = authorize_in_sandbox(settings.public_url + "/connect/exact/callback", username, password)
+    with db.session_scope() as session:
+        target = session.execute(sa.select(Connection).where(
+            Connection.tenant_id == tenant_id, Connection.role == "target")).scalar_one()
+        tokens.store_first_tokens(session, target, first)
+    with db.session_scope() as session:
+        target = session.get(Connection, target.id)
+        division = ExactOnlineTarget.client(target).me()["CurrentDivision"]
+        target.settings = {**target.settings, "division": str(division)}
+        session.flush()
+        reference = ExactOnlineTarget.reference_data(target)
+        target.settings = {**target.settings, "vat_map": default_vat_map(reference, target.settings["price_mode"])}
+
+
+# Which revenue account the demo maps each VAT row to (codes from the sandbox's seed).
+DEMO_REVENUE = {"21.00": "8000", "12.00": "8010", "9.00": "8010", "6.00": "8010", "0.00": "8020",
+                "ICP": "8020", "INTERNATIONAL": "8030"}
+
+
+def default_vat_map(reference: dict, price_mode: str) -> dict:
+    """A VAT table for the demo: each rate to a VAT code of the right kind and a revenue account."""
+    kind = "E" if price_mode == "incl" else "B"
+    gl = {row["Code"].strip(): row["ID"] for row in reference["gl_accounts"]}
+    vat_map = {}
+    for key, revenue in DEMO_REVENUE.items():
+        code = _pick_vat_code(reference["vat_codes"], key, kind)
+        if code and revenue in gl:
+            vat_map[key] = {"vat_code": code, "gl_account": gl[revenue]}
+    return vat_map
+
+
+def _pick_vat_code(codes: list[dict], key: str, kind: str) -> str | None:
+    special = {"ICP": "intracommunaut", "INTERNATIONAL": "buiten"}
+    for row in codes:
+        description = (row.get("Description") or "").lower()
+        if key in special:
+            if special[key] in description:
+                return row["Code"]
+        elif (abs(float(row["Percentage"]) * (100 if float(row["Percentage"]) < 1 else 1) - float(key)) < 0.001
+              and row.get("Type") in (kind, "N") and not any(s in description for s in special.values())):
+            return row["Code"]
+    return None
+
+
+def seed() -> bool:
+    """Create the demo merchant once (False when it exists already) and (re)connect its sandboxes."""
+    with db.session_scope() as session:
+        user = session.execute(sa.select(User).where(User.email == DEMO_EMAIL)).scalar()
+        tenant_id = user.tenant_id if user else None
+    created = tenant_id is None
+    if created:
+        tenant_id = create_merchant("Demo Webwinkel", DEMO_EMAIL, DEMO_PASSWORD, DEMO_SHOP)
+    connect_sandbox_shop(tenant_id)
+    with db.session_scope() as session:
+        target = session.execute(sa.select(Connection).where(
+            Connection.tenant_id == tenant_id, Connection.role == "target")).scalar_one()
+        needs_exact = not target.settings.get("vat_map")
+    if needs_exact:
+        connect_sandbox_exact(tenant_id, *EXACT_DEMO_USER)
+    return created

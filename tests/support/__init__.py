@@ -1,0 +1,1 @@
+"""Test helpers: a real Postgres, real sockets, waiting on conditions."""

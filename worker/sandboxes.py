@@ -1,0 +1,64 @@
+"""Every sandbox in one WSGI app: /exact and /kmoshops, as the dev launcher and the tests serve them.
+
+A sandbox stands in for a vendor's API and enforces what the real one does (auth, validation,
+rate limits, token expiry); Koppel reaches it only over HTTP through its real clients.
+"""
+from __future__ import annotations
+
+import pathlib
+
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.wrappers import Response
+
+from worker.config import settings
+from worker.connectors.exact import sandbox as exact_sandbox
+from worker.connectors.kmoshops import sandbox as kmo_sandbox
+
+
+class SandboxSet:
+    """The sandboxes' states and their combined WSGI app; ``reset()`` starts over with empty states."""
+
+    def __init__(self, state_dir: pathlib.Path | None = None, sender_timeout: float = 5.0,
+                 exact_options: dict | None = None):
+        self.state_dir = state_dir
+        self.sender_timeout = sender_timeout
+        self.exact_options = exact_options or {}
+        self.sender = None
+        self.reset()
+
+    def reset(self) -> None:
+        """Fresh sandbox states (persisted under ``state_dir`` when given)."""
+        if self.sender is not None:
+            self.sender.stop()
+        self.exact = self._exact_state()
+        self.exact.register_client(client_id=settings.exact_client_id, client_secret=settings.exact_client_secret,
+                                   redirect_uri=settings.public_url + "/connect/exact/callback")
+        self.kmo = self._kmo_state()
+        self.sender = kmo_sandbox.WebhookSender(self.kmo, timeout=self.sender_timeout)
+        self._apps = {"/exact": exact_sandbox.create_app(self.exact),
+                      "/kmoshops": kmo_sandbox.create_app(self.kmo, self.sender)}
+
+    def _exact_state(self):
+        path = self.state_dir / "exact.json" if self.state_dir else None
+        if path and path.exists():
+            state = exact_sandbox.ExactState.load(path, clock=exact_sandbox.Clock())
+        else:
+            state = exact_sandbox.ExactState(clock=exact_sandbox.Clock(), **self.exact_options)
+        if path:
+            state.autosave_path = path
+        return state
+
+    def _kmo_state(self):
+        path = self.state_dir / "kmoshops.json" if self.state_dir else None
+        if path and path.exists():
+            state = kmo_sandbox.KmoShopsState.load(path, clock=kmo_sandbox.Clock())
+        else:
+            state = kmo_sandbox.KmoShopsState(clock=kmo_sandbox.Clock())
+        if path:
+            state.autosave_path = path
+        return state
+
+    def __call__(self, environ, start_response):
+        # Looked up per request, so reset() swaps the sandboxes under a running server.
+        app = DispatcherMiddleware(Response("no sandbox here", status=404), self._apps)
+        return app(environ, start_response)
