@@ -1,0 +1,42 @@
+"""Command line: ``python -m worker.cli demo-order`` places a demo order in the sandbox shop."""
+from __future__ import annotations
+
+import argparse
+
+import sqlalchemy as sa
+
+from worker import db, demo
+from worker.config import settings
+from worker.devstack import DATA
+from worker.models import Connection, User
+
+
+def demo_order(email: str, kind: str) -> None:
+    """Place a demo order in the sandbox shop of the merchant who logs in with ``email``."""
+    with db.session_scope() as session:
+        tenant_id = session.execute(sa.select(User.tenant_id).where(User.email == email)).scalar_one()
+        source = session.execute(sa.select(Connection).where(
+            Connection.tenant_id == tenant_id, Connection.role == "source")).scalar_one()
+        shop_id = source.settings["shop_id"]
+    order = demo.create_demo_order(shop_id, kind)
+    print(f"Placed order {order['number']} in sandbox shop {shop_id}; watch the Report tab.")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m worker.cli")
+    commands = parser.add_subparsers(dest="command", required=True)
+    order = commands.add_parser("demo-order", help="place a demo order in the sandbox shop")
+    order.add_argument("--email", default=demo.DEMO_EMAIL, help="the merchant's login e-mail")
+    order.add_argument("--kind", default="b2c", help="b2c, b2b_domestic, b2b_eu, export")
+    args = parser.parse_args(argv)
+    if not settings.database_url:
+        # Beside `make run`: use its embedded Postgres, and leave it running.
+        import pgserver
+
+        db.configure(pgserver.get_server(DATA / "postgres", cleanup_mode=None).get_uri())
+    if args.command == "demo-order":
+        demo_order(args.email, args.kind)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""``make run``: everything Koppel needs on a developer's machine, started and stopped together.
+
+With ``DATABASE_URL`` unset it starts an embedded Postgres whose data lives in ``.data/postgres``;
+it keeps development secrets in ``.data/dev-secrets.json`` and the sandboxes' data in
+``.data/sandboxes``, so a second run finds everything as it was. Then it migrates, seeds the demo
+merchant, serves the sandboxes, and runs the Procfile's web and worker processes with honcho.
+Ctrl-C stops all of it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import secrets
+import subprocess
+import sys
+
+from cryptography.fernet import Fernet
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+DATA = ROOT / ".data"
+
+
+def dev_secrets() -> dict:
+    """SECRET_KEY and an encryption key made once for this checkout."""
+    path = DATA / "dev-secrets.json"
+    if not path.exists():
+        path.write_text(json.dumps({"SECRET_KEY": secrets.token_urlsafe(32),
+                                    "KOPPEL_ENCRYPTION_KEYS": Fernet.generate_key().decode()}))
+        path.chmod(0o600)
+    return json.loads(path.read_text())
+
+
+def start_postgres():
+    """The embedded Postgres (kept running until this process exits) and its URL."""
+    import pgserver
+
+    server = pgserver.get_server(DATA / "postgres", cleanup_mode="stop")
+    return server, server.get_uri()
+
+
+def prepare_environment() -> tuple[dict, object]:
+    """Environment for this process and the Procfile's, and the Postgres handle (or None)."""
+    DATA.mkdir(exist_ok=True)
+    env = {**dev_secrets(), **{k: v for k, v in os.environ.items() if v}}
+    env.setdefault("PORT", "8000")
+    env.setdefault("KOPPEL_SANDBOX_URL", "http://127.0.0.1:8001")
+    postgres = None
+    if "DATABASE_URL" not in env:
+        postgres, env["DATABASE_URL"] = start_postgres()
+    env["PATH"] = f"{pathlib.Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    os.environ.update(env)
+    return env, postgres
+
+
+def main() -> None:
+    """Start Postgres, migrate, serve sandboxes, seed the demo, run web and worker until Ctrl-C."""
+    env, postgres = prepare_environment()
+    from worker import config, db, demo, migrate
+    from worker.httpserver import ServerThread
+    from worker.sandboxes import SandboxSet
+
+    config.override(**vars(config.from_env(env)))
+    migrate.upgrade(env["DATABASE_URL"])
+    db.configure(env["DATABASE_URL"])
+    (DATA / "sandboxes").mkdir(exist_ok=True)
+    sandboxes = SandboxSet(state_dir=DATA / "sandboxes")
+    sandboxes.ensure_demo_user(*demo.EXACT_DEMO_USER)
+    port = int(env["KOPPEL_SANDBOX_URL"].rsplit(":", 1)[1])
+    server = ServerThread(sandboxes, port=port).start()
+    sandboxes.sender.start()
+    try:
+        demo.seed()
+        print(f"\n  Koppel portal:  {config.settings.public_url}\n"
+              f"  Demo login:     {demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD}\n"
+              f"  Sandboxes:      {env['KOPPEL_SANDBOX_URL']} (Exact Online, KMO Shops)\n"
+              f"  Stop with Ctrl-C.\n", flush=True)
+        subprocess.run([sys.executable, "-m", "honcho", "start", "-f", str(ROOT / "Procfile"),
+                        "-p", env["PORT"], "web", "worker"], env=env, cwd=ROOT, check=False)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandboxes.sender.stop()
+        server.stop()
+        db.engine().dispose()
+        if postgres is not None:
+            postgres.cleanup()
+
+
+if __name__ == "__main__":
+    main()
