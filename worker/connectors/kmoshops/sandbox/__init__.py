@@ -9,9 +9,12 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
+from worker.connectors.kmoshops.sandbox import api
+from worker.connectors.kmoshops.sandbox import control
 from worker.connectors.kmoshops.sandbox.clock import Clock
 from worker.connectors.kmoshops.sandbox.contract import CONTRACT
 from worker.connectors.kmoshops.sandbox.contract import TOPICS
+from worker.connectors.kmoshops.sandbox.errors import http_error
 from worker.connectors.kmoshops.sandbox.generator import KINDS
 from worker.connectors.kmoshops.sandbox.generator import STATUSES
 from worker.connectors.kmoshops.sandbox.generator import generate_order
@@ -28,10 +31,6 @@ def create_app(state: KmoShopsState, sender: WebhookSender | None = None) -> Fla
     ``sender`` gives replays, bursts and ``/_sandbox/deliveries/run`` their timeout and retry
     policy; without one an unstarted default sender is used.
     """
-    from worker.connectors.kmoshops.sandbox import api
-    from worker.connectors.kmoshops.sandbox import control
-    from worker.connectors.kmoshops.sandbox.errors import http_error
-
     app = Flask(__name__)
     app.json.sort_keys = False  # keep the order JSON in the contract's field order
     app.json.ensure_ascii = False

@@ -1,4 +1,7 @@
-"""The REST API a KMO Shops-like platform offers (``/v1``): orders for back-fill, webhook subscriptions."""
+"""The REST API a KMO Shops-like platform offers (``/v1``): orders for back-fill, webhook subscriptions.
+
+Single resources are answered bare (an order is exactly the webhook body); lists as ``{"data": [...]}``.
+"""
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -28,9 +31,10 @@ def sandbox():
 def authenticate():
     """Spend a rate-limit token, then map the Bearer API key to a shop (401 when none)."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    shop_id = sandbox().shop_for_key(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    token = token.strip()
+    shop_id = sandbox().shop_for_key(token) if scheme.lower() == "bearer" and token else None
     # Unknown callers share a bucket per address, so guessing keys is throttled too.
-    verdict = sandbox().limiter.take(f"key:{token.strip()}" if shop_id else f"ip:{request.remote_addr}")
+    verdict = sandbox().limiter.take(f"key:{token}" if shop_id else f"ip:{request.remote_addr}")
     g.rate_headers = verdict.headers()
     if not verdict.allowed:
         return error(429, "rate_limited", f"Rate limit exceeded; retry after {verdict.retry_after} s",
@@ -66,7 +70,8 @@ def list_orders():
         return error(422, "invalid_parameter", "updated_since must be an ISO 8601 timestamp",
                      {"updated_since": since})
     if status is not None and status not in STATUSES:
-        return error(422, "invalid_parameter", f"status must be one of {', '.join(STATUSES)}", {"status": status})
+        return error(422, "invalid_parameter", f"status must be one of {', '.join(STATUSES)}",
+                     {"status": status})
     orders = sandbox().list_orders(g.shop_id, since_epoch, status)
     data = orders[(page - 1) * per_page: page * per_page]
     return jsonify({"data": data, "meta": {"page": page, "per_page": per_page, "total": len(orders)},
@@ -86,7 +91,7 @@ def get_order(order_id: int):
     order = sandbox().get_order(g.shop_id, order_id)
     if order is None:
         return error(404, "not_found", f"Order {order_id} not found")
-    return jsonify({"data": order})
+    return jsonify(order)
 
 
 def _public(sub: dict) -> dict:
@@ -114,7 +119,7 @@ def create_webhook():
                      {"topics": topics})
     sub_id = sandbox().subscribe(g.shop_id, url, topics)
     sub = next(s for s in sandbox().subscriptions(g.shop_id) if s["id"] == sub_id)
-    response = jsonify({"data": _public(sub)})
+    response = jsonify(_public(sub))
     response.status_code = 201
     response.headers["Location"] = f"{request.script_root}/v1/webhooks/{sub_id}"
     return response
@@ -126,7 +131,7 @@ def get_webhook(sub_id: str):
     sub = next((s for s in sandbox().subscriptions(g.shop_id) if s["id"] == sub_id), None)
     if sub is None:
         return error(404, "not_found", f"Webhook {sub_id} not found")
-    return jsonify({"data": _public(sub)})
+    return jsonify(_public(sub))
 
 
 @bp.delete("/webhooks/<sub_id>")

@@ -1,4 +1,7 @@
-"""Control endpoints (``/_sandbox``, no auth) for the portal's demo button and out-of-process tests."""
+"""Control endpoints (``/_sandbox``, no auth) for the portal's demo button and out-of-process tests.
+
+Like the API: single objects bare, lists as ``{"data": [...]}``.
+"""
 from __future__ import annotations
 
 from flask import Blueprint
@@ -39,15 +42,16 @@ def list_shops():
 def create_shop():
     """Create a shop (201) or replace the keys of an existing one (200)."""
     body = _body()
-    missing = [k for k in ("shop_id", "api_key", "webhook_secret") if not isinstance(body.get(k), str) or not body[k]]
+    missing = [k for k in ("shop_id", "api_key", "webhook_secret")
+               if not isinstance(body.get(k), str) or not body[k]]
     country = body.get("country", "BE")
     if missing or country not in VAT_RATES:
-        return error(422, "invalid_shop", "shop_id, api_key and webhook_secret are required; country BE or NL",
+        return error(422, "invalid_shop", "shop_id, api_key and webhook_secret are required; country BE/NL",
                      {"missing": missing, "country": country})
     existed = any(s["shop_id"] == body["shop_id"] for s in sandbox().shops())
     shop = sandbox().add_shop(body["shop_id"], body["api_key"], body["webhook_secret"], country=country,
                               prices_include_vat=bool(body.get("prices_include_vat", True)))
-    return jsonify({"data": shop}), 200 if existed else 201
+    return jsonify(shop), 200 if existed else 201
 
 
 @bp.post("/shops/<shop_id>/orders")
@@ -75,7 +79,7 @@ def set_status(shop_id: str, order_id: int):
 
 def _order_call(call, status: int):
     try:
-        return jsonify({"data": call()}), status
+        return jsonify(call()), status
     except KeyError as exc:
         return error(404, "not_found", str(exc.args[0]) if exc.args else "not found")
     except (TypeError, ValueError) as exc:
@@ -92,7 +96,7 @@ def list_deliveries():
 def get_delivery(delivery_id: str):
     """One delivery record."""
     try:
-        return jsonify({"data": sandbox().delivery(delivery_id)})
+        return jsonify(sandbox().delivery(delivery_id))
     except KeyError:
         return error(404, "not_found", f"Delivery {delivery_id} not found")
 
@@ -101,7 +105,7 @@ def get_delivery(delivery_id: str):
 def replay(delivery_id: str):
     """Send a delivery again now, same Delivery-Id; answers with the attempt."""
     try:
-        return jsonify({"data": sandbox().replay(delivery_id, timeout=webhook_sender().timeout)})
+        return jsonify(sandbox().replay(delivery_id, timeout=webhook_sender().timeout))
     except KeyError:
         return error(404, "not_found", f"Delivery {delivery_id} not found")
 
@@ -122,13 +126,13 @@ def burst(delivery_id: str):
 @bp.post("/deliveries/run")
 def run_pass():
     """Deliver everything due now, synchronously (no need to wait for the background thread)."""
-    return jsonify({"data": {"attempted": webhook_sender().deliver_due()}})
+    return jsonify({"attempted": webhook_sender().deliver_due()})
 
 
 @bp.get("/clock")
 def clock():
     """The sandbox time in epoch seconds."""
-    return jsonify({"data": {"now": sandbox().clock.now()}})
+    return jsonify({"now": sandbox().clock.now()})
 
 
 @bp.post("/clock/advance")
@@ -137,4 +141,4 @@ def advance_clock():
     seconds = _body().get("seconds")
     if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
         return error(422, "invalid_parameter", "seconds must be a number >= 0", {"seconds": seconds})
-    return jsonify({"data": {"now": sandbox().clock.advance(seconds)}})
+    return jsonify({"now": sandbox().clock.advance(seconds)})

@@ -16,5 +16,6 @@ def error(status: int, code: str, message: str, details: dict | None = None, hea
 def http_error(exc: HTTPException):
     """Werkzeug's own errors (unknown path, wrong method, bad JSON) in the same envelope."""
     code = (exc.name or "error").lower().replace(" ", "_")
-    headers = {"Allow": exc.response.headers["Allow"]} if exc.response is not None and "Allow" in exc.response.headers else {}
+    allow = exc.response.headers.get("Allow") if exc.response is not None else None
+    headers = {"Allow": allow} if allow else {}
     return error(exc.code or 500, code, exc.description or exc.name, headers=headers)

@@ -93,7 +93,8 @@ def _customer(rng: random.Random, kind: str, country: str, shop_country: str) ->
         vat_number = catalogue.domestic_vat_number(rng, shop_country)
     elif kind == "b2b_eu":
         company, vat_number = rng.choice(catalogue.EU_VAT_NUMBERS[country])
-    email = "" if kind == "no_email" else f"{_ascii(first)}.{_ascii(last)}@{rng.choice(('example.com', 'example.org', 'example.net'))}"
+    domain = rng.choice(("example.com", "example.org", "example.net"))
+    email = "" if kind == "no_email" else f"{_ascii(first)}.{_ascii(last)}@{domain}"
     phone = "" if rng.random() < 0.1 else f"{catalogue.PHONE_PREFIX[country]} {rng.randint(100000, 999999)}"
     customer = {"email": email, "first_name": first, "last_name": last, "company_name": company,
                 "vat_number": vat_number, "phone": phone}
@@ -118,7 +119,8 @@ def _lines(rng: random.Random, kind: str, regime: str, shop_country: str, countr
     rates = catalogue.VAT_RATES[country if regime == "oss" else shop_country]
     max_quantity = 12 if kind.startswith("b2b") else 3
     lines = []
-    for line_id, (sku, name, category, price) in enumerate(rng.sample(catalogue.PRODUCTS, rng.randint(1, 4)), 1):
+    products = rng.sample(catalogue.PRODUCTS, rng.randint(1, 4))
+    for line_id, (sku, name, category, price) in enumerate(products, 1):
         unit, rate = Decimal(price), rates[category]
         if regime in ZERO_RATED:
             unit, rate = _net(unit, rate, includes_vat), Decimal("0")
@@ -155,7 +157,8 @@ def _payment(rng: random.Random, kind: str, country: str, status: str, created_a
                    "NL": (("ideal", "mollie"), ("paypal", "paypal"))}
         method, provider = rng.choice(options.get(country, (("creditcard", "stripe"), ("paypal", "paypal"))))
     paid_at = iso(parse_iso(created_at) + rng.randint(5, 900))
-    payment_status = {"pending_payment": "open", "cancelled": "cancelled", "refunded": "refunded"}.get(status, "paid")
+    payment_status = {"pending_payment": "open", "cancelled": "cancelled",
+                      "refunded": "refunded"}.get(status, "paid")
     if payment_status in ("open", "cancelled"):
         paid_at = None
     return {"method": method, "provider": provider, "status": payment_status, "paid_at": paid_at,

@@ -17,6 +17,8 @@ from worker.connectors.kmoshops.sandbox.generator import STATUSES
 from worker.connectors.kmoshops.sandbox.generator import generate_order
 from worker.connectors.kmoshops.sandbox.outbox import Outbox
 from worker.connectors.kmoshops.sandbox.ratelimit import RateLimiter
+
+# The top-level order fields, read off the generator so the two cannot drift apart.
 ORDER_FIELDS = frozenset(generate_order(random.Random(0), number="KMO-0000-00001"))
 
 
@@ -41,6 +43,8 @@ class KmoShopsState(Outbox):
     def add_shop(self, shop_id: str, api_key: str, webhook_secret: str, country: str = "BE",
                  prices_include_vat: bool = True) -> dict:
         """Create (or update the keys of) a shop; ``country`` is BE or NL."""
+        if country not in ("BE", "NL"):
+            raise ValueError("the sandbox knows the VAT rates of BE and NL shops only")
         with self._lock:
             self._shops[shop_id] = {"shop_id": shop_id, "api_key": api_key, "webhook_secret": webhook_secret,
                                     "country": country, "prices_include_vat": prices_include_vat}
@@ -95,7 +99,7 @@ class KmoShopsState(Outbox):
     # Orders -------------------------------------------------------------------------------
 
     def create_order(self, shop_id: str, kind: str = "b2c", status: str = "paid", **overrides) -> dict:
-        """Generate and store an order, queue orders/created, return it; overrides replace top-level fields."""
+        """Generate, store and return an order, queue orders/created; overrides replace top-level fields."""
         unknown = set(overrides) - (ORDER_FIELDS - {"id"})
         if unknown:
             raise ValueError(f"cannot override {', '.join(sorted(unknown))}")
@@ -132,7 +136,7 @@ class KmoShopsState(Outbox):
             return copy.deepcopy(orders)
 
     def set_status(self, shop_id: str, order_id: int, status: str) -> dict:
-        """Change the status (payment follows); queues orders/status_changed, and orders/cancelled when cancelled."""
+        """Set a new status (payment follows); queues status_changed (+ cancelled) unless unchanged."""
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
         with self._lock:
@@ -170,7 +174,8 @@ class KmoShopsState(Outbox):
         order["updated_at"] = iso(now)
 
     def _follow_payment(self, payment: dict, status: str) -> None:
-        if status in ("paid", "processing", "shipped", "picked_up", "completed") and payment["status"] == "open":
+        settled = ("paid", "processing", "shipped", "picked_up", "completed")
+        if status in settled and payment["status"] == "open":
             payment.update(status="paid", paid_at=iso(self.clock.now()))
         elif status == "refunded":
             payment["status"] = "refunded"
