@@ -108,7 +108,9 @@ def _ascii(name: str) -> str:
 
 def _address(rng: random.Random, country: str) -> dict:
     street, postal_code, city = rng.choice(catalogue.ADDRESSES[country])
-    house_number = str(rng.randint(1, 240)) + rng.choice(("", "", "", "A", " bus 2"))
+    # "bus" (a Belgian letterbox number) only makes sense in Belgium.
+    suffixes = ("", "", "", "A", " bus 2") if country == "BE" else ("", "", "", "A", "-2")
+    house_number = str(rng.randint(1, 240)) + rng.choice(suffixes)
     return {"street": street, "house_number": house_number, "postal_code": postal_code,
             "city": city, "country_code": country}
 
