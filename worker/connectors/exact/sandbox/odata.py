@@ -59,17 +59,18 @@ def _tokens(text: str):
 class _Parser:
     def __init__(self, text: str, spec: EntitySpec):
         self.tokens = list(_tokens(text))
+        self.end = len(text)
         self.index = 0
         self.spec = spec
         self.unfilterable: list[str] = []
 
     def peek(self):
-        return self.tokens[self.index] if self.index < len(self.tokens) else (None, None, -1)
+        return self.tokens[self.index] if self.index < len(self.tokens) else (None, None, self.end)
 
     def take(self, value: str | None = None):
         token = self.peek()
         if token[0] is None or (value is not None and token[1] != value):
-            raise ExactError(400, f"Syntax error at position {max(token[2], 0)}.")
+            raise ExactError(400, f"Syntax error at position {token[2]}.")
         self.index += 1
         return token
 
@@ -165,7 +166,8 @@ def _compatible(left: str, right: str) -> bool:
 def _check_operands(op: str, left, right, pos: int) -> None:
     if not _compatible(left[1], right[1]):
         names = [CLR_NAMES.get(side[1], "System.Object") for side in (left, right)]
-        raise ExactError(400, f"Operator '{op}' incompatible with operand types '{names[0]}' and '{names[1]}' at position {pos}.")
+        raise ExactError(400, f"Operator '{op}' incompatible with operand types '{names[0]}' and "
+                              f"'{names[1]}' at position {pos}.")
 
 
 def _require_bool(op: str, left, right, pos: int) -> None:

@@ -119,13 +119,9 @@ def _lines(record: dict, spec: EntitySpec, line_spec: EntitySpec, uri: str, quer
         return {"__deferred": {"uri": f"{uri}/{nav}"}}
     fields = [s.split("/", 1)[1] for s in (select or []) if s.startswith(nav + "/")]
     line_query = Query(select=fields or None)
-    base = uri.split("/api/v1/")[0]
-    division, service = uri.split("/api/v1/")[1].split("/")[:2]
-    results = []
-    for line in record.get(nav) or []:
-        line_uri = f"{base}/api/v1/{division}/{service}/{line_spec.model}s(guid'{line['ID']}')"
-        results.append(shape(line, line_spec, line_uri, line_query))
-    return {"results": results}
+    service_uri = uri.rsplit("/", 1)[0]  # .../api/v1/{division}/{service}
+    return {"results": [shape(line, line_spec, f"{service_uri}/{line_spec.model}s(guid'{line['ID']}')", line_query)
+                        for line in record.get(nav) or []]}
 
 
 def page(records: list[dict], query: Query, key: str, size: int) -> tuple[list[dict], dict | None]:
