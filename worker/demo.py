@@ -108,7 +108,7 @@ DEMO_REVENUE = {"21.00": "8000", "12.00": "8010", "9.00": "8010", "6.00": "8010"
 
 def default_vat_map(reference: dict, price_mode: str) -> dict:
     """A VAT table for the demo: each rate to a VAT code of the right kind and a revenue account."""
-    kind = "E" if price_mode == "incl" else "B"
+    kind = "I" if price_mode == "incl" else "E"  # Exact: I incl. VAT, E excl., N none
     gl = {row["Code"].strip(): row["ID"] for row in reference["gl_accounts"]}
     vat_map = {}
     for key, revenue in DEMO_REVENUE.items():

@@ -5,7 +5,7 @@ import datetime as dt
 import functools
 
 import procrastinate
-from procrastinate import RetryDecision
+from procrastinate import RetryDecision, manager, tasks
 from sqlalchemy import orm
 
 from worker import db
@@ -47,14 +47,22 @@ def _now() -> dt.datetime:
 
 
 @functools.cache
-def _deferring_app() -> procrastinate.App:
-    # Deferring always happens on the caller's own connection, so this app never opens a pool.
-    return app.with_connector(procrastinate.SyncPsycopgConnector())
+def _sync_job_manager() -> manager.JobManager:
+    # Deferring always happens on the caller's own (sync) connection, so this never opens a pool;
+    # the app's async connector would try to drive that connection as an async one.
+    return manager.JobManager(procrastinate.SyncPsycopgConnector())
+
+
+def _task(task_name: str):
+    import worker.tasks  # noqa: F401  (registers the tasks on ``app``)
+
+    return app.tasks[task_name]
 
 
 def defer(session: orm.Session, task_name: str, *, lock: str | None = None,
           schedule_at: dt.datetime | None = None, **task_kwargs) -> int:
     """Defer ``task_name`` in ``session``'s transaction: the job exists exactly when the commit does."""
-    deferrer = _deferring_app().configure_task(
-        task_name, connection=db.psycopg_connection(session), lock=lock, schedule_at=schedule_at)
+    deferrer = tasks.configure_task(name=task_name, job_manager=_sync_job_manager(),
+                                    connection=db.psycopg_connection(session), lock=lock, schedule_at=schedule_at,
+                                    queue=_task(task_name).queue)
     return deferrer.defer(**task_kwargs)
