@@ -62,3 +62,8 @@ class SandboxSet:
         # Looked up per request, so reset() swaps the sandboxes under a running server.
         app = DispatcherMiddleware(Response("no sandbox here", status=404), self._apps)
         return app(environ, start_response)
+
+    def ensure_demo_user(self, username: str, password: str) -> None:
+        """The Exact sandbox login the demo merchant connects with (kept across restarts)."""
+        if username not in self.exact.users:
+            self.exact.add_user(username=username, password=password, division=None)
