@@ -45,7 +45,7 @@ class SandboxSet:
         else:
             state = exact_sandbox.ExactState(clock=exact_sandbox.Clock(), **self.exact_options)
         if path:
-            state.autosave_path = path
+            state.autosave_path = str(path)
         return state
 
     def _kmo_state(self):
@@ -55,7 +55,7 @@ class SandboxSet:
         else:
             state = kmo_sandbox.KmoShopsState(clock=kmo_sandbox.Clock())
         if path:
-            state.autosave_path = path
+            state.autosave_path = str(path)
         return state
 
     def __call__(self, environ, start_response):
