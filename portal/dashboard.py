@@ -1,6 +1,8 @@
 """The merchant dashboard: Report, Errors and Open tabs and the two connection dots."""
 from __future__ import annotations
 
+import time
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
@@ -31,6 +33,18 @@ def tab_page(tab: str, page: int, search: str) -> dict:
             "total": total, "search": search}
 
 
+def transfers_running(waiting_for: str) -> bool:
+    """True while any of the tenant's orders is being transferred, or ``waiting_for`` has not arrived."""
+    session = get_session()
+    mine = Order.tenant_id == current_user.tenant_id
+    if session.execute(sa.select(Order.id).where(mine, Order.state == "queued").limit(1)).first():
+        return True
+    if waiting_for:
+        done = sa.select(Order.id).where(mine, Order.number == waiting_for, Order.state.in_(("posted", "failed", "open")))
+        return session.execute(done.limit(1)).first() is None
+    return False
+
+
 @bp.route("/")
 @login_required
 def index():
@@ -45,8 +59,11 @@ def show_tab(tab: str):
     if tab not in TABS:
         abort(404)
     context = tab_page(tab, max(1, request.args.get("page", 1, type=int)), request.args.get("q", "").strip())
-    return render_partial("dashboard/index.html", "dashboard/_tab.html", tenant=tenant(),
-                          connections=connections(), **context)
+    # A demo order is awaited for at most a minute: the list never polls forever.
+    waiting_for = request.args.get("waiting", "")[:100] if request.args.get("until", 0, type=int) > time.time() else ""
+    return render_partial("dashboard/index.html", "dashboard/_tab.html", tenant=tenant(), connections=connections(),
+                          polling=transfers_running(waiting_for), waiting=waiting_for,
+                          until=request.args.get("until", 0, type=int), **context)
 
 
 @bp.route("/status")

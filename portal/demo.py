@@ -1,6 +1,8 @@
 """Development-only helpers: place a demo order in the sandbox shop."""
 from __future__ import annotations
 
+import time
+
 import requests
 from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_login import login_required
@@ -25,4 +27,5 @@ def create_order():
         return redirect(url_for("dashboard.index"))
     flash(f"Demo order {order['number']} was placed in the sandbox shop. "
           "It appears in Report within a few seconds.", "success")
-    return redirect(url_for("dashboard.index"))
+    return redirect(url_for("dashboard.show_tab", tab="report", waiting=order["number"],
+                            until=int(time.time()) + 60))
