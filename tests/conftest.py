@@ -56,7 +56,7 @@ def sandbox_server():
 
 
 @pytest.fixture
-def sandboxes(sandbox_server):
+def sandboxes(sandbox_server, database):
     """The sandboxes with fresh state for this test; the webhook sender runs in the background."""
     sandbox_server.reset()
     sandbox_server.sender.start()

@@ -18,16 +18,16 @@ def make_merchant(sandboxes=None, connect_exact: bool = True) -> dict:
     shop = {"shop_id": f"shop-{n}", "api_key": f"api-key-{n}", "webhook_secret": f"whsec-{n}"}
     email = f"merchant{n}@example.test"
     tenant_id = demo.create_merchant(f"Webwinkel {n}", email, PASSWORD, shop)
+    username = f"exact{n}@example.test"
     if sandboxes is not None:
         demo.connect_sandbox_shop(tenant_id)
         if connect_exact:
-            username = f"exact{n}@example.test"
             sandboxes.exact.add_user(username=username, password="pw", division=None)
             demo.connect_sandbox_exact(tenant_id, username, "pw")
     with db.session_scope() as session:
         rows = session.execute(sa.select(Connection).where(Connection.tenant_id == tenant_id)).scalars()
         by_role = {c.role: c for c in rows}
-    return {"tenant_id": tenant_id, "email": email, "password": PASSWORD, "shop": shop,
+    return {"tenant_id": tenant_id, "email": email, "password": PASSWORD, "shop": shop, "exact_user": username,
             "source": by_role["source"], "target": by_role["target"]}
 
 

@@ -10,6 +10,7 @@ import time
 
 from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session
+from authlib.integrations.base_client.errors import OAuthError
 from authlib.oauth2.rfc6749.errors import OAuth2Error
 
 from worker.config import settings
@@ -54,8 +55,8 @@ def exchange_code(base_url: str, redirect_uri: str, code: str, verifier: str) ->
         token = _session(redirect_uri).fetch_token(
             base_url + TOKEN_PATH, grant_type="authorization_code", code=code,
             code_verifier=verifier, timeout=settings.http_timeout)
-    except OAuth2Error as exc:
-        raise RemoteRejected(400, exc.description or exc.error) from exc
+    except (OAuth2Error, OAuthError) as exc:
+        raise RemoteRejected(400, _describe(exc)) from exc
     return token_values(token)
 
 
@@ -64,11 +65,16 @@ def refresh(base_url: str, refresh_token: str) -> dict:
     try:
         token = _session().refresh_token(
             base_url + TOKEN_PATH, refresh_token=refresh_token, timeout=settings.http_timeout)
-    except OAuth2Error as exc:
-        description = exc.description or exc.error or ""
+    except (OAuth2Error, OAuthError) as exc:
+        description = _describe(exc)
         if "not expired" in description:
             raise RemoteRejected(400, description) from exc
         raise ReauthRequired(description or "Exact Online refused the refresh token") from exc
     except OSError as exc:
         raise RemoteUnavailable(f"token endpoint unreachable: {exc}") from exc
     return token_values(token)
+
+
+def _describe(exc: Exception) -> str:
+    """The token endpoint's ``error_description``, else its ``error`` code."""
+    return getattr(exc, "description", None) or getattr(exc, "error", None) or str(exc)
