@@ -12,7 +12,7 @@ from tests.support.merchants import division_of, make_merchant
 from tests.support.waiting import wait_for
 from worker import db
 from worker.connectors.exact.sandbox import FaultRule
-from worker.models import Order, Posting
+from worker.models import Connection, Order, Posting
 
 KMO = f"http://127.0.0.1:{SANDBOX_PORT}/kmoshops"
 
@@ -99,8 +99,6 @@ def test_throttled_post_is_posted_later_once(sandboxes, web, worker):
 def test_a_refused_document_lands_in_errors_with_exacts_reason(sandboxes, web, worker):
     merchant = make_merchant(sandboxes)
     with db.session_scope() as session:
-        from worker.models import Connection
-
         target = session.get(Connection, merchant["target"].id)
         target.settings = {**target.settings, "sales_journal": "90"}  # a memorial journal, not a sales one
     shop_order = sandboxes.kmo.create_order(merchant["shop"]["shop_id"], kind="b2c", status="paid")
@@ -108,3 +106,41 @@ def test_a_refused_document_lands_in_errors_with_exacts_reason(sandboxes, web, w
     assert failed.error_code == "TARGET_REJECTED"
     assert "Exact Online refused" in failed.error_message and failed.error_help
     assert sandboxes.exact.documents(division_of(merchant), "SalesInvoices") == []
+
+
+def set_document_type(merchant, document_type: str) -> None:
+    with db.session_scope() as session:
+        target = session.get(Connection, merchant["target"].id)
+        target.settings = {**target.settings, "document_type": document_type}
+
+
+def test_sales_order_with_a_separate_delivery_address(sandboxes, web, worker):
+    merchant = make_merchant(sandboxes)
+    set_document_type(merchant, "order")
+    elsewhere = {"street": "Kerkstraat", "house_number": "7", "postal_code": "9000", "city": "Gent",
+                 "country_code": "BE"}
+    shop_order = sandboxes.kmo.create_order(merchant["shop"]["shop_id"], kind="b2c", status="paid",
+                                            shipping_address=elsewhere)
+    wait_for(posted(shop_order["number"]))
+    division = division_of(merchant)
+    [sales_order] = sandboxes.exact.documents(division, "SalesOrders")
+    [address] = sandboxes.exact.documents(division, "Addresses")
+    assert sales_order["YourRef"] == sales_order["Description"] == shop_order["number"]
+    assert sales_order["DeliveryAddress"] == address["ID"] and address["City"] == "Gent"
+    assert sales_order["WarehouseID"] and sales_order["Status"] == 12
+    assert Decimal(str(sales_order["AmountDC"])) == Decimal(shop_order["totals"]["total_incl_vat"])
+
+
+def test_sales_entry_books_the_shops_amounts_on_the_revenue_accounts(sandboxes, web, worker):
+    merchant = make_merchant(sandboxes)
+    set_document_type(merchant, "entry")
+    shop_order = sandboxes.kmo.create_order(merchant["shop"]["shop_id"], kind="b2c", status="paid")
+    wait_for(posted(shop_order["number"]))
+    division = division_of(merchant)
+    [entry] = sandboxes.exact.documents(division, "SalesEntries")
+    assert entry["YourRef"] == shop_order["number"] and entry["Journal"].strip() == "70"
+    assert sandboxes.exact.documents(division, "Items") == []  # sales entries need no products
+    excl = sum(Decimal(str(line["AmountFC"])) for line in entry["SalesEntryLines"])
+    vat = sum(Decimal(str(line["VATAmountFC"])) for line in entry["SalesEntryLines"])
+    assert excl + vat == Decimal(shop_order["totals"]["total_incl_vat"])
+    assert vat == Decimal(shop_order["totals"]["vat_total"])

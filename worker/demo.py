@@ -98,7 +98,9 @@ def connect_sandbox_exact(tenant_id: int, username: str, password: str) -> None:
         target.settings = {**target.settings, "division": str(division)}
         session.flush()
         reference = ExactOnlineTarget.reference_data(target)
-        target.settings = {**target.settings, "vat_map": default_vat_map(reference, target.settings["price_mode"])}
+        warehouses = [row["ID"] for row in reference["warehouses"]]
+        target.settings = {**target.settings, "vat_map": default_vat_map(reference, target.settings["price_mode"]),
+                           "warehouse": target.settings.get("warehouse") or (warehouses[0] if warehouses else None)}
 
 
 # Which revenue account the demo maps each VAT row to (codes from the sandbox's seed).
