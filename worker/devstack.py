@@ -9,6 +9,7 @@ Ctrl-C stops all of it.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import pathlib
 import secrets
@@ -61,6 +62,8 @@ def main() -> None:
     from worker.sandboxes import SandboxSet
 
     config.override(**vars(config.from_env(env)))
+    # The sandboxes' request log would drown the web and worker output honcho prints.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     migrate.upgrade(env["DATABASE_URL"])
     db.configure(env["DATABASE_URL"])
     (DATA / "sandboxes").mkdir(exist_ok=True)
