@@ -1,6 +1,7 @@
 """The merchant dashboard: Report, Errors and Open tabs and the two connection dots."""
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import sqlalchemy as sa
@@ -19,18 +20,42 @@ bp = Blueprint("dashboard", __name__)
 TABS = {"report": ("posted",), "errors": ("failed",), "open": ("open", "queued")}
 
 
-def tab_page(tab: str, page: int, search: str) -> dict:
-    """One page of the tab's orders, newest first, for this tenant only."""
+def parse_day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def tab_page(tab: str, page: int, search: str, since: dt.date | None, until: dt.date | None) -> dict:
+    """One page of the tab's orders for this tenant only: newest first, Errors grouped by cause."""
     size = current_app.config["PAGE_SIZE"]
     query = sa.select(Order).where(Order.tenant_id == current_user.tenant_id, Order.state.in_(TABS[tab]))
     if search:
         query = query.where(Order.number.ilike(f"%{search}%"))
+    if since:
+        query = query.where(Order.order_date >= since)
+    if until:
+        query = query.where(Order.order_date <= until)
     total = get_session().execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+    order_by = (Order.error_code, Order.error_message) if tab == "errors" else ()
     orders = get_session().execute(query.options(orm.selectinload(Order.posting))
-                                   .order_by(Order.created_at.desc(), Order.id.desc())
+                                   .order_by(*order_by, Order.created_at.desc(), Order.id.desc())
                                    .limit(size).offset((page - 1) * size)).scalars().all()
-    return {"tab": tab, "orders": orders, "page": page, "pages": max(1, -(-total // size)),
-            "total": total, "search": search}
+    return {"tab": tab, "orders": orders, "groups": group_by_cause(orders) if tab == "errors" else [],
+            "page": page, "pages": max(1, -(-total // size)), "total": total, "search": search,
+            "since": since.isoformat() if since else "", "until": until.isoformat() if until else ""}
+
+
+def group_by_cause(orders: list[Order]) -> list[dict]:
+    """Failed orders with the same error and message together, so one fix is made once."""
+    groups: list[dict] = []
+    for order in orders:
+        if not groups or (groups[-1]["code"], groups[-1]["message"]) != (order.error_code, order.error_message):
+            groups.append({"code": order.error_code, "message": order.error_message, "help": order.error_help,
+                           "orders": []})
+        groups[-1]["orders"].append(order)
+    return groups
 
 
 def transfers_running(waiting_for: str) -> bool:
@@ -58,12 +83,14 @@ def show_tab(tab: str):
     """One tab of the dashboard (the table only, for htmx)."""
     if tab not in TABS:
         abort(404)
-    context = tab_page(tab, max(1, request.args.get("page", 1, type=int)), request.args.get("q", "").strip())
+    context = tab_page(tab, max(1, request.args.get("page", 1, type=int)), request.args.get("q", "").strip(),
+                       parse_day(request.args.get("since")), parse_day(request.args.get("until")))
     # A demo order is awaited for at most a minute: the list never polls forever.
-    waiting_for = request.args.get("waiting", "")[:100] if request.args.get("until", 0, type=int) > time.time() else ""
+    until_ts = request.args.get("until_ts", 0, type=int)
+    waiting_for = request.args.get("waiting", "")[:100] if until_ts > time.time() else ""
     return render_partial("dashboard/index.html", "dashboard/_tab.html", tenant=tenant(), connections=connections(),
                           polling=transfers_running(waiting_for), waiting=waiting_for,
-                          until=request.args.get("until", 0, type=int), **context)
+                          until_ts=until_ts, **context)
 
 
 @bp.route("/status")

@@ -28,4 +28,4 @@ def create_order():
     flash(f"Demo order {order['number']} was placed in the sandbox shop. "
           "It appears in Report within a few seconds.", "success")
     return redirect(url_for("dashboard.show_tab", tab="report", waiting=order["number"],
-                            until=int(time.time()) + 60))
+                            until_ts=int(time.time()) + 60))

@@ -45,6 +45,8 @@ class Settings:
     stalled_worker_seconds: int
     worker_concurrency: int
     smtp_url: str | None
+    mail_from: str
+    webcare_email: str
 
     @property
     def is_production(self) -> bool:
@@ -80,6 +82,8 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         stalled_worker_seconds=int(env.get("KOPPEL_STALLED_WORKER_SECONDS", "30")),
         worker_concurrency=int(env.get("KOPPEL_WORKER_CONCURRENCY", "4")),
         smtp_url=env.get("SMTP_URL") or None,
+        mail_from=env.get("KOPPEL_MAIL_FROM", "Koppel <noreply@koppel.test>"),
+        webcare_email=env.get("KOPPEL_WEBCARE_EMAIL", "webcare@koppel.test"),
     )
 
 

@@ -77,3 +77,44 @@ def budgets(connection_id: int) -> list[dict]:
             'SELECT "window", "limit", remaining, resets_at FROM rate_budgets '
             'WHERE connection_id = :cid ORDER BY "window"'), {"cid": connection_id})
         return [dict(row._mapping) for row in rows]
+
+
+class ErrorBudgetExhausted(Throttled):
+    """Too many refused calls to one endpoint this hour: we pause before the remote blocks us."""
+
+
+SPEND_ERROR = sa.text("""
+    INSERT INTO rate_budgets (connection_id, "window", "limit", remaining, resets_at, updated_at)
+    VALUES (:cid, :window, :limit, :limit - 1, :fresh_reset, now())
+    ON CONFLICT (connection_id, "window") DO UPDATE SET
+        remaining = CASE WHEN rate_budgets.resets_at <= :now THEN rate_budgets."limit" - 1
+                         ELSE rate_budgets.remaining - 1 END,
+        resets_at = CASE WHEN rate_budgets.resets_at <= :now THEN :fresh_reset ELSE rate_budgets.resets_at END,
+        updated_at = now()
+""")
+
+
+def spend_error(connection_id: int, window: Window, now: dt.datetime | None = None) -> None:
+    """Count one refused call against ``window`` (e.g. 9 per hour per endpoint)."""
+    now = now or utcnow()
+    with db.engine().begin() as conn:
+        conn.execute(SPEND_ERROR, {"cid": connection_id, "window": window.name, "limit": window.limit,
+                                   "now": now, "fresh_reset": now + dt.timedelta(seconds=window.seconds)})
+
+
+def check_errors(connection_id: int, window: Window, now: dt.datetime | None = None) -> None:
+    """Raise ``ErrorBudgetExhausted`` while ``window`` has no refused calls left."""
+    now = now or utcnow()
+    with db.engine().connect() as conn:
+        row = conn.execute(sa.text('SELECT remaining, resets_at FROM rate_budgets '
+                                   'WHERE connection_id = :cid AND "window" = :window'),
+                           {"cid": connection_id, "window": window.name}).first()
+    if row is not None and row.remaining <= 0 and row.resets_at > now:
+        raise ErrorBudgetExhausted(row.resets_at, f"too many refused calls to {window.name.split(':', 2)[-1]}")
+
+
+def exhausted_error_budgets(connection_id: int, prefix: str, now: dt.datetime | None = None) -> list[dict]:
+    """The error windows of a connection that are used up now, for the dashboard."""
+    now = now or utcnow()
+    return [b for b in budgets(connection_id)
+            if b["window"].startswith(prefix) and b["remaining"] <= 0 and b["resets_at"] > now]

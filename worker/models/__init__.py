@@ -2,9 +2,10 @@
 from worker.models.base import Base
 from worker.models.connections import Connection, RateBudget, RemoteLink
 from worker.models.orders import Order, Posting, WebhookDelivery
+from worker.models.support import OutboxEmail, RemoteCall, Ticket
 from worker.models.tenants import Tenant, User
 
 __all__ = [
-    "Base", "Connection", "Order", "Posting", "RateBudget", "RemoteLink", "Tenant", "User",
-    "WebhookDelivery",
+    "Base", "Connection", "Order", "OutboxEmail", "Posting", "RateBudget", "RemoteCall", "RemoteLink",
+    "Tenant", "Ticket", "User", "WebhookDelivery",
 ]

@@ -56,6 +56,13 @@ class Order(Base):
     error_code: orm.Mapped[str | None] = orm.mapped_column(sa.String(60))
     error_message: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
     error_help: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    failed_at: orm.Mapped[dt.datetime | None]
+    # When we last read the order's status from the shop (webhook, poll or nightly recheck).
+    status_checked_at: orm.Mapped[dt.datetime | None]
+    # VIES's answer for an intra-EU B2B order: the proof behind a 0 % invoice.
+    vat_check: orm.Mapped[dict | None] = orm.mapped_column(postgresql.JSONB)
+    # Post-check: the target's total minus ours, when they differ by more than two cents.
+    total_difference: orm.Mapped[Decimal | None] = orm.mapped_column(sa.Numeric(14, 2))
     created_at: orm.Mapped[dt.datetime] = created_column()
     updated_at: orm.Mapped[dt.datetime] = updated_column()
 

@@ -25,6 +25,8 @@ class Tenant(Base):
     name: orm.Mapped[str] = orm.mapped_column(sa.String(200))
     email: orm.Mapped[str] = orm.mapped_column(sa.String(320))
     country: orm.Mapped[str] = orm.mapped_column(sa.String(2), default="NL")
+    extra_email: orm.Mapped[str | None] = orm.mapped_column(sa.String(320))
+    last_digest_at: orm.Mapped[dt.datetime | None]
     licence_key: orm.Mapped[str] = orm.mapped_column(sa.String(32), unique=True, default=new_licence_key)
     created_at: orm.Mapped[dt.datetime] = created_column()
 

@@ -8,6 +8,7 @@ from sqlalchemy.dialects.postgresql import insert
 from worker import connectors, jobs
 from worker.canonical import Order as CanonicalOrder
 from worker.models import Connection, Order
+from worker.models.base import utcnow
 
 
 def target_of(session: orm.Session, tenant_id: int) -> Connection | None:
@@ -46,6 +47,7 @@ def store(session: orm.Session, source: Connection, payload: dict, canonical: Ca
 def apply_version(order: Order, payload: dict, canonical: CanonicalOrder) -> None:
     """Keep the shop's newest version, except of an order already in the books (never changed after)."""
     order.shop_status = canonical.status
+    order.status_checked_at = utcnow()
     if order.state == "posted":
         return
     order.payload = payload

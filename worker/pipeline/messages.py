@@ -17,6 +17,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "TOTAL_MISMATCH": (
         "The order total ({total}) is not the sum of its lines, shipping and costs minus discounts ({sum}).",
         "Check the order in your shop; correct it there, then press Process."),
+    "EXPORT_WITH_VAT": (
+        "This order goes outside the EU but charges VAT ({rates}); export sales must be 0 % VAT.",
+        "Correct the VAT on the order in your shop (or the customer's country), then press Process."),
     "VAT_NOT_MAPPED": (
         "There is no VAT code and revenue account set for VAT rate {detail} in your VAT settings.",
         "Open Configuration, fill in the VAT code and ledger account for that rate, save, then press Process."),

@@ -24,6 +24,14 @@ def check_vat_mapped(order: Order, settings: dict) -> Problem | None:
     return None
 
 
+def check_export_is_zero_rated(order: Order) -> Problem | None:
+    """A sale outside the EU (International) carries no VAT; anything else cannot be booked as export."""
+    if order.vat_regime == "export" and any(line.vat_rate != 0 for line in order.lines):
+        rates = ", ".join(sorted({f"{line.vat_rate:.2f} %" for line in order.lines if line.vat_rate != 0}))
+        return problem("EXPORT_WITH_VAT", rates=rates)
+    return None
+
+
 def run(order: Order, target_settings: dict) -> Problem | None:
     """The first problem found, or None when the order may be sent."""
-    return check_total(order) or check_vat_mapped(order, target_settings)
+    return check_total(order) or check_export_is_zero_rated(order) or check_vat_mapped(order, target_settings)

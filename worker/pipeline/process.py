@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from worker import connectors, db
+from worker import calllog, connectors, db
 from worker.canonical import Order as CanonicalOrder
 from worker.connectors.errors import (
     OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled)
@@ -51,7 +51,8 @@ class Plan:
 def process_order(order_id: int) -> None:
     """Process one order; remote hiccups propagate (the job retries), anything else lands in Errors."""
     try:
-        _process(order_id)
+        with calllog.for_order(order_id):
+            _process(order_id)
     except Stop as stop:
         fail(order_id, stop.problem)
     except RETRIED_LATER:
@@ -154,7 +155,7 @@ def fail(order_id: int, found: Problem, response: object = None) -> None:
     """Move the order to Errors; a posting that was refused is marked failed, with the answer."""
     with db.session_scope() as session:
         order = session.get(Order, order_id)
-        order.state, order.error_code = "failed", found.code
+        order.state, order.error_code, order.failed_at = "failed", found.code, utcnow()
         order.error_message, order.error_help = found.message, found.help
         posting = order.posting
         if posting is not None and posting.state == "in_flight" and response is not None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from worker.models import Order
+from worker import connectors, secrets
+from worker.models import Connection, Order
 from worker.pipeline import intake
 
 # Errors that a new login to the accounting system fixes by itself.
@@ -19,3 +20,22 @@ def requeue_reauth_failures(session: orm.Session, tenant_id: int) -> int:
     for order in orders:
         intake.queue(session, order)
     return len(orders)
+
+
+def reread_from_shop(session: orm.Session, order: Order) -> None:
+    """Replace our copy of the order with what the shop has now."""
+    source = session.get(Connection, order.connection_id)
+    source_cls = connectors.get(source.system)
+    payload = source_cls.client(source, secrets.read(source)["api_key"]).order(order.shop_order_id)
+    intake.apply_version(order, payload, source_cls.to_canonical(payload))
+
+
+def process_again(session: orm.Session, order: Order) -> None:
+    """The Process button: read the order from the shop again and queue it when its status allows."""
+    reread_from_shop(session, order)
+    source = session.get(Connection, order.connection_id)
+    if order.shop_status in connectors.get(source.system).transfer_statuses(source):
+        intake.queue(session, order)
+    else:
+        order.state = "open"
+        order.error_code = order.error_message = order.error_help = None

@@ -30,7 +30,7 @@ class ExactOnlineTarget(Target):
     def client(connection) -> ExactClient:
         # current/Me needs no division, so a connection may be used before its division is known.
         division = int(connection.settings.get("division") or 0)
-        return ExactClient(connection.id, division, app_settings.exact_base_url)
+        return ExactClient(connection.id, division, app_settings.exact_base_url, tenant_id=connection.tenant_id)
 
     @classmethod
     def documents(cls, connection) -> ExactDocuments:

@@ -1,0 +1,60 @@
+"""What the merchant and webcare see besides orders: remote calls, tickets and outgoing e-mail."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+from sqlalchemy.dialects import postgresql
+
+from worker.models.base import Base, created_column
+
+
+class RemoteCall(Base):
+    """One call to a remote system made while processing an order: what we sent, what came back.
+
+    Authorization headers and secrets are never stored; bodies are cut at 20 kB.
+    """
+
+    __tablename__ = "remote_calls"
+    __table_args__ = (sa.Index("ix_remote_calls_order", "order_id", "id"),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    tenant_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("tenants.id", ondelete="CASCADE"))
+    order_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("orders.id", ondelete="CASCADE"))
+    connection_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("connections.id", ondelete="CASCADE"))
+    method: orm.Mapped[str] = orm.mapped_column(sa.String(10))
+    url: orm.Mapped[str] = orm.mapped_column(sa.Text)
+    request_body: orm.Mapped[dict | list | None] = orm.mapped_column(postgresql.JSONB)
+    status: orm.Mapped[int | None]
+    response_body: orm.Mapped[dict | list | str | None] = orm.mapped_column(postgresql.JSONB)
+    error: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    created_at: orm.Mapped[dt.datetime] = created_column()
+
+
+class Ticket(Base):
+    """A problem a merchant reported on an order, with everything webcare needs frozen at that moment."""
+
+    __tablename__ = "tickets"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    tenant_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    order_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("orders.id", ondelete="SET NULL"))
+    snapshot: orm.Mapped[dict] = orm.mapped_column(postgresql.JSONB)
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(20), default="open")
+    created_at: orm.Mapped[dt.datetime] = created_column()
+
+
+class OutboxEmail(Base):
+    """An e-mail to send; SMTP delivers it in production, the outbox page shows it in development."""
+
+    __tablename__ = "outbox_emails"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    tenant_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("tenants.id", ondelete="CASCADE"))
+    recipients: orm.Mapped[list] = orm.mapped_column(postgresql.JSONB)
+    subject: orm.Mapped[str] = orm.mapped_column(sa.String(300))
+    body: orm.Mapped[str] = orm.mapped_column(sa.Text)
+    kind: orm.Mapped[str] = orm.mapped_column(sa.String(40))
+    sent_at: orm.Mapped[dt.datetime | None]
+    created_at: orm.Mapped[dt.datetime] = created_column()

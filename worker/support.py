@@ -1,0 +1,55 @@
+"""Report problem: a ticket holding everything webcare needs, frozen at the moment it was reported."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from worker import mail
+from worker.config import settings
+from worker.models import Connection, Order, RemoteCall, Tenant, Ticket
+from worker.models.base import utcnow
+
+
+def _calls(session: orm.Session, order_id: int) -> list[dict]:
+    rows = session.execute(sa.select(RemoteCall).where(RemoteCall.order_id == order_id)
+                           .order_by(RemoteCall.id.desc()).limit(30)).scalars()
+    return [{"at": c.created_at.isoformat(), "method": c.method, "url": c.url, "sent": c.request_body,
+             "status": c.status, "answer": c.response_body, "error": c.error} for c in rows]
+
+
+def snapshot(session: orm.Session, order: Order) -> dict:
+    """The order, its posting, its remote calls and the (non-secret) settings, as they are now."""
+    connections = session.execute(sa.select(Connection).where(Connection.tenant_id == order.tenant_id)).scalars()
+    posting = order.posting
+    return {
+        "order": {"id": order.id, "number": order.number, "state": order.state, "shop_status": order.shop_status,
+                  "error_code": order.error_code, "error_message": order.error_message, "payload": order.payload},
+        "posting": None if posting is None else {
+            "state": posting.state, "attempts": posting.attempts, "reference": posting.reference,
+            "document_type": posting.document_type, "remote_id": posting.remote_id,
+            "last_request": posting.last_request, "last_response": posting.last_response},
+        "calls": _calls(session, order.id),
+        # Secrets live in their own encrypted column; settings hold none.
+        "settings": {c.role: {"system": c.system, "status": c.status, "settings": c.settings} for c in connections},
+        "reported_at": utcnow().isoformat(),
+    }
+
+
+def report_problem(session: orm.Session, order: Order, reporter: str) -> Ticket:
+    """Open a ticket for ``order`` and tell webcare and the merchant; the caller commits."""
+    ticket = Ticket(tenant_id=order.tenant_id, order_id=order.id, snapshot={**snapshot(session, order),
+                                                                             "reporter": reporter})
+    session.add(ticket)
+    session.flush()
+    tenant = session.get(Tenant, order.tenant_id)
+    mail.queue_email(session, tenant.id, [settings.webcare_email],
+                     f"Ticket {ticket.id}: order {order.number} of {tenant.name} ({tenant.licence_key})",
+                     f"{reporter} reported a problem with order {order.number}.\n"
+                     f"Error: {order.error_code} {order.error_message}\n"
+                     f"The staff console shows the full snapshot of ticket {ticket.id}.", "ticket")
+    mail.queue_email(session, tenant.id, mail.recipients_of(tenant),
+                     f"We received your report about order {order.number} (ticket {ticket.id})",
+                     f"Thank you. Webcare has everything about order {order.number} that they need, "
+                     f"and will answer by e-mail. Quote ticket {ticket.id} and licence key "
+                     f"{tenant.licence_key} if you write to us about it.", "ticket-receipt")
+    return ticket
