@@ -24,9 +24,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     db.configure(app.config["DATABASE_URL"])
 
-    from portal import auth, connect, dashboard, demo, extensions, orders, webhooks
+    from portal import auth, connect, dashboard, demo, extensions, orders, outbox, webhooks
 
     extensions.init_app(app)
-    for module in (auth, dashboard, orders, webhooks, connect, demo):
+    for module in (auth, dashboard, orders, webhooks, connect, demo, outbox):
         app.register_blueprint(module.bp)
     return app

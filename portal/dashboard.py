@@ -12,6 +12,7 @@ from sqlalchemy import orm
 from portal.extensions import get_session
 from portal.htmx import render_partial
 from portal.tenancy import connections, order_or_404, tenant
+from worker import ratelimit
 from worker.models import Order
 
 bp = Blueprint("dashboard", __name__)
@@ -68,6 +69,14 @@ def transfers_running(waiting_for: str) -> bool:
         done = sa.select(Order.id).where(mine, Order.number == waiting_for, Order.state.in_(("posted", "failed", "open")))
         return session.execute(done.limit(1)).first() is None
     return False
+
+
+@bp.app_template_global()
+def pauses_for(connection) -> list[dict]:
+    """Endpoints we stopped calling because the remote refused too much this hour (and until when)."""
+    if connection is None or connection.role != "target":
+        return []
+    return ratelimit.exhausted_error_budgets(connection.id, "exact:errors:")
 
 
 @bp.route("/")

@@ -39,6 +39,7 @@ class Settings:
     port: int
     kmoshops_api_url: str
     exact_base_url: str
+    vies_url: str
     exact_client_id: str
     exact_client_secret: str
     http_timeout: float
@@ -76,6 +77,7 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         port=port,
         kmoshops_api_url=env.get("KMOSHOPS_API_URL", f"{sandbox_url}/kmoshops/v1").rstrip("/"),
         exact_base_url=env.get("EXACT_BASE_URL", f"{sandbox_url}/exact").rstrip("/"),
+        vies_url=env.get("VIES_URL", f"{sandbox_url}/vies").rstrip("/"),
         exact_client_id=env.get("EXACT_CLIENT_ID", "koppel-dev"),
         exact_client_secret=env.get("EXACT_CLIENT_SECRET", "koppel-dev-secret"),
         http_timeout=float(env.get("KOPPEL_HTTP_TIMEOUT", "30")),

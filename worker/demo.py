@@ -20,6 +20,8 @@ DEMO_EMAIL = "demo@koppel.test"
 DEMO_PASSWORD = "demo-koppel-2026"
 DEMO_SHOP = {"shop_id": "demo-shop", "api_key": "demo-shop-api-key", "webhook_secret": "demo-shop-webhook-secret"}
 EXACT_DEMO_USER = ("demo@koppel.test", "demo")
+# The demo merchant's own VAT number: VIES hands out consultation numbers to a valid requester.
+DEMO_OWN_VAT_NUMBER = "BE0403170701"
 
 
 def kmoshops_sandbox_url() -> str:
@@ -59,7 +61,8 @@ def create_merchant(name: str, email: str, password: str, shop: dict, country: s
         source = Connection(tenant_id=tenant.id, role="source", system="kmoshops",
                             settings={"shop_id": shop["shop_id"], "transfer_statuses": "paid"})
         target = Connection(tenant_id=tenant.id, role="target", system="exact_online",
-                            settings={"document_type": "invoice", "sales_journal": "70", "price_mode": "incl"})
+                            settings={"document_type": "invoice", "sales_journal": "70", "price_mode": "incl",
+                                      "own_vat_number": DEMO_OWN_VAT_NUMBER})
         session.add_all([source, target])
         session.flush()
         secrets.write(source, {"api_key": shop["api_key"], "webhook_secret": shop["webhook_secret"]})

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import logging
 
+from worker import digest, mail
 from worker.config import settings
+from worker.connectors.errors import RemoteError
 from worker.jobs import RemoteRetryStrategy, app
-from worker.pipeline import process
+from worker.pipeline import process, recheck
 
 log = logging.getLogger(__name__)
 
@@ -39,3 +41,37 @@ async def sweep_stalled_jobs(context, timestamp: int) -> None:
     count = await requeue_stalled_jobs(context.app.job_manager, settings.stalled_worker_seconds)
     if count:
         log.warning("requeued %s stalled job(s)", count)
+
+
+@app.periodic(cron="0 3 * * *", periodic_id="recheck-open-orders")
+@app.task(name="recheck_open_orders", queue="maintenance", queueing_lock="recheck-open-orders")
+def recheck_open_orders(timestamp: int) -> None:
+    """Every night: ask the shop for the status of every order waiting in Open."""
+    for source_id in recheck.source_ids():
+        recheck.recheck_open_orders(source_id)
+
+
+@app.periodic(cron="17 * * * *", periodic_id="poll-shop-changes")
+@app.task(name="poll_shop_changes", queue="maintenance", queueing_lock="poll-shop-changes")
+def poll_shop_changes(timestamp: int) -> None:
+    """Every hour: fetch orders changed since the newest we have, in case a webhook never came."""
+    for source_id in recheck.source_ids():
+        try:
+            recheck.poll_changes(source_id)
+        except RemoteError as exc:
+            log.warning("poll of shop %s failed: %s", source_id, exc)
+
+
+@app.periodic(cron="0 7 * * *", periodic_id="error-digests")
+@app.task(name="send_error_digests", queue="maintenance", queueing_lock="error-digests")
+def send_error_digests(timestamp: int) -> None:
+    """Every morning: one e-mail per merchant listing the orders that failed since the last one."""
+    digest.queue_all()
+    mail.send_outbox()
+
+
+@app.periodic(cron="*/5 * * * *", periodic_id="send-outbox")
+@app.task(name="send_outbox", queue="maintenance", queueing_lock="send-outbox")
+def send_outbox(timestamp: int) -> None:
+    """Every five minutes: send what waits in the outbox (only when SMTP is configured)."""
+    mail.send_outbox()

@@ -20,6 +20,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "EXPORT_WITH_VAT": (
         "This order goes outside the EU but charges VAT ({rates}); export sales must be 0 % VAT.",
         "Correct the VAT on the order in your shop (or the customer's country), then press Process."),
+    "VAT_NUMBER_INVALID": ("{detail}", "Correct the VAT number on the order in your shop, then press Process."),
+    "VAT_NUMBER_NOT_IN_VIES": ("{detail}", "Check the number with your customer; if it is right, they must "
+                               "register it for intra-EU trade. Correct the order in your shop, then press Process."),
+    "VAT_NUMBER_BLOCKED": ("{detail}", "Press Process again later; if it keeps happening, press Report problem."),
     "VAT_NOT_MAPPED": (
         "There is no VAT code and revenue account set for VAT rate {detail} in your VAT settings.",
         "Open Configuration, fill in the VAT code and ledger account for that rate, save, then press Process."),

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from worker.canonical import Order
+from worker.config import settings
+from worker.connectors.vies import ViesClient, check_vat_number
 from worker.connectors.exact import mapping
 from worker.pipeline.messages import Problem, problem
 
@@ -30,6 +32,30 @@ def check_export_is_zero_rated(order: Order) -> Problem | None:
         rates = ", ".join(sorted({f"{line.vat_rate:.2f} %" for line in order.lines if line.vat_rate != 0}))
         return problem("EXPORT_WITH_VAT", rates=rates)
     return None
+
+
+def vies_client(own_vat_number: str | None) -> ViesClient:
+    """A VIES client that asks as the merchant, so VIES hands out a consultation number as proof."""
+    own = (own_vat_number or "").replace(" ", "").replace(".", "").upper()
+    return ViesClient(base_url=settings.vies_url, timeout=settings.http_timeout,
+                      requester_country=own[:2] or None, requester_number=own[2:] or None)
+
+
+def check_icp_vat_number(order: Order, own_vat_number: str | None, earlier: dict | None) -> tuple[Problem | None, dict | None]:
+    """An intra-EU B2B order at 0 % needs a VAT number that VIES confirms; returns (problem, proof).
+
+    A proof already kept for the same number is reused. ``ViesUnavailable`` propagates: the order
+    waits for VIES, it has not failed.
+    """
+    if order.vat_regime != "intra_eu_reverse_charge":
+        return None, None
+    number = order.customer.vat_number
+    if earlier and earlier.get("number") == number:
+        return None, earlier
+    result = check_vat_number(number, vies_client(own_vat_number))
+    if not result.ok:
+        return problem(result.code, detail=result.message), None
+    return None, {"number": number, "message": result.message, "vies": result.vies}
 
 
 def run(order: Order, target_settings: dict) -> Problem | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from decimal import Decimal
 
 from worker import calllog, connectors, db
 from worker.canonical import Order as CanonicalOrder
@@ -24,6 +25,8 @@ from worker.pipeline import intake, prechecks
 from worker.pipeline.messages import Problem, problem
 
 log = logging.getLogger(__name__)
+# Targets round VAT per line or per document; up to two cents apart is the same total.
+POST_CHECK_TOLERANCE = Decimal("0.02")
 RETRIED_LATER = (Throttled, OutcomeUnknown, RemoteUnavailable)
 
 
@@ -112,6 +115,11 @@ def _begin(order_id: int) -> Plan | None:
         found = prechecks.run(canonical, target.settings)
         if found:
             raise Stop(found)
+        found, proof = prechecks.check_icp_vat_number(canonical, target.settings.get("own_vat_number"),
+                                                      order.vat_check)
+        if found:
+            raise Stop(found)
+        order.vat_check = proof
         posting = order.posting or _new_posting(session, order, target, canonical)
         session.flush()
         return Plan(order.id, posting.id, posting.state, posting.document_type, posting.reference, target, canonical)
@@ -149,6 +157,15 @@ def _record(plan: Plan, remote) -> None:
         order = session.get(Order, plan.order_id)
         order.state = "posted"
         order.error_code = order.error_message = order.error_help = None
+        order.total_difference = post_check(plan.canonical.total_incl, remote.total)
+
+
+def post_check(ours: Decimal, theirs: str | None) -> Decimal | None:
+    """The target's total minus ours when they differ by more than two cents (shown and e-mailed)."""
+    if theirs is None:
+        return None
+    difference = Decimal(theirs).quantize(Decimal("0.01")) - ours
+    return difference if abs(difference) > POST_CHECK_TOLERANCE else None
 
 
 def fail(order_id: int, found: Problem, response: object = None) -> None:

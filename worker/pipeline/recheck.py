@@ -1,0 +1,69 @@
+"""Reading the shop again: the nightly status recheck of Open orders and the hourly catch-up poll.
+
+Webhooks can be lost (a sender gives up, a subscription is switched off), so an hourly poll asks
+the shop for every order changed since the last one we saw, with an overlap, and stores it the
+same way a webhook would. Orders waiting in Open are re-read every night (manual 003 "Open").
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import sqlalchemy as sa
+
+from worker import connectors, db, secrets
+from worker.connectors.errors import RemoteError
+from worker.connectors.kmoshops.mapping import OrderDataError
+from worker.models import Connection, Order
+from worker.pipeline import intake, retry
+
+log = logging.getLogger(__name__)
+POLL_OVERLAP = dt.timedelta(minutes=10)
+
+
+def source_ids() -> list[int]:
+    with db.session_scope() as session:
+        return list(session.execute(sa.select(Connection.id).where(
+            Connection.role == "source", Connection.status == "connected")).scalars())
+
+
+def recheck_open_orders(source_id: int) -> int:
+    """Re-read every Open order of one shop; orders now in a chosen status are queued. Returns how many moved."""
+    with db.session_scope() as session:
+        order_ids = list(session.execute(sa.select(Order.id).where(
+            Order.connection_id == source_id, Order.state == "open")).scalars())
+    moved = 0
+    for order_id in order_ids:
+        with db.session_scope() as session:
+            order = session.get(Order, order_id, with_for_update=True)
+            if order.state != "open":
+                continue
+            try:
+                retry.process_again(session, order)
+            except (RemoteError, OrderDataError) as exc:
+                log.warning("recheck of order %s failed: %s", order_id, exc)
+                continue
+            moved += order.state == "queued"
+    return moved
+
+
+def poll_changes(source_id: int) -> int:
+    """Store every order the shop changed since our newest copy (minus an overlap). Returns how many."""
+    with db.session_scope() as session:
+        source = session.get(Connection, source_id)
+        newest = session.execute(sa.select(sa.func.max(Order.shop_updated_at)).where(
+            Order.connection_id == source_id)).scalar()
+        source_cls = connectors.get(source.system)
+        client = source_cls.client(source, secrets.read(source)["api_key"])
+    since = newest - POLL_OVERLAP if newest else None
+    stored = 0
+    for payload in client.orders(updated_since=since):
+        with db.session_scope() as session:
+            source = session.get(Connection, source_id)
+            try:
+                intake.store(session, source, payload, source_cls.to_canonical(payload))
+            except OrderDataError as exc:
+                log.warning("shop %s order %s unreadable: %s", source_id, payload.get("id"), exc)
+                continue
+            stored += 1
+    return stored
