@@ -24,6 +24,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "VAT_NUMBER_NOT_IN_VIES": ("{detail}", "Check the number with your customer; if it is right, they must "
                                "register it for intra-EU trade. Correct the order in your shop, then press Process."),
     "VAT_NUMBER_BLOCKED": ("{detail}", "Press Process again later; if it keeps happening, press Report problem."),
+    "PRICE_BASIS_MISMATCH": (
+        "Your shop states its prices {shop} VAT, but your settings send prices {ours} VAT to Exact Online, "
+        "which would change amounts by a cent here and there.",
+        "In Configuration, choose the VAT codes that match your shop's prices ({shop} VAT), then press Process."),
     "VAT_NOT_MAPPED": (
         "There is no VAT code and revenue account set for VAT rate {detail} in your VAT settings.",
         "Open Configuration, fill in the VAT code and ledger account for that rate, save, then press Process."),

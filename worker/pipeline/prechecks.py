@@ -58,6 +58,20 @@ def check_icp_vat_number(order: Order, own_vat_number: str | None, earlier: dict
     return None, {"number": number, "message": result.message, "vies": result.vies}
 
 
+def check_price_basis(order: Order, settings_: dict) -> Problem | None:
+    """The shop's prices (incl. or excl. VAT) match the kind of VAT codes the merchant chose.
+
+    Only then does the target's own rounding reproduce the shop's line totals and VAT exactly;
+    converting one basis into the other would move cents, so we stop instead (README "Money").
+    """
+    wants_incl = settings_.get("price_mode", "incl") == "incl"
+    if order.prices_include_vat != wants_incl:
+        return problem("PRICE_BASIS_MISMATCH", shop="incl." if order.prices_include_vat else "excl.",
+                       ours="incl." if wants_incl else "excl.")
+    return None
+
+
 def run(order: Order, target_settings: dict) -> Problem | None:
     """The first problem found, or None when the order may be sent."""
-    return check_total(order) or check_export_is_zero_rated(order) or check_vat_mapped(order, target_settings)
+    return (check_total(order) or check_export_is_zero_rated(order) or check_price_basis(order, target_settings)
+            or check_vat_mapped(order, target_settings))

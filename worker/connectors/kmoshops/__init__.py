@@ -8,6 +8,8 @@ reference/sources.md §3.2 and written down here so it can be swapped when the r
   (the same on every retry), ``X-KMOShops-Event-Id``, ``X-KMOShops-Timestamp`` and
   ``X-KMOShops-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>." + raw body)>`` (300 s tolerance).
   Any 2xx within 5 s is success; failures are retried after 1 min, 5 min, 15 min, 1 h, 4 h, 12 h, 24 h.
+* Order JSON as in sources.md §3.2, plus an optional ``payment_costs`` object (``price_excl_vat``,
+  ``vat_rate``, ``price_incl_vat``) for a surcharge on the payment method, booked like shipping.
 * REST: ``GET /v1/orders?updated_since=&status=&page=&per_page<=100``, ``GET /v1/orders/{id}``,
   ``/v1/webhooks``; ``Authorization: Bearer <API key>``; 2 requests/s, burst 40, 429 + Retry-After;
   errors as ``{"error": {"code", "message", "details"}}``.

@@ -47,6 +47,10 @@ def _extra_lines(data: dict) -> list[Line]:
     if shipping and money(shipping.get("price_incl_vat", "0")) != 0:
         lines.append(_amount_line("shipping", f"Verzendkosten {shipping.get('method', '')}".strip(),
                                   shipping["price_incl_vat"], shipping["price_excl_vat"], shipping["vat_rate"]))
+    costs = data.get("payment_costs")
+    if costs and money(costs.get("price_incl_vat", "0")) != 0:
+        lines.append(_amount_line("payment", "Betaalkosten", costs["price_incl_vat"], costs["price_excl_vat"],
+                                  costs["vat_rate"]))
     for discount in data.get("discounts") or []:
         lines.append(_amount_line("discount", f"Korting {discount.get('code', '')}".strip(),
                                   discount["amount_incl_vat"], discount["amount_excl_vat"],
