@@ -45,6 +45,7 @@ class Settings:
     http_timeout: float
     stalled_worker_seconds: int
     worker_concurrency: int
+    worker_poll_seconds: float
     smtp_url: str | None
     mail_from: str
     webcare_email: str
@@ -83,6 +84,7 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         http_timeout=float(env.get("KOPPEL_HTTP_TIMEOUT", "30")),
         stalled_worker_seconds=int(env.get("KOPPEL_STALLED_WORKER_SECONDS", "30")),
         worker_concurrency=int(env.get("KOPPEL_WORKER_CONCURRENCY", "4")),
+        worker_poll_seconds=float(env.get("KOPPEL_WORKER_POLL_SECONDS", "0.5")),
         smtp_url=env.get("SMTP_URL") or None,
         mail_from=env.get("KOPPEL_MAIL_FROM", "Koppel <noreply@koppel.test>"),
         webcare_email=env.get("KOPPEL_WEBCARE_EMAIL", "webcare@koppel.test"),

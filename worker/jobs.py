@@ -21,6 +21,9 @@ app = procrastinate.App(
         "stalled_worker_timeout": settings.stalled_worker_seconds,
         "delete_jobs": "successful",
         "shutdown_graceful_timeout": 25,
+        # A job waiting behind another job's lock is not announced by NOTIFY when that job ends;
+        # only polling finds it. One merchant's orders run one after another, so poll often.
+        "fetch_job_polling_interval": settings.worker_poll_seconds,
     },
 )
 

@@ -1,0 +1,180 @@
+"""Benchmark: N orders for M merchants, webhook → worker → Exact sandbox, end to end. Prints figures.
+
+    .venv/bin/python bench/pipeline.py --orders 200 --merchants 4 --workers 2
+
+The web and worker processes run as the Procfile runs them (gunicorn, ``python -m worker.run``);
+the sandboxes run in this process with Exact's rate limits out of the way, so the figures are
+Koppel's own. Half of each merchant's orders come from returning customers buying known products.
+Not a test: nothing here asserts, it measures.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(database_url: str, sandbox_port: int, web_port: int, concurrency: int) -> dict:
+    return {**os.environ, "DATABASE_URL": database_url, "PORT": str(web_port),
+            "KOPPEL_SANDBOX_URL": f"http://127.0.0.1:{sandbox_port}",
+            "KMOSHOPS_API_URL": f"http://127.0.0.1:{sandbox_port}/kmoshops/v1",
+            "EXACT_BASE_URL": f"http://127.0.0.1:{sandbox_port}/exact", "VIES_URL": f"http://127.0.0.1:{sandbox_port}/vies",
+            "KOPPEL_PUBLIC_URL": f"http://127.0.0.1:{web_port}", "KOPPEL_WORKER_CONCURRENCY": str(concurrency)}
+
+
+def peak_rss_mb(pids: list[int]) -> float:
+    """Sum of the peak resident memory (VmHWM) of the given processes, in MiB."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            continue
+    return total / 1024
+
+
+def children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return [pid] + [int(child) for child in out]
+
+
+def start_database() -> tuple[str, object]:
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"], None
+    import pgserver
+
+    server = pgserver.get_server(tempfile.mkdtemp(prefix="koppel-bench-"), cleanup_mode="delete")
+    return server.get_uri(), server
+
+
+def place_orders(sandboxes, merchants: list[dict], per_merchant: int) -> list[tuple[str, bool]]:
+    """Create the orders in the sandbox shops; returns (number, returning customer?) pairs."""
+    placed = []
+    for merchant in merchants:
+        shop_id = merchant["shop_id"]
+        regulars = []
+        for i in range(per_merchant):
+            if i % 2 and regulars:
+                known = regulars[i % len(regulars)]
+                order = sandboxes.kmo.create_order(shop_id, kind="b2c", status="paid", customer=known["customer"],
+                                                   lines=known["lines"], shipping=known["shipping"],
+                                                   discounts=known["discounts"], totals=known["totals"])
+                placed.append((order["number"], True))
+            else:
+                order = sandboxes.kmo.create_order(shop_id, kind="b2c", status="paid")
+                regulars.append(order)
+                placed.append((order["number"], False))
+    return placed
+
+
+def measure(numbers: list[tuple[str, bool]]) -> dict:
+    """Latency, throughput and calls per order from the database."""
+    import sqlalchemy as sa
+
+    from worker import db
+
+    with db.engine().connect() as conn:
+        rows = conn.execute(sa.text("""
+            SELECT o.number, p.posted_at, min(d.received_at) AS received,
+                   (SELECT count(*) FROM remote_calls c WHERE c.order_id = o.id) AS calls
+            FROM orders o JOIN postings p ON p.order_id = o.id JOIN webhook_deliveries d ON d.order_id = o.id
+            WHERE p.state = 'posted' GROUP BY o.id, o.number, p.posted_at""")).all()
+    returning = {number for number, again in numbers if again}
+    latencies = sorted((row.posted_at - row.received).total_seconds() for row in rows)
+    span = (max(r.posted_at for r in rows) - min(r.received for r in rows)).total_seconds()
+    calls = {flag: [row.calls for row in rows if (row.number in returning) == flag] for flag in (False, True)}
+    return {"posted": len(rows), "per_second": len(rows) / span if span else float("nan"),
+            "p50": statistics.median(latencies), "p95": latencies[int(0.95 * (len(latencies) - 1))],
+            "calls_new": statistics.mean(calls[False]) if calls[False] else 0,
+            "calls_returning": statistics.mean(calls[True]) if calls[True] else 0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=200, help="orders in all")
+    parser.add_argument("--merchants", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    parser.add_argument("--concurrency", type=int, default=4, help="jobs per worker process")
+    args = parser.parse_args()
+
+    database_url, handle = start_database()
+    sandbox_port, web_port = free_port(), free_port()
+    env = environment(database_url, sandbox_port, web_port, args.concurrency)
+    os.environ.update(env)
+    from worker import config, db, demo, migrate
+    from worker.httpserver import ServerThread
+    from worker.sandboxes import SandboxSet
+    from tests.support.waiting import wait_for
+
+    config.override(**vars(config.from_env(env)))
+    migrate.upgrade(database_url)
+    db.configure(database_url)
+    sandboxes = SandboxSet(exact_options={"minute_limit": 10**6, "day_limit": 10**8})
+    server = ServerThread(sandboxes, port=sandbox_port).start()
+    sandboxes.sender.start()
+    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{web_port}", "--workers", "2",
+                            "--threads", "8", "wsgi:app"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    workers = [subprocess.Popen([sys.executable, "-m", "worker.run"], cwd=ROOT, env=env,
+                                stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL) for _ in range(args.workers)]
+    try:
+        merchants = []
+        for m in range(args.merchants):
+            shop = {"shop_id": f"bench-{m}", "api_key": f"bench-key-{m}", "webhook_secret": f"bench-secret-{m}"}
+            tenant_id = demo.create_merchant(f"Bench {m}", f"bench{m}@example.test", "bench-password", shop)
+            demo.connect_sandbox_shop(tenant_id)
+            sandboxes.exact.add_user(username=f"bench{m}@exact.test", password="pw", division=None)
+            demo.connect_sandbox_exact(tenant_id, f"bench{m}@exact.test", "pw")
+            merchants.append(shop)
+        wait_for(lambda: subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{web_port}/login"]).returncode == 0)
+        started = time.monotonic()
+        numbers = place_orders(sandboxes, merchants, args.orders // args.merchants)
+
+        def posted() -> int:
+            import sqlalchemy as sa
+            with db.engine().connect() as conn:
+                return conn.execute(sa.text("SELECT count(*) FROM postings WHERE state = 'posted'")).scalar_one()
+
+        wait_for(lambda: posted() >= len(numbers), timeout=1800, interval=0.5)
+        wall = time.monotonic() - started
+        figures = measure(numbers)
+        web_mb = peak_rss_mb(children(web.pid))
+        worker_mb = [peak_rss_mb(children(w.pid)) for w in workers]
+    finally:
+        for process in [web, *workers]:
+            process.terminate()
+        for process in [web, *workers]:
+            process.wait(timeout=60)
+        sandboxes.sender.stop()
+        server.stop()
+        db.engine().dispose()
+    print(f"orders posted:               {figures['posted']} of {len(numbers)} ({args.merchants} merchants, "
+          f"{args.workers} workers × {args.concurrency})")
+    print(f"end to end:                  {figures['per_second']:.1f} orders/s (wall {wall:.1f} s incl. placing)")
+    print(f"latency webhook → posted:    p50 {figures['p50'] * 1000:.0f} ms, p95 {figures['p95'] * 1000:.0f} ms")
+    print(f"remote calls per order:      new customer {figures['calls_new']:.2f}, "
+          f"returning customer {figures['calls_returning']:.2f}")
+    print(f"peak memory:                 web {web_mb:.0f} MiB (gunicorn master + workers), "
+          f"worker {max(worker_mb):.0f} MiB per process")
+    del handle
+
+
+if __name__ == "__main__":
+    main()
