@@ -65,6 +65,10 @@ def test_vies_down_delays_the_order_but_does_not_fail_it(sandboxes, web, worker)
     shop_order = icp_order(sandboxes, merchant, REGISTERED)
     wait_for(lambda: len(sandboxes.vies.requests) >= 1)
     assert order_row(shop_order["number"]).state == "queued"
+    # The merchant's other orders do not wait for VIES.
+    other = sandboxes.kmo.create_order(merchant["shop"]["shop_id"], kind="b2c", status="paid")
+    wait_for(lambda: (row := order_row(other["number"])) and row.state == "posted")
+    assert order_row(shop_order["number"]).state == "queued"
     sandboxes.vies.set_unavailable("NL", False)
     order = wait_for(lambda: (row := order_row(shop_order["number"])) and row.state == "posted" and row, timeout=40)
     assert order.error_code is None

@@ -1,21 +1,43 @@
 """Background jobs. Each takes ids only; secrets never travel in job arguments."""
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from worker import digest, mail
 from worker.config import settings
-from worker.connectors.errors import RemoteError
+from worker.connectors.errors import OutcomeUnknown, RemoteError, RemoteUnavailable
 from worker.jobs import RemoteRetryStrategy, app
 from worker.pipeline import process, recheck
+from worker.pipeline.messages import problem
 
 log = logging.getLogger(__name__)
 
 
-@app.task(name="process_order", queue="orders", retry=RemoteRetryStrategy())
-def process_order(order_id: int) -> None:
+@app.task(name="process_order", queue="orders", retry=RemoteRetryStrategy(), pass_context=True)
+def process_order(context, order_id: int) -> None:
     """Put one order into its target (deferred with lock=target:<connection id>)."""
-    process.process_order(order_id)
+    with give_up_after_last_retry(context, order_id):
+        process.process_order(order_id)
+
+
+@app.task(name="check_vat_number", queue="orders", retry=RemoteRetryStrategy(), pass_context=True)
+def check_vat_number(context, order_id: int) -> None:
+    """Ask VIES about an ICP order's VAT number, outside the merchant's lock, then queue the order."""
+    with give_up_after_last_retry(context, order_id):
+        process.check_vat_number(order_id)
+
+
+@contextlib.contextmanager
+def give_up_after_last_retry(context, order_id: int):
+    """When a remote stays unreachable through every retry, the order goes to Errors, never nowhere."""
+    try:
+        yield
+    except (OutcomeUnknown, RemoteUnavailable) as exc:
+        if context.job.attempts < RemoteRetryStrategy.max_attempts:
+            raise
+        log.error("order %s: giving up after %s attempts: %s", order_id, context.job.attempts, exc)
+        process.fail(order_id, problem("REMOTE_UNREACHABLE", detail=str(exc)))
 
 
 async def requeue_stalled_jobs(job_manager, seconds_since_heartbeat: float) -> int:

@@ -18,10 +18,22 @@ def target_of(session: orm.Session, tenant_id: int) -> Connection | None:
 
 
 def queue(session: orm.Session, order: Order) -> None:
-    """Mark ``order`` queued and defer its processing in this transaction, under its target's lock."""
-    target = target_of(session, order.tenant_id)
+    """Mark ``order`` queued and defer its next step in this transaction.
+
+    An intra-EU B2B order first has its VAT number checked at VIES by a job without a lock, so a
+    slow or absent VIES never holds up the merchant's other orders.
+    """
     order.state = "queued"
     order.error_code = order.error_message = order.error_help = None
+    if order.payload.get("vat_regime") == "intra_eu_reverse_charge" and not order.vat_check:
+        jobs.defer(session, "check_vat_number", order_id=order.id)
+    else:
+        defer_processing(session, order)
+
+
+def defer_processing(session: orm.Session, order: Order) -> None:
+    """Defer ``process_order`` under the target connection's lock: one writer per administration."""
+    target = target_of(session, order.tenant_id)
     lock = f"target:{target.id}" if target else f"tenant:{order.tenant_id}"
     jobs.defer(session, "process_order", lock=lock, order_id=order.id)
 

@@ -51,6 +51,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Exact Online refused the document: {detail}",
         "Read the message from Exact Online under More info. Fix the cause in Exact Online or in Configuration, "
         "then press Process; if it is unclear, press Report problem."),
+    "REMOTE_UNREACHABLE": (
+        "We could not reach a system this order needs, even after trying for hours: {detail}",
+        "Press Process to try again. If the order may already be in your books, we look it up before "
+        "sending anything, so it is never booked twice."),
     "INTERNAL_ERROR": (
         "Something went wrong on our side while processing this order.",
         "Press Report problem; our webcare team has the details."),
