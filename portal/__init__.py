@@ -24,9 +24,11 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     db.configure(app.config["DATABASE_URL"])
 
-    from portal import auth, connect, dashboard, demo, extensions, orders, outbox, webhooks
+    from portal import (auth, config, connect, dashboard, demo, extensions, i18n, install, orders, outbox, signup,
+                        webhooks)
 
     extensions.init_app(app)
-    for module in (auth, dashboard, orders, webhooks, connect, demo, outbox):
+    i18n.init_app(app)
+    for module in (auth, dashboard, orders, webhooks, connect, demo, outbox, signup, install, config):
         app.register_blueprint(module.bp)
     return app

@@ -7,7 +7,9 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from portal.extensions import get_session, login_manager
@@ -22,6 +24,7 @@ class LoginUser(UserMixin):
 
     def __init__(self, user: User):
         self.user_id, self.tenant_id, self.email = user.id, user.tenant_id, user.email
+        self.username, self.language = user.username, user.tenant.language
         self.session_token = user.session_token
 
     def get_id(self) -> str:
@@ -39,22 +42,40 @@ def load_user(value: str):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired()])
-    password = PasswordField("Password", validators=[DataRequired()])
+    username = StringField(_l("Username or e-mail"), validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+def find_user(session, login: str) -> tuple[User | None, bool]:
+    """The user for a username, or for an e-mail with one installation; (None, True) when ambiguous."""
+    login = login.strip().lower()
+    user = session.execute(sa.select(User).where(sa.func.lower(User.username) == login)).scalar()
+    if user is not None:
+        return user, False
+    matches = session.execute(sa.select(User).where(User.email == login).limit(2)).scalars().all()
+    return (matches[0], False) if len(matches) == 1 else (None, len(matches) > 1)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Show the login form; log in with e-mail and password."""
-    form = LoginForm()
+    form = LoginForm(username=request.args.get("username", ""))
     if form.validate_on_submit():
-        session = get_session()
-        user = session.execute(sa.select(User).where(User.email == form.email.data.strip().lower())).scalar()
+        user, ambiguous = find_user(get_session(), form.username.data)
         if check_password(user.password_hash if user else None, form.password.data):
             login_user(LoginUser(user))
-            return redirect(url_for("dashboard.index"))
-        flash("That e-mail address and password do not match. Check both and try again.", "error")
+            return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
+        if ambiguous:
+            flash(_("This e-mail address has several installations. Log in with the username from the "
+                    "installation e-mail of the one you want (its licence key)."), "error")
+        else:
+            flash(_("That username and password do not match. Check both and try again."), "error")
     return render_template("auth/login.html", form=form), (401 if request.method == "POST" else 200)
+
+
+def safe_next(target: str | None) -> str | None:
+    """A ``next`` address only when it stays on this site (no open redirect)."""
+    return target if target and target.startswith("/") and not target.startswith("//") else None
 
 
 @bp.route("/logout", methods=["POST"])

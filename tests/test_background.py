@@ -69,6 +69,6 @@ def test_too_many_refusals_pause_the_endpoint_before_exact_blocks_it(sandboxes, 
     assert posts == 9  # Exact blocks at 10 in an hour; we stopped at 9
     assert sorted(state_of(n) for n in numbers).count("queued") == 2  # waiting, not failed
     client = web.test_client()
-    client.post("/login", data={"email": merchant["email"], "password": merchant["password"]})
+    client.post("/login", data={"username": merchant["email"], "password": merchant["password"]})
     status = client.get("/status").get_data(as_text=True)
     assert "paused sending to it until" in status and "salesinvoice/SalesInvoices" in status

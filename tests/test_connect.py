@@ -26,7 +26,7 @@ def consent(authorize_url: str, username: str, password: str) -> str:
 
 
 def start(client, merchant) -> str:
-    client.post("/login", data={"email": merchant["email"], "password": merchant["password"]})
+    client.post("/login", data={"username": merchant["email"], "password": merchant["password"]})
     response = client.post("/connect/exact")
     assert response.status_code == 302
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(response.headers["Location"]).query)
@@ -51,7 +51,7 @@ def test_a_callback_from_another_login_session_is_refused_with_an_explanation(sa
     sandboxes.exact.add_user(username="x@example.test", password="pw", division=None)
     back = consent(start(client, merchant), "x@example.test", "pw")
     other = app.test_client()  # the same merchant, logged in in another browser
-    other.post("/login", data={"email": merchant["email"], "password": merchant["password"]})
+    other.post("/login", data={"username": merchant["email"], "password": merchant["password"]})
     page = other.get(back[back.index("/connect/"):], follow_redirects=True).get_data(as_text=True)
     assert "did not start from this session" in page
     with db.session_scope() as session:

@@ -11,7 +11,7 @@ HX = {"HX-Request": "true"}
 
 
 def login(client, merchant) -> None:
-    assert client.post("/login", data={"email": merchant["email"], "password": merchant["password"]}).status_code == 302
+    assert client.post("/login", data={"username": merchant["email"], "password": merchant["password"]}).status_code == 302
 
 
 def test_tab_request_from_htmx_returns_only_the_tab_with_its_own_active_link(client):

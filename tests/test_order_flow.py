@@ -59,7 +59,7 @@ def test_report_tab_shows_the_exact_document_id(sandboxes, web, worker):
     wait_for(posted(shop_order["number"]))
     [invoice] = sandboxes.exact.documents(division_of(merchant), "SalesInvoices")
     client = web.test_client()
-    client.post("/login", data={"email": merchant["email"], "password": merchant["password"]})
+    client.post("/login", data={"username": merchant["email"], "password": merchant["password"]})
     page = client.get("/tab/report", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert shop_order["number"] in page and invoice["InvoiceID"] in page
     assert "<html" not in page  # the htmx request gets the tab only

@@ -19,7 +19,7 @@ def place_order(client, merchant, seed: int) -> int:
 
 
 def login(client, merchant) -> None:
-    response = client.post("/login", data={"email": merchant["email"], "password": merchant["password"]})
+    response = client.post("/login", data={"username": merchant["email"], "password": merchant["password"]})
     assert response.status_code == 302
 
 
@@ -54,7 +54,7 @@ def test_pages_need_a_login(client):
 
 def test_wrong_password_is_refused_with_a_plain_message(client):
     merchant = make_merchant()
-    response = client.post("/login", data={"email": merchant["email"], "password": "wrong"})
+    response = client.post("/login", data={"username": merchant["email"], "password": "wrong"})
     assert response.status_code == 401
     assert "do not match" in response.get_data(as_text=True)
 

@@ -5,6 +5,7 @@ talks to the sandboxes over HTTP, exactly as it would to the real systems.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import requests
@@ -14,6 +15,9 @@ from worker import db, secrets
 from worker.config import settings
 from worker.connectors.exact import ExactOnlineTarget, oauth, tokens
 from worker.models import Connection, Tenant, User
+from worker.i18n import language_for_country
+from worker.models.base import utcnow
+from worker.models.tenants import TRIAL_DAYS
 from worker.passwords import hash_password
 
 DEMO_EMAIL = "demo@koppel.test"
@@ -54,10 +58,12 @@ def authorize_in_sandbox(redirect_uri: str, username: str, password: str) -> dic
 def create_merchant(name: str, email: str, password: str, shop: dict, country: str = "BE") -> int:
     """A tenant with a login, a KMO Shops connection and an (unconnected) Exact connection; returns its id."""
     with db.session_scope() as session:
-        tenant = Tenant(name=name, email=email, country=country)
+        tenant = Tenant(name=name, email=email, country=country, language=language_for_country(country),
+                        terms_accepted_at=utcnow(), trial_ends_at=utcnow() + dt.timedelta(days=TRIAL_DAYS))
         session.add(tenant)
         session.flush()
-        session.add(User(tenant_id=tenant.id, email=email.lower(), password_hash=hash_password(password)))
+        session.add(User(tenant_id=tenant.id, username=email.lower(), email=email.lower(),
+                         password_hash=hash_password(password)))
         source = Connection(tenant_id=tenant.id, role="source", system="kmoshops",
                             settings={"shop_id": shop["shop_id"], "transfer_statuses": "paid"})
         target = Connection(tenant_id=tenant.id, role="target", system="exact_online",
@@ -103,7 +109,9 @@ def connect_sandbox_exact(tenant_id: int, username: str, password: str) -> None:
         reference = ExactOnlineTarget.reference_data(target)
         warehouses = [row["ID"] for row in reference["warehouses"]]
         target.settings = {**target.settings, "vat_map": default_vat_map(reference, target.settings["price_mode"]),
-                           "warehouse": target.settings.get("warehouse") or (warehouses[0] if warehouses else None)}
+                           "warehouse": target.settings.get("warehouse") or (warehouses[0] if warehouses else None),
+                           "reference": reference}
+        session.get(Tenant, tenant_id).configured_at = utcnow()
 
 
 # Which revenue account the demo maps each VAT row to (codes from the sandbox's seed).

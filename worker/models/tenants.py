@@ -16,6 +16,9 @@ def new_licence_key() -> str:
     return f"KOP-{raw[0:4]}-{raw[4:8]}-{raw[8:12]}"
 
 
+TRIAL_DAYS = 30
+
+
 class Tenant(Base):
     """One installation of Koppel: one shop connected to one accounting administration."""
 
@@ -25,6 +28,18 @@ class Tenant(Base):
     name: orm.Mapped[str] = orm.mapped_column(sa.String(200))
     email: orm.Mapped[str] = orm.mapped_column(sa.String(320))
     country: orm.Mapped[str] = orm.mapped_column(sa.String(2), default="NL")
+    language: orm.Mapped[str] = orm.mapped_column(sa.String(5), default="nl")
+    shop_system: orm.Mapped[str] = orm.mapped_column(sa.String(40), default="kmoshops")
+    accounting_system: orm.Mapped[str] = orm.mapped_column(sa.String(40), default="exact_online")
+    # The secret part of the installation link e-mailed at sign-up.
+    install_token: orm.Mapped[str] = orm.mapped_column(
+        sa.String(64), unique=True, default=lambda: secrets.token_urlsafe(24))
+    terms_accepted_at: orm.Mapped[dt.datetime | None]
+    configured_at: orm.Mapped[dt.datetime | None]
+    trial_ends_at: orm.Mapped[dt.datetime | None]
+    paid_until: orm.Mapped[dt.datetime | None]
+    offer_sent_at: orm.Mapped[dt.datetime | None]
+    stopped_at: orm.Mapped[dt.datetime | None]
     extra_email: orm.Mapped[str | None] = orm.mapped_column(sa.String(320))
     last_digest_at: orm.Mapped[dt.datetime | None]
     licence_key: orm.Mapped[str] = orm.mapped_column(sa.String(32), unique=True, default=new_licence_key)
@@ -34,13 +49,15 @@ class Tenant(Base):
 
 
 class User(Base):
-    """A login to the portal, bound to one tenant."""
+    """A login to the portal, bound to one tenant (one person may have several installations)."""
 
     __tablename__ = "users"
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     tenant_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
-    email: orm.Mapped[str] = orm.mapped_column(sa.String(320), unique=True)
+    # What the person logs in with: their e-mail for a first installation, the licence key after that.
+    username: orm.Mapped[str] = orm.mapped_column(sa.String(320), unique=True)
+    email: orm.Mapped[str] = orm.mapped_column(sa.String(320), index=True)
     password_hash: orm.Mapped[str] = orm.mapped_column(sa.String(200))
     # Rotated on logout and password change, so old session cookies stop working (ASVS 7.4.1).
     session_token: orm.Mapped[str] = orm.mapped_column(sa.String(64), default=lambda: secrets.token_hex(16))

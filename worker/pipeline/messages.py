@@ -29,7 +29,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "which would change amounts by a cent here and there.",
         "In Configuration, choose the VAT codes that match your shop's prices ({shop} VAT), then press Process."),
     "VAT_NOT_MAPPED": (
-        "There is no VAT code and revenue account set for VAT rate {detail} in your VAT settings.",
+        "There is no VAT code and revenue account set for {detail} in your VAT settings.",
         "Open Configuration, fill in the VAT code and ledger account for that rate, save, then press Process."),
     "CUSTOMER_WITHOUT_EMAIL": (
         "Order {detail} has no customer e-mail address, and debtors are matched on e-mail.",

@@ -25,20 +25,26 @@ class MappingError(ValueError):
         self.code = code
 
 
-def vat_key(order: Order, line: Line) -> str:
-    """The row of the VAT settings a line belongs to: ICP, INTERNATIONAL or its rate."""
+def vat_keys(order: Order, line: Line) -> list[str]:
+    """The rows of the VAT settings a line may belong to, best first: ICP, INTERNATIONAL, or
+    "<destination country>:<rate>" with the bare rate as a fallback."""
     if order.vat_regime == "intra_eu_reverse_charge":
-        return "ICP"
+        return ["ICP"]
     if order.vat_regime == "export":
-        return "INTERNATIONAL"
-    return f"{line.vat_rate:.2f}"
+        return ["INTERNATIONAL"]
+    country = (order.shipping or order.billing).country
+    return [f"{country}:{line.vat_rate:.2f}", f"{line.vat_rate:.2f}"]
 
 
 def vat_row(settings: dict, order: Order, line: Line) -> dict:
-    row = (settings.get("vat_map") or {}).get(vat_key(order, line))
-    if not row or not row.get("vat_code") or not row.get("gl_account"):
-        raise MappingError("VAT_NOT_MAPPED", vat_key(order, line))
-    return row
+    """The VAT code and revenue account for a line; MappingError("VAT_NOT_MAPPED") when none is set."""
+    vat_map = settings.get("vat_map") or {}
+    for key in vat_keys(order, line):
+        row = vat_map.get(key)
+        if row and row.get("vat_code") and row.get("gl_account"):
+            return row
+    key = vat_keys(order, line)[0]
+    raise MappingError("VAT_NOT_MAPPED", key.replace(":", " ") + (" %" if ":" in key else ""))
 
 
 def item_code(line: Line) -> str:

@@ -50,3 +50,21 @@ class KmoShopsClient:
                 message = response.text[:300]
             raise RemoteRejected(response.status_code, message)
         return response
+
+    def webhooks(self) -> list[dict]:
+        """The shop's webhook subscriptions (also proves the API key works)."""
+        return self._get("/webhooks").json().get("data", [])
+
+    def subscribe(self, url: str, topics: list[str]) -> dict:
+        """Subscribe ``url`` to ``topics`` unless it already is."""
+        for hook in self.webhooks():
+            if hook.get("url") == url:
+                return hook
+        try:
+            response = self.http.post(self.base_url + "/webhooks", json={"url": url, "topics": topics},
+                                      headers=self.headers, timeout=settings.http_timeout)
+        except requests.RequestException as exc:
+            raise RemoteUnavailable(f"KMO Shops could not be reached: {exc}") from exc
+        if response.status_code >= 400:
+            raise RemoteRejected(response.status_code, response.text[:300])
+        return response.json()

@@ -1,0 +1,105 @@
+"""Validating and saving a merchant's configuration (the Configuration tab), engine side.
+
+Every choice is checked against what the accounting system offers (its reference data, loaded
+with the division), so a saved configuration never names a journal or VAT code that does not exist.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from worker import connectors, vat_rates
+from worker.models import Connection
+
+GENERAL_FIELDS = ("document_type", "sales_journal", "cash_journal", "payment_condition", "warehouse", "price_mode")
+
+
+def options(reference: dict) -> dict:
+    """The drop-down choices from the reference data (journals by kind, revenue accounts, VAT codes)."""
+    journals = reference.get("journals", [])
+    return {
+        "sales_journals": [j for j in journals if int(j.get("Type", 0)) == 20],
+        "cash_journals": [j for j in journals if int(j.get("Type", 0)) in (10, 12)],
+        "payment_conditions": reference.get("payment_conditions", []),
+        "warehouses": reference.get("warehouses", []),
+        "gl_accounts": [g for g in reference.get("gl_accounts", []) if int(g.get("Type", 0)) == 110],
+        "vat_codes": reference.get("vat_codes", []),
+    }
+
+
+def vat_codes_for(reference: dict, price_mode: str) -> list[dict]:
+    """VAT codes of the kind that fits the price mode (manual 003: incl shows incl codes only)."""
+    kinds = ("I", "N", "B") if price_mode == "incl" else ("E", "N", "B")
+    return [code for code in reference.get("vat_codes", []) if code.get("Type") in kinds]
+
+
+def save_general(target: Connection, form: dict) -> dict[str, str]:
+    """Validate and store the general settings; returns errors by field (empty when saved)."""
+    reference, errors = target.settings.get("reference") or {}, {}
+    choices = options(reference)
+    target_cls = connectors.get(target.system)
+    if form.get("document_type") not in dict(target_cls.document_types):
+        errors["document_type"] = "Choose what Koppel creates."
+    checks = {"sales_journal": ("Code", choices["sales_journals"]), "cash_journal": ("Code", choices["cash_journals"]),
+              "payment_condition": ("Code", choices["payment_conditions"]), "warehouse": ("ID", choices["warehouses"])}
+    for field, (key, allowed) in checks.items():
+        value = form.get(field, "")
+        if value and value not in {str(row[key]) for row in allowed}:
+            errors[field] = "Not in your administration; reload the data from Exact Online."
+    if not form.get("sales_journal"):
+        errors["sales_journal"] = "Choose a sales journal."
+    if form.get("document_type") == "order" and not form.get("warehouse"):
+        errors["warehouse"] = "Sales orders need a warehouse."
+    if form.get("price_mode") not in ("incl", "excl"):
+        errors["price_mode"] = "Choose incl. or excl. VAT."
+    if not errors:
+        target.settings = {**target.settings, **{f: form.get(f, "") for f in GENERAL_FIELDS}}
+    return errors
+
+
+def save_vat_table(target: Connection, rows: list[dict]) -> dict[str, str]:
+    """Validate and store the VAT table; rows left empty are countries the merchant does not sell to."""
+    reference = target.settings.get("reference") or {}
+    codes = {c["Code"] for c in reference.get("vat_codes", [])}
+    accounts = {g["ID"] for g in options(reference)["gl_accounts"]}
+    errors, vat_map, table = {}, {}, []
+    for row in rows:
+        key, code, account = row["key"], row.get("vat_code", ""), row.get("gl_account", "")
+        rate = _rate(row, errors)
+        table.append({**row, "rate": rate})
+        if not code and not account:
+            continue
+        if code not in codes or account not in accounts:
+            errors[key] = "Choose both a VAT code and a revenue account."
+            continue
+        map_key = key if key in vat_rates.SPECIAL_ROWS else f"{row['country']}:{rate}"
+        vat_map[map_key] = {"vat_code": code, "gl_account": account}
+    if not errors:
+        target.settings = {**target.settings, "vat_table": table, "vat_map": vat_map}
+    return errors
+
+
+def _rate(row: dict, errors: dict) -> str:
+    if row["key"] in vat_rates.SPECIAL_ROWS:
+        return "0.00"  # ICP and International are 0 % by definition
+    try:
+        rate = Decimal(row.get("rate", "")).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        errors[row["key"]] = "Enter the VAT percentage, e.g. 21."
+        return row.get("rate", "")
+    if not Decimal(0) <= rate <= Decimal(30):
+        errors[row["key"]] = "A VAT percentage is between 0 and 30."
+    return f"{rate:.2f}"
+
+
+def vat_rows(target: Connection, home_country: str) -> list[dict]:
+    """The VAT table as saved, or the default rows with the EU rates pre-filled."""
+    saved = target.settings.get("vat_table")
+    return saved if saved else vat_rates.default_rows(home_country)
+
+
+def is_configured(target: Connection, home_country: str) -> bool:
+    """Configured enough to transfer: a sales journal and the shop country's standard rate mapped."""
+    vat_map = target.settings.get("vat_map") or {}
+    standard = f"{home_country}:{Decimal(vat_rates.STANDARD.get(home_country, '21')):.2f}"
+    return bool(target.settings.get("sales_journal")) and (standard in vat_map or
+                                                          standard.split(":")[1] in vat_map)

@@ -1,0 +1,70 @@
+"""Sign-up and installation: a new tenant with a trial, a login, and the installation e-mail."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import secrets as pysecrets
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from worker import mail
+from worker.config import settings
+from worker.models import Connection, Tenant, User
+from worker.models.base import utcnow
+from worker.models.tenants import TRIAL_DAYS
+from worker.passwords import hash_password
+
+# The defaults a new target starts with; the merchant changes them in the Configuration tab.
+TARGET_DEFAULTS = {"exact_online": {"document_type": "invoice", "sales_journal": "70", "cash_journal": "10",
+                                    "price_mode": "incl"}}
+SOURCE_DEFAULTS = {"kmoshops": {"transfer_statuses": "paid"}}
+
+
+@dataclasses.dataclass(frozen=True)
+class SignUp:
+    """What a new merchant gets: the tenant and the login we e-mailed."""
+
+    tenant_id: int
+    username: str
+    password: str
+    install_url: str
+
+
+def free_username(session: orm.Session, email: str, licence_key: str) -> str:
+    """The e-mail address for a first installation; the licence key when it is taken already."""
+    taken = session.execute(sa.select(User.id).where(User.username == email)).first()
+    return licence_key if taken else email
+
+
+def sign_up(session: orm.Session, *, name: str, email: str, country: str, shop_system: str,
+            accounting_system: str, language: str, now: dt.datetime | None = None) -> SignUp:
+    """Create the tenant (30-day trial), its login and empty connections, and queue the e-mail. Caller commits."""
+    now = now or utcnow()
+    email = email.strip().lower()
+    tenant = Tenant(name=name.strip(), email=email, country=country, language=language, shop_system=shop_system,
+                    accounting_system=accounting_system, terms_accepted_at=now,
+                    trial_ends_at=now + dt.timedelta(days=TRIAL_DAYS))
+    session.add(tenant)
+    session.flush()
+    password = pysecrets.token_urlsafe(12)
+    username = free_username(session, email, tenant.licence_key)
+    session.add(User(tenant_id=tenant.id, username=username, email=email, password_hash=hash_password(password)))
+    session.add_all([
+        Connection(tenant_id=tenant.id, role="source", system=shop_system, settings=dict(SOURCE_DEFAULTS[shop_system])),
+        Connection(tenant_id=tenant.id, role="target", system=accounting_system,
+                   settings=dict(TARGET_DEFAULTS[accounting_system]))])
+    result = SignUp(tenant.id, username, password, f"{settings.public_url}/install/{tenant.install_token}")
+    return result
+
+
+def installation_missing(tenant: Tenant, connections: dict[str, Connection]) -> list[str]:
+    """What still stands between this tenant and a working integration, as keys for the dashboard."""
+    missing = []
+    if connections.get("source") is None or not connections["source"].is_connected:
+        missing.append("shop")
+    if connections.get("target") is None or not connections["target"].is_connected:
+        missing.append("accounting")
+    if tenant.configured_at is None:
+        missing.append("configuration")
+    return missing
