@@ -12,13 +12,14 @@ from sqlalchemy import orm
 from portal.extensions import get_session
 from portal.htmx import render_partial
 from portal.tenancy import connections, order_or_404, tenant
-from worker import ratelimit
+from worker import ratelimit, subscription
+from worker.onboarding import installation_missing
 from worker.models import Order
 
 bp = Blueprint("dashboard", __name__)
 
 # Tab → the order states it lists.
-TABS = {"report": ("posted",), "errors": ("failed",), "open": ("open", "queued")}
+TABS = {"report": ("posted",), "errors": ("failed",), "open": ("open", "queued", "held")}
 
 
 def parse_day(value: str | None) -> dt.date | None:
@@ -97,7 +98,9 @@ def show_tab(tab: str):
     # A demo order is awaited for at most a minute: the list never polls forever.
     until_ts = request.args.get("until_ts", 0, type=int)
     waiting_for = request.args.get("waiting", "")[:100] if until_ts > time.time() else ""
-    return render_partial("dashboard/index.html", "dashboard/_tab.html", tenant=tenant(), connections=connections(),
+    me, mine = tenant(), connections()
+    return render_partial("dashboard/index.html", "dashboard/_tab.html", tenant=me, connections=mine,
+                          missing=installation_missing(me, mine), hold=subscription.hold_reason(me),
                           polling=transfers_running(waiting_for), waiting=waiting_for,
                           until_ts=until_ts, **context)
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, redirect, request, session
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 from flask_login import current_user
 
 from worker.i18n import DEFAULT_LANGUAGE, LANGUAGES, TRANSLATIONS
@@ -34,4 +34,5 @@ def init_app(app: Flask) -> None:
     """Bind Flask-Babel with the shared catalogue and register the language switch."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
     app.register_blueprint(bp)

@@ -14,7 +14,8 @@ from worker.models import Order, RemoteCall
 from worker.pipeline import retry
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
-TAB_OF_STATE = {"posted": "report", "failed": "errors", "open": "open", "queued": "open", "skipped": "report"}
+TAB_OF_STATE = {"posted": "report", "failed": "errors", "open": "open", "queued": "open", "held": "open",
+                "skipped": "report"}
 
 
 def render_row(order: Order, note: str | None = None, tab: str | None = None):

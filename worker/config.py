@@ -40,6 +40,8 @@ class Settings:
     kmoshops_api_url: str
     exact_base_url: str
     vies_url: str
+    mollie_url: str
+    mollie_api_key: str
     exact_client_id: str
     exact_client_secret: str
     http_timeout: float
@@ -79,6 +81,8 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         kmoshops_api_url=env.get("KMOSHOPS_API_URL", f"{sandbox_url}/kmoshops/v1").rstrip("/"),
         exact_base_url=env.get("EXACT_BASE_URL", f"{sandbox_url}/exact").rstrip("/"),
         vies_url=env.get("VIES_URL", f"{sandbox_url}/vies").rstrip("/"),
+        mollie_url=env.get("MOLLIE_API_URL", f"{sandbox_url}/mollie/v2").rstrip("/"),
+        mollie_api_key=env.get("MOLLIE_API_KEY", "test_koppel"),
         exact_client_id=env.get("EXACT_CLIENT_ID", "koppel-dev"),
         exact_client_secret=env.get("EXACT_CLIENT_SECRET", "koppel-dev-secret"),
         http_timeout=float(env.get("KOPPEL_HTTP_TIMEOUT", "30")),

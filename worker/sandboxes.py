@@ -1,4 +1,4 @@
-"""Every sandbox in one WSGI app: /exact, /kmoshops and /vies, as the dev launcher and the tests serve them.
+"""Every sandbox in one WSGI app: /exact, /kmoshops, /vies and /mollie, as the dev launcher and the tests serve them.
 
 A sandbox stands in for a vendor's API and enforces what the real one does (auth, validation,
 rate limits, token expiry); Koppel reaches it only over HTTP through its real clients.
@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from worker.config import settings
 from worker.connectors.exact import sandbox as exact_sandbox
-from worker.connectors import vies
+from worker.connectors import mollie, vies
 from worker.connectors.kmoshops import sandbox as kmo_sandbox
 
 
@@ -37,9 +37,10 @@ class SandboxSet:
         self.kmo = self._kmo_state()
         self.sender = kmo_sandbox.WebhookSender(self.kmo, timeout=self.sender_timeout)
         self.vies = vies.ViesSandboxState.with_examples()
+        self.mollie = mollie.MollieState(api_keys={settings.mollie_api_key})
         self._apps = {"/exact": exact_sandbox.create_app(self.exact),
                       "/kmoshops": kmo_sandbox.create_app(self.kmo, self.sender),
-                      "/vies": vies.create_sandbox(self.vies)}
+                      "/vies": vies.create_sandbox(self.vies), "/mollie": mollie.create_sandbox(self.mollie)}
 
     def _exact_state(self):
         path = self.state_dir / "exact.json" if self.state_dir else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from worker import digest, mail
+from worker import db, digest, mail, subscription
 from worker.config import settings
 from worker.connectors.errors import OutcomeUnknown, RemoteError, RemoteUnavailable
 from worker.jobs import RemoteRetryStrategy, app
@@ -96,4 +96,13 @@ def send_error_digests(timestamp: int) -> None:
 @app.task(name="send_outbox", queue="maintenance", queueing_lock="send-outbox")
 def send_outbox(timestamp: int) -> None:
     """Every five minutes: send what waits in the outbox (only when SMTP is configured)."""
+    mail.send_outbox()
+
+
+@app.periodic(cron="0 8 * * *", periodic_id="subscription-offers")
+@app.task(name="send_subscription_offers", queue="maintenance", queueing_lock="subscription-offers")
+def send_subscription_offers(timestamp: int) -> None:
+    """Every morning: offer a paid year to merchants whose trial ends within five days."""
+    with db.session_scope() as session:
+        subscription.send_offers(session)
     mail.send_outbox()

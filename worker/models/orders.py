@@ -28,7 +28,7 @@ class WebhookDelivery(Base):
 
 
 # Where an order is, as the dashboard tabs show it.
-ORDER_STATES = ("open", "queued", "posted", "failed", "skipped")
+ORDER_STATES = ("open", "queued", "held", "posted", "failed", "skipped")  # held: subscription not active
 
 
 class Order(Base):

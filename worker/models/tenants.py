@@ -47,6 +47,15 @@ class Tenant(Base):
 
     users: orm.Mapped[list[User]] = orm.relationship(back_populates="tenant")
 
+    def transfers_allowed(self, now: dt.datetime | None = None) -> bool:
+        """Orders may go to the books: not stopped, and within the trial or a paid period."""
+        now = now or dt.datetime.now(dt.timezone.utc)
+        if self.stopped_at is not None:
+            return False
+        if self.paid_until is not None and self.paid_until > now:
+            return True
+        return self.trial_ends_at is None or self.trial_ends_at > now
+
 
 class User(Base):
     """A login to the portal, bound to one tenant (one person may have several installations)."""

@@ -7,7 +7,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from worker import connectors, jobs
 from worker.canonical import Order as CanonicalOrder
-from worker.models import Connection, Order
+from worker.models import Connection, Order, Tenant
 from worker.models.base import utcnow
 
 
@@ -52,8 +52,16 @@ def store(session: orm.Session, source: Connection, payload: dict, canonical: Ca
     apply_version(order, payload, canonical)
     eligible = canonical.status in connectors.get(source.system).transfer_statuses(source)
     if order.state == "open" and eligible:
-        queue(session, order)
+        queue_or_hold(session, order)
     return order
+
+
+def queue_or_hold(session: orm.Session, order: Order) -> None:
+    """Queue the order, or keep it as held while the subscription is not active (paying sends it on)."""
+    if session.get(Tenant, order.tenant_id).transfers_allowed():
+        queue(session, order)
+    else:
+        order.state = "held"
 
 
 def apply_version(order: Order, payload: dict, canonical: CanonicalOrder) -> None:

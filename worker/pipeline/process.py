@@ -19,7 +19,7 @@ from worker.connectors.errors import (
     OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled)
 from worker.connectors.exact.mapping import MappingError
 from worker.connectors.kmoshops.mapping import OrderDataError
-from worker.models import Connection, Order, Posting
+from worker.models import Connection, Order, Posting, Tenant
 from worker.models.base import utcnow
 from worker.pipeline import intake, prechecks
 from worker.pipeline.messages import Problem, problem
@@ -125,6 +125,9 @@ def _begin(order_id: int) -> Plan | None:
         source_cls = connectors.get(source.system)
         if order.shop_status not in source_cls.transfer_statuses(source):
             order.state = "open"
+            return None
+        if not session.get(Tenant, order.tenant_id).transfers_allowed():
+            order.state = "held"
             return None
         target = intake.target_of(session, order.tenant_id)
         if target is None or not target.settings.get("division"):

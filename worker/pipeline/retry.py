@@ -35,7 +35,7 @@ def process_again(session: orm.Session, order: Order) -> None:
     reread_from_shop(session, order)
     source = session.get(Connection, order.connection_id)
     if order.shop_status in connectors.get(source.system).transfer_statuses(source):
-        intake.queue(session, order)
+        intake.queue_or_hold(session, order)
     else:
         order.state = "open"
         order.error_code = order.error_message = order.error_help = None
