@@ -4,7 +4,10 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 
-.PHONY: run test install install-test migrate bench clean
+.PHONY: run test install install-test translations chromium migrate clean
+
+# Debian's Chromium for the browser tests; needs root (or sudo) once per machine.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +19,16 @@ $(VENV)/.test: $(VENV)/.runtime requirements-dev.txt
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.runtime
+install: $(VENV)/.runtime translations
 
-install-test: $(VENV)/.test
+install-test: $(VENV)/.test translations chromium
+
+# Compile the Dutch catalogue (translations/nl/LC_MESSAGES/messages.po) for Flask-Babel.
+translations: $(VENV)/.runtime
+	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(VENV)/bin/pybabel compile -q -d translations; fi
+
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 run: install
 	$(PY) -m worker.devstack
