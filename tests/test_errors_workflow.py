@@ -51,7 +51,7 @@ def only_21(overrides_seed: int) -> dict:
 
 def test_one_cause_is_one_group_and_process_rereads_the_shop_then_posts(sandboxes, web, worker):
     merchant = make_merchant(sandboxes)
-    row = drop_vat_row(merchant, "21.00")
+    row = drop_vat_row(merchant, "BE:21.00")
     shop_id = merchant["shop"]["shop_id"]
     numbers = [sandboxes.kmo.create_order(shop_id, status="paid", **only_21(i))["number"] for i in range(3)]
     wait_for(lambda: len(failed_orders()) == 3)
@@ -60,7 +60,7 @@ def test_one_cause_is_one_group_and_process_rereads_the_shop_then_posts(sandboxe
     assert page.count('class="cause"') == 1 and "3 orders:" in page
     assert "no VAT code and revenue account set for" in page and "21.00 %" in page
 
-    restore_vat_row(merchant, "21.00", row)
+    restore_vat_row(merchant, "BE:21.00", row)
     sandboxes.sender.stop()  # the shop's own webhook about the change must not be what fixes it
     first = failed_orders()[0]
     changed = sandboxes.kmo.update_order(shop_id, int(first.shop_order_id),
@@ -93,7 +93,7 @@ def test_more_info_shows_what_we_sent_and_the_answer_without_secrets(sandboxes, 
 
 def test_report_problem_opens_a_ticket_with_everything_and_says_it_was_received(sandboxes, web, worker):
     merchant = make_merchant(sandboxes)
-    drop_vat_row(merchant, "21.00")
+    drop_vat_row(merchant, "BE:21.00")
     sandboxes.kmo.create_order(merchant["shop"]["shop_id"], status="paid", **only_21(5))
     [order] = wait_for(failed_orders)
     fragment = logged_in(web, merchant).post(f"/orders/{order.id}/report?tab=errors").get_data(as_text=True)

@@ -11,7 +11,7 @@ import re
 import requests
 import sqlalchemy as sa
 
-from worker import db, secrets
+from worker import db, secrets, vat_rates
 from worker.config import settings
 from worker.connectors.exact import ExactOnlineTarget, oauth, tokens
 from worker.models import Connection, Tenant, User
@@ -108,7 +108,10 @@ def connect_sandbox_exact(tenant_id: int, username: str, password: str) -> None:
         session.flush()
         reference = ExactOnlineTarget.reference_data(target)
         warehouses = [row["ID"] for row in reference["warehouses"]]
-        target.settings = {**target.settings, "vat_map": default_vat_map(reference, target.settings["price_mode"]),
+        table = demo_vat_table(reference, target.settings["price_mode"])
+        target.settings = {**target.settings, "vat_table": table,
+                           "vat_map": {row["key"]: {"vat_code": row["vat_code"], "gl_account": row["gl_account"]}
+                                       for row in table if row.get("vat_code")},
                            "warehouse": target.settings.get("warehouse") or (warehouses[0] if warehouses else None),
                            "reference": reference}
         session.get(Tenant, tenant_id).configured_at = utcnow()
@@ -129,6 +132,16 @@ def default_vat_map(reference: dict, price_mode: str) -> dict:
         if code and revenue in gl:
             vat_map[key] = {"vat_code": code, "gl_account": gl[revenue]}
     return vat_map
+
+
+def demo_vat_table(reference: dict, price_mode: str) -> list[dict]:
+    """The Configuration tab's VAT table, filled in for Belgian and Dutch rates, ICP and International."""
+    by_rate = default_vat_map(reference, price_mode)
+    rows = []
+    for row in vat_rates.default_rows("BE"):
+        mapped = by_rate.get(row["key"]) or (by_rate.get(row["rate"]) if row["country"] in ("BE", "NL") else None)
+        rows.append({**row, **(mapped or {})})
+    return rows
 
 
 def _pick_vat_code(codes: list[dict], key: str, kind: str) -> str | None:
