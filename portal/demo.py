@@ -5,6 +5,7 @@ import time
 
 import requests
 from flask import Blueprint, abort, current_app, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from portal.tenancy import connections
@@ -23,9 +24,10 @@ def create_order():
     try:
         order = demo.create_demo_order(source.settings["shop_id"])
     except (requests.RequestException, KeyError) as exc:
-        flash(f"The sandbox shop did not take the demo order ({exc}). Is `make run` still running?", "error")
+        flash(_("The sandbox shop did not take the demo order (%(error)s). Is `make run` still running?",
+                error=exc), "error")
         return redirect(url_for("dashboard.index"))
-    flash(f"Demo order {order['number']} was placed in the sandbox shop. "
-          "It appears in Report within a few seconds.", "success")
+    flash(_("Demo order %(number)s was placed in the sandbox shop. It appears in Report within a few seconds.",
+            number=order["number"]), "success")
     return redirect(url_for("dashboard.show_tab", tab="report", waiting=order["number"],
                             until_ts=int(time.time()) + 60))

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from flask import Flask, g
+from flask_babel import gettext
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
 from worker import db
+from worker.i18n import N_
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -48,6 +50,9 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    # Flask-Login's own flash, translated when it is shown.
+    login_manager.login_message = N_("Please log in to access this page.")
+    login_manager.localize_callback = gettext
     htmx.init_app(app)
     app.teardown_appcontext(_close_session)
     app.after_request(_security_headers)

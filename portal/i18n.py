@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, redirect, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
 from flask_login import current_user
 
 from worker.i18n import DEFAULT_LANGUAGE, LANGUAGES, TRANSLATIONS
@@ -35,4 +35,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+    # Text stored in English and marked N_ where it was made (a connection's status reason): translated
+    # as plain text, so it is still escaped (Jinja's _() would mark it safe) and a "%" needs no doubling.
+    app.jinja_env.filters["translate"] = gettext
     app.register_blueprint(bp)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.extensions import get_session
@@ -52,8 +53,9 @@ def process(order_id: int):
         retry.process_again(session, order)
     except (RemoteError, OrderDataError, KeyError) as exc:
         session.rollback()
-        return render_row(order_or_404(order_id), note=f"Your shop did not give us the order just now ({exc}). "
-                                                     "Nothing changed; try again in a minute.")
+        return render_row(order_or_404(order_id), note=_("Your shop did not give us the order just now "
+                                                         "(%(error)s). Nothing changed; try again in a minute.",
+                                                         error=exc))
     session.commit()
     return render_row(order)
 
@@ -66,4 +68,5 @@ def report(order_id: int):
     order = order_or_404(order_id)
     ticket = support.report_problem(session, order, current_user.email)
     session.commit()
-    return render_row(order, note=f"Thank you: ticket {ticket.id} was received. Webcare answers by e-mail.")
+    return render_row(order, note=_("Thank you: ticket %(ticket)s was received. Webcare answers by e-mail.",
+                                    ticket=ticket.id))

@@ -52,7 +52,8 @@ def test_one_digest_per_merchant_lists_new_errors_once(sandboxes, web, worker):
     assert digest.queue_all() == 0  # nothing new since the last digest
     with db.session_scope() as session:
         [mail] = session.execute(sa.select(OutboxEmail).where(OutboxEmail.kind == "digest")).scalars().all()
-    assert mail.recipients == [merchant["email"]] and "3 order(s)" in mail.subject
+    assert mail.recipients == [merchant["email"]]
+    assert "3 order(s)" in mail.subject or "3 bestelling(en)" in mail.subject
     assert all(number in mail.body for number in numbers) and "999.99" in mail.body
 
 
@@ -71,4 +72,5 @@ def test_too_many_refusals_pause_the_endpoint_before_exact_blocks_it(sandboxes, 
     client = web.test_client()
     client.post("/login", data={"username": merchant["email"], "password": merchant["password"]})
     status = client.get("/status").get_data(as_text=True)
-    assert "paused sending to it until" in status and "salesinvoice/SalesInvoices" in status
+    assert ("paused sending to it until" in status or "sturen we er tot" in status)
+    assert "salesinvoice/SalesInvoices" in status

@@ -104,7 +104,8 @@ def test_a_refused_document_lands_in_errors_with_exacts_reason(sandboxes, web, w
     shop_order = sandboxes.kmo.create_order(merchant["shop"]["shop_id"], kind="b2c", status="paid")
     failed = wait_for(lambda: (row := order_row(shop_order["number"])) and row.state == "failed" and row)
     assert failed.error_code == "TARGET_REJECTED"
-    assert "Exact Online refused" in failed.error_message and failed.error_help
+    assert ("Exact Online refused" in failed.error_message or "Exact Online heeft het document geweigerd"
+            in failed.error_message) and failed.error_help
     assert sandboxes.exact.documents(division_of(merchant), "SalesInvoices") == []
 
 

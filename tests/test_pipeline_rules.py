@@ -47,7 +47,7 @@ def test_an_order_without_email_goes_to_errors_with_the_rule_explained(sandboxes
     shop_order = sandboxes.kmo.create_order(merchant["shop"]["shop_id"], kind="no_email", status="paid")
     order = wait_for(lambda: (row := order_row(shop_order["number"])) and row.state == "failed" and row)
     assert order.error_code == "CUSTOMER_WITHOUT_EMAIL"
-    assert "fixed debtor" in order.error_help
+    assert "fixed debtor" in order.error_help or "vaste debiteur" in order.error_help
 
 
 def test_rate_budget_is_shared_and_the_remote_count_wins(database):

@@ -72,13 +72,16 @@ def invoice_pdf(invoice: Invoice, tenant: Tenant) -> bytes:
     pdf.set_font("Helvetica", "B", 18)
     pdf.cell(0, 12, "Koppel", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=11)
+    # The labels are called outside the f-strings so that pybabel finds them.
+    invoice_, date_, key_, excl_, vat_, total_ = (_("Invoice"), _("Date"), _("Licence key"), _("Amount excl. VAT"),
+                                                  _("VAT"), _("Total"))
     lines = [
-        f"{_('Invoice')} {invoice.number}", f"{_('Date')}: {invoice.created_at:%Y-%m-%d}", "",
-        f"{tenant.name}", f"{tenant.email}", f"{_('Licence key')}: {tenant.licence_key}", "",
+        f"{invoice_} {invoice.number}", f"{date_}: {invoice.created_at:%Y-%m-%d}", "",
+        f"{tenant.name}", f"{tenant.email}", f"{key_}: {tenant.licence_key}", "",
         f"{_(invoice.description)} {invoice.period_start:%Y-%m-%d} - {invoice.period_end:%Y-%m-%d}",
-        f"{_('Amount excl. VAT')}: EUR {invoice.amount_excl:.2f}",
-        f"{_('VAT')} {invoice.vat_rate:.0f}%: EUR {invoice.vat:.2f}",
-        f"{_('Total')}: EUR {invoice.total:.2f}", "",
+        f"{excl_}: EUR {invoice.amount_excl:.2f}",
+        f"{vat_} {invoice.vat_rate:.0f}%: EUR {invoice.vat:.2f}",
+        f"{total_}: EUR {invoice.total:.2f}", "",
         _("Paid on %(date)s") % {"date": f"{invoice.paid_at:%Y-%m-%d}"} if invoice.paid_at else _("Not paid yet"),
     ]
     for line in lines:

@@ -2,12 +2,14 @@
 
 Every choice is checked against what the accounting system offers (its reference data, loaded
 with the division), so a saved configuration never names a journal or VAT code that does not exist.
+Error messages are English, marked for the catalogue (``N_``); the portal shows them through ``_()``.
 """
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
 from worker import connectors, vat_rates
+from worker.i18n import N_
 from worker.models import Connection
 
 GENERAL_FIELDS = ("document_type", "sales_journal", "cash_journal", "payment_condition", "warehouse", "price_mode")
@@ -38,19 +40,19 @@ def save_general(target: Connection, form: dict) -> dict[str, str]:
     choices = options(reference)
     target_cls = connectors.get(target.system)
     if form.get("document_type") not in dict(target_cls.document_types):
-        errors["document_type"] = "Choose what Koppel creates."
+        errors["document_type"] = N_("Choose what Koppel creates.")
     checks = {"sales_journal": ("Code", choices["sales_journals"]), "cash_journal": ("Code", choices["cash_journals"]),
               "payment_condition": ("Code", choices["payment_conditions"]), "warehouse": ("ID", choices["warehouses"])}
     for field, (key, allowed) in checks.items():
         value = form.get(field, "")
         if value and value not in {str(row[key]) for row in allowed}:
-            errors[field] = "Not in your administration; reload the data from Exact Online."
+            errors[field] = N_("Not in your administration; reload the data from Exact Online.")
     if not form.get("sales_journal"):
-        errors["sales_journal"] = "Choose a sales journal."
+        errors["sales_journal"] = N_("Choose a sales journal.")
     if form.get("document_type") == "order" and not form.get("warehouse"):
-        errors["warehouse"] = "Sales orders need a warehouse."
+        errors["warehouse"] = N_("Sales orders need a warehouse.")
     if form.get("price_mode") not in ("incl", "excl"):
-        errors["price_mode"] = "Choose incl. or excl. VAT."
+        errors["price_mode"] = N_("Choose incl. or excl. VAT.")
     if not errors:
         target.settings = {**target.settings, **{f: form.get(f, "") for f in GENERAL_FIELDS}}
     return errors
@@ -69,7 +71,7 @@ def save_vat_table(target: Connection, rows: list[dict]) -> dict[str, str]:
         if not code and not account:
             continue
         if code not in codes or account not in accounts:
-            errors[key] = "Choose both a VAT code and a revenue account."
+            errors[key] = N_("Choose both a VAT code and a revenue account.")
             continue
         map_key = key if key in vat_rates.SPECIAL_ROWS else f"{row['country']}:{rate}"
         vat_map[map_key] = {"vat_code": code, "gl_account": account}
@@ -84,10 +86,10 @@ def _rate(row: dict, errors: dict) -> str:
     try:
         rate = Decimal(row.get("rate", "")).quantize(Decimal("0.01"))
     except InvalidOperation:
-        errors[row["key"]] = "Enter the VAT percentage, e.g. 21."
+        errors[row["key"]] = N_("Enter the VAT percentage, e.g. 21.")
         return row.get("rate", "")
     if not Decimal(0) <= rate <= Decimal(30):
-        errors[row["key"]] = "A VAT percentage is between 0 and 30."
+        errors[row["key"]] = N_("A VAT percentage is between 0 and 30.")
     return f"{rate:.2f}"
 
 

@@ -1,4 +1,4 @@
-"""The daily digest: one e-mail per merchant with the orders that failed or differ since the last one."""
+"""The daily digest: one e-mail per merchant, in their language, with orders that failed or differ since the last."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -6,6 +6,7 @@ from sqlalchemy import orm
 
 from worker import db, mail
 from worker.config import settings
+from worker.i18n import gettext_for, money
 from worker.models import Order, Posting, Tenant
 from worker.models.base import utcnow
 
@@ -22,15 +23,19 @@ def _new_problems(session: orm.Session, tenant: Tenant) -> tuple[list[Order], li
 
 
 def body(tenant: Tenant, failed: list[Order], differ: list[Order]) -> str:
-    lines = [f"Hello {tenant.name},", ""]
+    language = tenant.language
+    _ = gettext_for(language)
+    lines = [_("Hello %(name)s,") % {"name": tenant.name}, ""]
     if failed:
-        lines.append(f"{len(failed)} order(s) could not be transferred since our last message:")
+        lines.append(_("%(count)d order(s) could not be transferred since our last message:") % {"count": len(failed)})
         lines += [f"  - {o.number}: {o.error_message}" for o in failed]
-        lines += ["", "Open the Errors tab to see what to do, then press Process."]
+        lines += ["", _("Open the Errors tab to see what to do, then press Process.")]
     if differ:
-        lines += ["", "In these orders the total in your accounting system differs from the shop's:"]
-        lines += [f"  - {o.number}: difference € {o.total_difference:.2f}" for o in differ]
-    lines += ["", f"Dashboard: {settings.public_url}", f"Licence key: {tenant.licence_key}"]
+        lines += ["", _("In these orders the total in your accounting system differs from the shop's:")]
+        lines += [f"  - {o.number}: " + _("difference %(amount)s") % {"amount": money(o.total_difference, language)}
+                  for o in differ]
+    lines += ["", _("Dashboard: %(url)s") % {"url": settings.public_url},
+              _("Licence key: %(key)s") % {"key": tenant.licence_key}]
     return "\n".join(lines)
 
 
@@ -41,8 +46,10 @@ def queue_for(session: orm.Session, tenant: Tenant) -> bool:
     if not failed and not differ:
         return False
     count = len(failed) + len(differ)
+    _ = gettext_for(tenant.language)
     mail.queue_email(session, tenant.id, mail.recipients_of(tenant),
-                     f"Koppel: {count} order(s) need your attention", body(tenant, failed, differ), "digest")
+                     _("Koppel: %(count)d order(s) need your attention") % {"count": count},
+                     body(tenant, failed, differ), "digest")
     return True
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import orm
 
 from worker import mail
 from worker.config import settings
-from worker.i18n import gettext_for
+from worker.i18n import N_, day, gettext_for, money
 from worker.models import Invoice, Order, Tenant
 from worker.models.base import utcnow
 from worker.pipeline import intake
@@ -40,7 +40,7 @@ def open_invoice(session: orm.Session, tenant: Tenant, now: dt.datetime | None =
     start = max(filter(None, [tenant.trial_ends_at, tenant.paid_until, now])).date()
     vat = (PRICE_EXCL * VAT_RATE / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
     invoice = Invoice(tenant_id=tenant.id, number=f"K{now:%Y}-{tenant.id:05d}-{now:%m%d%H%M%S}",
-                      description="Koppel subscription", amount_excl=PRICE_EXCL, vat_rate=VAT_RATE, vat=vat,
+                      description=N_("Koppel subscription"), amount_excl=PRICE_EXCL, vat_rate=VAT_RATE, vat=vat,
                       total=PRICE_EXCL + vat, period_start=start, period_end=start + dt.timedelta(days=365))
     session.add(invoice)
     session.flush()
@@ -59,9 +59,9 @@ def send_offers(session: orm.Session, now: dt.datetime | None = None) -> int:
         link = f"{settings.public_url}/profile/invoices/{invoice.id}/pay"
         body = "\n".join([_("Hello %(name)s,") % {"name": tenant.name}, "",
                           _("Your Koppel trial ends on %(date)s. It does not renew by itself.")
-                          % {"date": tenant.trial_ends_at.date().isoformat()},
-                          _("To keep your orders flowing, pay for a year (€ %(total)s incl. VAT) here:")
-                          % {"total": f"{invoice.total:.2f}"}, f"  {link}", "",
+                          % {"date": day(tenant.trial_ends_at.date(), tenant.language)},
+                          _("To keep your orders flowing, pay for a year (%(total)s incl. VAT) here:")
+                          % {"total": money(invoice.total, tenant.language)}, f"  {link}", "",
                           _("After the trial, new orders are still received and kept; they are transferred "
                             "as soon as you have paid.")])
         mail.queue_email(session, tenant.id, mail.recipients_of(tenant), _("Your Koppel trial ends soon"), body,

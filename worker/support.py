@@ -6,6 +6,7 @@ from sqlalchemy import orm
 
 from worker import mail
 from worker.config import settings
+from worker.i18n import gettext_for
 from worker.models import Connection, Order, RemoteCall, Tenant, Ticket
 from worker.models.base import utcnow
 
@@ -36,7 +37,7 @@ def snapshot(session: orm.Session, order: Order) -> dict:
 
 
 def report_problem(session: orm.Session, order: Order, reporter: str) -> Ticket:
-    """Open a ticket for ``order`` and tell webcare and the merchant; the caller commits."""
+    """Open a ticket for ``order`` and tell webcare (in English) and the merchant (in their language)."""
     ticket = Ticket(tenant_id=order.tenant_id, order_id=order.id, snapshot={**snapshot(session, order),
                                                                              "reporter": reporter})
     session.add(ticket)
@@ -47,9 +48,11 @@ def report_problem(session: orm.Session, order: Order, reporter: str) -> Ticket:
                      f"{reporter} reported a problem with order {order.number}.\n"
                      f"Error: {order.error_code} {order.error_message}\n"
                      f"The staff console shows the full snapshot of ticket {ticket.id}.", "ticket")
+    _ = gettext_for(tenant.language)
+    values = {"number": order.number, "ticket": ticket.id, "key": tenant.licence_key}
     mail.queue_email(session, tenant.id, mail.recipients_of(tenant),
-                     f"We received your report about order {order.number} (ticket {ticket.id})",
-                     f"Thank you. Webcare has everything about order {order.number} that they need, "
-                     f"and will answer by e-mail. Quote ticket {ticket.id} and licence key "
-                     f"{tenant.licence_key} if you write to us about it.", "ticket-receipt")
+                     _("We received your report about order %(number)s (ticket %(ticket)s)") % values,
+                     _("Thank you. Webcare has everything about order %(number)s that they need, and will answer "
+                       "by e-mail. Quote ticket %(ticket)s and licence key %(key)s if you write to us about it.")
+                     % values, "ticket-receipt")
     return ticket

@@ -1,7 +1,14 @@
-"""Every error an order can end with: a stable code, a sentence for the merchant, what to do."""
+"""Every error an order can end with: a stable code, a sentence for the merchant, what to do.
+
+The sentences are English templates marked for the catalogue (``N_``). ``problem()`` fills them in
+English where the error is found; ``Problem.in_language()`` renders the same code and values again
+in the merchant's language, which is what ``process.fail`` stores on the order.
+"""
 from __future__ import annotations
 
 import dataclasses
+
+from worker.i18n import N_, gettext_for
 
 
 @dataclasses.dataclass(frozen=True)
@@ -11,57 +18,75 @@ class Problem:
     code: str
     message: str
     help: str
+    # The placeholder values, kept so the problem can be rendered again in another language.
+    values: dict = dataclasses.field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def in_language(self, language: str) -> Problem:
+        """The same problem in ``language`` (unchanged when its code is not in the catalogue)."""
+        if self.code not in CATALOGUE:
+            return self
+        return problem(self.code, language=language, **self.values)
 
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     "TOTAL_MISMATCH": (
-        "The order total ({total}) is not the sum of its lines, shipping and costs minus discounts ({sum}).",
-        "Check the order in your shop; correct it there, then press Process."),
+        N_("The order total ({total}) is not the sum of its lines, shipping and costs minus discounts ({sum})."),
+        N_("Check the order in your shop; correct it there, then press Process.")),
     "EXPORT_WITH_VAT": (
-        "This order goes outside the EU but charges VAT ({rates}); export sales must be 0 % VAT.",
-        "Correct the VAT on the order in your shop (or the customer's country), then press Process."),
-    "VAT_NUMBER_INVALID": ("{detail}", "Correct the VAT number on the order in your shop, then press Process."),
-    "VAT_NUMBER_NOT_IN_VIES": ("{detail}", "Check the number with your customer; if it is right, they must "
-                               "register it for intra-EU trade. Correct the order in your shop, then press Process."),
-    "VAT_NUMBER_BLOCKED": ("{detail}", "Press Process again later; if it keeps happening, press Report problem."),
+        N_("This order goes outside the EU but charges VAT ({rates}); export sales must be 0 % VAT."),
+        N_("Correct the VAT on the order in your shop (or the customer's country), then press Process.")),
+    "VAT_NUMBER_INVALID": ("{detail}", N_("Correct the VAT number on the order in your shop, then press Process.")),
+    "VAT_NUMBER_NOT_IN_VIES": ("{detail}", N_("Check the number with your customer; if it is right, they must "
+                                              "register it for intra-EU trade. Correct the order in your shop, "
+                                              "then press Process.")),
+    "VAT_NUMBER_BLOCKED": ("{detail}", N_("Press Process again later; if it keeps happening, press Report problem.")),
     "PRICE_BASIS_MISMATCH": (
-        "Your shop states its prices {shop} VAT, but your settings send prices {ours} VAT to Exact Online, "
-        "which would change amounts by a cent here and there.",
-        "In Configuration, choose the VAT codes that match your shop's prices ({shop} VAT), then press Process."),
+        N_("Your shop states its prices {shop} VAT, but your settings send prices {ours} VAT to Exact Online, "
+           "which would change amounts by a cent here and there."),
+        N_("In Configuration, choose the VAT codes that match your shop's prices ({shop} VAT), then press Process.")),
     "VAT_NOT_MAPPED": (
-        "There is no VAT code and revenue account set for {detail} in your VAT settings.",
-        "Open Configuration, fill in the VAT code and ledger account for that rate, save, then press Process."),
+        N_("There is no VAT code and revenue account set for {detail} in your VAT settings."),
+        N_("Open Configuration, fill in the VAT code and ledger account for that rate, save, then press Process.")),
     "CUSTOMER_WITHOUT_EMAIL": (
-        "Order {detail} has no customer e-mail address, and debtors are matched on e-mail.",
-        "Add the e-mail address to the order in your shop, or link its payment method to a fixed debtor "
-        "in Configuration, then press Process."),
+        N_("Order {detail} has no customer e-mail address, and debtors are matched on e-mail."),
+        N_("Add the e-mail address to the order in your shop, or link its payment method to a fixed debtor "
+           "in Configuration, then press Process.")),
     "PRODUCT_WITHOUT_SKU": (
-        "The product \"{detail}\" has no article code (SKU), so it cannot be matched to an Exact item.",
-        "Give the product an article code in your shop, then press Process."),
+        N_("The product \"{detail}\" has no article code (SKU), so it cannot be matched to an Exact item."),
+        N_("Give the product an article code in your shop, then press Process.")),
     "ORDER_UNREADABLE": (
-        "We could not read this order from your shop: {detail}.",
-        "Press Report problem; we will look at the order data with you."),
+        N_("We could not read this order from your shop: {detail}."),
+        N_("Press Report problem; we will look at the order data with you.")),
     "NOT_CONNECTED": (
-        "Your accounting system is not connected.",
-        "Open the dashboard and press Connect next to the accounting system, then press Process."),
+        N_("Your accounting system is not connected."),
+        N_("Open the dashboard and press Connect next to the accounting system, then press Process.")),
     "REAUTH_REQUIRED": (
         "{detail}",
-        "Press Connect next to the accounting system and log in again; waiting orders then go through."),
+        N_("Press Connect next to the accounting system and log in again; waiting orders then go through.")),
     "TARGET_REJECTED": (
-        "Exact Online refused the document: {detail}",
-        "Read the message from Exact Online under More info. Fix the cause in Exact Online or in Configuration, "
-        "then press Process; if it is unclear, press Report problem."),
+        N_("Exact Online refused the document: {detail}"),
+        N_("Read the message from Exact Online under More info. Fix the cause in Exact Online or in Configuration, "
+           "then press Process; if it is unclear, press Report problem.")),
     "REMOTE_UNREACHABLE": (
-        "We could not reach a system this order needs, even after trying for hours: {detail}",
-        "Press Process to try again. If the order may already be in your books, we look it up before "
-        "sending anything, so it is never booked twice."),
+        N_("We could not reach a system this order needs, even after trying for hours: {detail}"),
+        N_("Press Process to try again. If the order may already be in your books, we look it up before "
+           "sending anything, so it is never booked twice.")),
     "INTERNAL_ERROR": (
-        "Something went wrong on our side while processing this order.",
-        "Press Report problem; our webcare team has the details."),
+        N_("Something went wrong on our side while processing this order."),
+        N_("Press Report problem; our webcare team has the details.")),
 }
 
+# Codes whose ``detail`` is a sentence of our own (marked ``N_`` where it is made), so it is
+# translated too; other details come from the shop, VIES or Exact Online and stay as they are.
+OWN_DETAIL = frozenset({"REAUTH_REQUIRED"})
 
-def problem(code: str, **values) -> Problem:
-    """The problem for ``code`` with its placeholders filled in."""
+
+def problem(code: str, language: str = "en", **values) -> Problem:
+    """The problem for ``code`` in ``language``, with its placeholders filled in."""
+    translate = gettext_for(language)
     message, help_text = CATALOGUE[code]
-    return Problem(code=code, message=message.format(**values), help=help_text)
+    shown = dict(values)
+    if code in OWN_DETAIL and isinstance(shown.get("detail"), str):
+        shown["detail"] = translate(shown["detail"])
+    return Problem(code=code, message=translate(message).format(**shown), help=translate(help_text).format(**shown),
+                   values=values)

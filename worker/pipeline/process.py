@@ -193,9 +193,11 @@ def post_check(ours: Decimal, theirs: str | None) -> Decimal | None:
 
 
 def fail(order_id: int, found: Problem, response: object = None) -> None:
-    """Move the order to Errors; a posting that was refused is marked failed, with the answer."""
+    """Move the order to Errors, explained in the merchant's language; a refused posting is marked failed."""
     with db.session_scope() as session:
         order = session.get(Order, order_id)
+        tenant = session.get(Tenant, order.tenant_id)
+        found = found.in_language(tenant.language if tenant is not None else "en")
         order.state, order.error_code, order.failed_at = "failed", found.code, utcnow()
         order.error_message, order.error_help = found.message, found.help
         posting = order.posting

@@ -5,6 +5,7 @@ from worker.config import settings as app_settings
 from worker.connectors.base import Setting, Target
 from worker.connectors.exact.client import ExactClient
 from worker.connectors.exact.documents import ExactDocuments
+from worker.i18n import N_
 
 
 class ExactOnlineTarget(Target):
@@ -13,7 +14,7 @@ class ExactOnlineTarget(Target):
     key = "exact_online"
     name = "Exact Online"
     uses_oauth = True
-    document_types = (("invoice", "Sales invoice"), ("order", "Sales order"), ("entry", "Sales entry"))
+    document_types = (("invoice", N_("Sales invoice")), ("order", N_("Sales order")), ("entry", N_("Sales entry")))
     settings_schema = (
         Setting("division", "Division code"),
         Setting("document_type", "Create", choices=("invoice", "order", "entry"), default="invoice"),

@@ -15,6 +15,7 @@ from authlib.oauth2.rfc6749.errors import OAuth2Error
 
 from worker.config import settings
 from worker.connectors.errors import ReauthRequired, RemoteRejected, RemoteUnavailable
+from worker.i18n import N_
 
 AUTHORIZE_PATH = "/api/oauth2/auth"
 TOKEN_PATH = "/api/oauth2/token"
@@ -69,7 +70,7 @@ def refresh(base_url: str, refresh_token: str) -> dict:
         description = _describe(exc)
         if "not expired" in description:
             raise RemoteRejected(400, description) from exc
-        raise ReauthRequired(description or "Exact Online refused the refresh token") from exc
+        raise ReauthRequired(description or N_("Exact Online refused the refresh token")) from exc
     except OSError as exc:
         raise RemoteUnavailable(f"token endpoint unreachable: {exc}") from exc
     return token_values(token)

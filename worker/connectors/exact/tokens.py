@@ -14,11 +14,12 @@ import sqlalchemy as sa
 from worker import db, secrets
 from worker.connectors.errors import ReauthRequired, RemoteRejected
 from worker.connectors.exact import oauth
+from worker.i18n import N_
 from worker.models import Connection
 
 # Refresh when fewer than this many seconds remain: Exact refuses a refresh before 570 s of 600.
 REFRESH_MARGIN = 30
-REAUTH_MESSAGE = "Exact Online no longer accepts our authorisation. Press Connect to log in to Exact Online again."
+REAUTH_MESSAGE = N_("Exact Online no longer accepts our authorisation. Press Connect to log in to Exact Online again.")
 
 
 def _fresh(values: dict, now: float) -> bool:
