@@ -48,7 +48,9 @@ def test_a_returning_customer_with_known_products_costs_one_call(sandboxes, web,
     wait_for(lambda: order_state(first["number"]) == "posted")
     again = sandboxes.kmo.create_order(shop_id, kind="b2c", status="paid", customer=first["customer"],
                                        lines=first["lines"], shipping=first["shipping"],
-                                       discounts=first["discounts"], totals=first["totals"])
+                                       discounts=first["discounts"], totals=first["totals"],
+                                       billing_address=first["billing_address"],
+                                       shipping_address=first["shipping_address"], vat_regime=first["vat_regime"])
     wait_for(lambda: order_state(again["number"]) == "posted")
     assert [method for method, _ in calls_for(first["number"])].count("POST") >= 2  # debtor, items, invoice
     assert calls_for(again["number"]) == [("POST", "salesinvoice/SalesInvoices")]

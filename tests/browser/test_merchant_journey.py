@@ -13,15 +13,20 @@ MAPPED = [("BE", "21.00", "3  ", "8000"), ("BE", "12.00", "12I", "8010"), ("NL",
           ("NL", "9.00", "4  ", "8010")]  # BE 6 % is left out on purpose
 
 
-def six_percent_order() -> dict:
+def one_line_order(rate: str, excl: str, vat: str, total: str) -> dict:
+    """A Belgian consumer's order of one product at ``rate`` % (amounts by the shop's rounding rule)."""
     address = {"street": "Veldstraat", "house_number": "2", "postal_code": "9000", "city": "Gent", "country_code": "BE"}
-    line = {"id": 1, "sku": "BOEK-1", "name": "Kookboek", "quantity": 1, "unit_price_excl_vat": "23.58",
-            "unit_price_incl_vat": "25.00", "vat_rate": "6.00", "discount_excl_vat": "0.00",
-            "total_excl_vat": "23.58", "vat_amount": "1.42", "total_incl_vat": "25.00"}
-    totals = {"subtotal_excl_vat": "23.58", "shipping_excl_vat": "0.00", "discount_excl_vat": "0.00",
-              "vat_total": "1.42", "total_incl_vat": "25.00", "vat_breakdown": [{"rate": "6.00", "base": "23.58", "vat": "1.42"}]}
+    line = {"id": 1, "sku": f"BOEK-{rate}", "name": "Kookboek", "quantity": 1, "unit_price_excl_vat": excl,
+            "unit_price_incl_vat": total, "vat_rate": rate, "discount_excl_vat": "0.00",
+            "total_excl_vat": excl, "vat_amount": vat, "total_incl_vat": total}
+    totals = {"subtotal_excl_vat": excl, "shipping_excl_vat": "0.00", "discount_excl_vat": "0.00",
+              "vat_total": vat, "total_incl_vat": total, "vat_breakdown": [{"rate": rate, "base": excl, "vat": vat}]}
     return {"lines": [line], "totals": totals, "shipping": None, "discounts": [], "vat_regime": "standard",
             "billing_address": address, "shipping_address": address}
+
+
+def six_percent_order() -> dict:
+    return one_line_order("6.00", "23.58", "1.42", "25.00")
 
 
 def sign_up(page) -> dict:
@@ -87,9 +92,7 @@ def test_new_merchant_from_sign_up_to_report_and_an_error_fixed_with_process(liv
     page.goto(f"{BASE}/")
     assert page.locator(".missing").count() == 0  # installed: nothing left to do
 
-    first = sandboxes.kmo.create_order("peeters", kind="b2c", status="paid",
-                                       **{k: v for k, v in six_percent_order().items() if k not in (
-                                           "lines", "totals", "shipping", "discounts", "vat_regime")})
+    first = sandboxes.kmo.create_order("peeters", status="paid", **one_line_order("21.00", "20.66", "4.34", "25.00"))
     wait_for(lambda: _row_shows(page, "report", first["number"]), timeout=30, interval=0.5)
 
     broken = sandboxes.kmo.create_order("peeters", status="paid", **six_percent_order())
