@@ -25,7 +25,7 @@ install-test: $(VENV)/.test translations chromium
 
 # Compile the Dutch catalogue (translations/nl/LC_MESSAGES/messages.po) for Flask-Babel.
 translations: $(VENV)/.runtime
-	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(VENV)/bin/pybabel compile -q -d translations; fi
+	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(VENV)/bin/pybabel compile -d translations; fi
 
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
