@@ -169,7 +169,8 @@ def seed() -> bool:
     with db.session_scope() as session:
         target = session.execute(sa.select(Connection).where(
             Connection.tenant_id == tenant_id, Connection.role == "target")).scalar_one()
-        needs_exact = not target.settings.get("vat_map")
+        # Data seeded by an older version lacks the reference data and VAT table: redo the Exact step.
+        needs_exact = not (target.settings.get("vat_table") and target.settings.get("reference"))
     if needs_exact:
         connect_sandbox_exact(tenant_id, *EXACT_DEMO_USER)
     return created
