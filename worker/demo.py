@@ -11,7 +11,7 @@ import re
 import requests
 import sqlalchemy as sa
 
-from worker import db, secrets, vat_rates
+from worker import db, onboarding, secrets, vat_rates
 from worker.config import settings
 from worker.connectors.exact import ExactOnlineTarget, oauth, tokens
 from worker.models import Connection, Tenant, User
@@ -67,7 +67,7 @@ def create_merchant(name: str, email: str, password: str, shop: dict, country: s
         source = Connection(tenant_id=tenant.id, role="source", system="kmoshops",
                             settings={"shop_id": shop["shop_id"], "transfer_statuses": "paid"})
         target = Connection(tenant_id=tenant.id, role="target", system="exact_online",
-                            settings={"document_type": "invoice", "sales_journal": "70", "price_mode": "incl",
+                            settings={**onboarding.TARGET_DEFAULTS["exact_online"],
                                       "own_vat_number": DEMO_OWN_VAT_NUMBER})
         session.add_all([source, target])
         session.flush()
