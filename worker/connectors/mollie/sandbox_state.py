@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import requests
 
+from worker.sandbox_clock import Clock
 from worker.connectors.mollie.api_rules import format_value
 
 OUTCOMES = ("paid", "failed", "canceled", "expired")
@@ -27,29 +28,6 @@ USER_AGENT = "Mollie HTTP client/1.0"  # verified: the User-Agent in the docs' w
 
 class PaymentNotOpen(Exception):
     """The payment already reached a final status; the checkout cannot change it again."""
-
-
-class Clock:
-    """Epoch seconds: real time plus an offset tests move forward, or frozen at ``frozen_at``."""
-
-    def __init__(self, frozen_at: float | None = None):
-        self._frozen_at = frozen_at
-        self._offset = 0.0
-        self._lock = threading.Lock()
-
-    def now(self) -> float:
-        """The sandbox's current time in epoch seconds."""
-        base = time.time() if self._frozen_at is None else self._frozen_at
-        with self._lock:
-            return base + self._offset
-
-    def advance(self, seconds: float) -> float:
-        """Move the clock forward (never back: retries would fire early) and return the new time."""
-        if seconds < 0:
-            raise ValueError("the clock only moves forward")
-        with self._lock:
-            self._offset += seconds
-        return self.now()
 
 
 def iso(epoch: float) -> str:

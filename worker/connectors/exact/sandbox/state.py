@@ -6,9 +6,9 @@ import json
 import os
 import secrets
 import threading
-import time
 import uuid
 
+from worker.sandbox_clock import Clock
 from .faults import FaultRule
 from .faults import Faults
 from .limits import ErrorBudget
@@ -18,21 +18,6 @@ from .seed import seed_division
 from .tokens import TokenStore
 
 FIRST_DIVISION = 100001
-
-
-class Clock:
-    """Real time plus an offset that tests move forward instead of sleeping."""
-
-    def __init__(self, offset: float = 0.0):
-        self.offset = offset
-
-    def now(self) -> float:
-        """Epoch seconds, shifted by every :meth:`advance` so far."""
-        return time.time() + self.offset
-
-    def advance(self, seconds: float) -> None:
-        """Move this clock ``seconds`` into the future."""
-        self.offset += seconds
 
 
 class ExactState:
