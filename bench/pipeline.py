@@ -74,9 +74,10 @@ def place_orders(sandboxes, merchants: list[dict], per_merchant: int) -> list[tu
         for i in range(per_merchant):
             if i % 2 and regulars:
                 known = regulars[i % len(regulars)]
-                order = sandboxes.kmo.create_order(shop_id, kind="b2c", status="paid", customer=known["customer"],
-                                                   lines=known["lines"], shipping=known["shipping"],
-                                                   discounts=known["discounts"], totals=known["totals"])
+                same = ("customer", "lines", "shipping", "discounts", "totals", "billing_address",
+                        "shipping_address", "vat_regime")
+                order = sandboxes.kmo.create_order(shop_id, kind="b2c", status="paid",
+                                                   **{key: known[key] for key in same})
                 placed.append((order["number"], True))
             else:
                 order = sandboxes.kmo.create_order(shop_id, kind="b2c", status="paid")
@@ -97,11 +98,13 @@ def measure(numbers: list[tuple[str, bool]]) -> dict:
                    (SELECT count(*) FROM remote_calls c WHERE c.order_id = o.id) AS calls
             FROM orders o JOIN postings p ON p.order_id = o.id JOIN webhook_deliveries d ON d.order_id = o.id
             WHERE p.state = 'posted' GROUP BY o.id, o.number, p.posted_at""")).all()
+        failed = conn.execute(sa.text("SELECT error_code, count(*) FROM orders WHERE state = 'failed' "
+                                      "GROUP BY error_code")).all()
     returning = {number for number, again in numbers if again}
     latencies = sorted((row.posted_at - row.received).total_seconds() for row in rows)
     span = (max(r.posted_at for r in rows) - min(r.received for r in rows)).total_seconds()
     calls = {flag: [row.calls for row in rows if (row.number in returning) == flag] for flag in (False, True)}
-    return {"posted": len(rows), "per_second": len(rows) / span if span else float("nan"),
+    return {"posted": len(rows), "failed": ", ".join(f"{code} × {n}" for code, n in failed), "per_second": len(rows) / span if span else float("nan"),
             "p50": statistics.median(latencies), "p95": latencies[int(0.95 * (len(latencies) - 1))],
             "calls_new": statistics.mean(calls[False]) if calls[False] else 0,
             "calls_returning": statistics.mean(calls[True]) if calls[True] else 0}
@@ -147,12 +150,13 @@ def main() -> None:
         started = time.monotonic()
         numbers = place_orders(sandboxes, merchants, args.orders // args.merchants)
 
-        def posted() -> int:
+        def finished() -> int:
             import sqlalchemy as sa
             with db.engine().connect() as conn:
-                return conn.execute(sa.text("SELECT count(*) FROM postings WHERE state = 'posted'")).scalar_one()
+                return conn.execute(sa.text("SELECT count(*) FROM orders WHERE state IN ('posted', 'failed')")
+                                    ).scalar_one()
 
-        wait_for(lambda: posted() >= len(numbers), timeout=1800, interval=0.5)
+        wait_for(lambda: finished() >= len(numbers), timeout=1800, interval=0.5)
         wall = time.monotonic() - started
         figures = measure(numbers)
         web_mb = peak_rss_mb(children(web.pid))
@@ -166,7 +170,7 @@ def main() -> None:
         server.stop()
         db.engine().dispose()
     print(f"orders posted:               {figures['posted']} of {len(numbers)} ({args.merchants} merchants, "
-          f"{args.workers} workers × {args.concurrency})")
+          f"{args.workers} workers × {args.concurrency}); failed: {figures['failed'] or 'none'}")
     print(f"end to end:                  {figures['per_second']:.1f} orders/s (wall {wall:.1f} s incl. placing)")
     print(f"latency webhook → posted:    p50 {figures['p50'] * 1000:.0f} ms, p95 {figures['p95'] * 1000:.0f} ms")
     print(f"remote calls per order:      new customer {figures['calls_new']:.2f}, "
