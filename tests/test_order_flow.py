@@ -48,6 +48,8 @@ def test_webhook_becomes_a_draft_invoice_with_the_manuals_fields(sandboxes, web,
     descriptions = [line["Description"] for line in invoice["SalesInvoiceLines"]]
     assert [line["name"] for line in shop_order["lines"]] == descriptions[:len(shop_order["lines"])]
     assert all(line["Item"] and line["VATCode"] and line["GLAccount"] for line in invoice["SalesInvoiceLines"])
+    items = sandboxes.exact.documents(division, "Items")
+    assert items and all(item["Unit"] == "pc" for item in items)  # the merchant's default unit
     with db.session_scope() as session:
         posting = session.execute(sa.select(Posting).where(Posting.order_id == order.id)).scalar_one()
         assert posting.remote_id == invoice["InvoiceID"] and posting.attempts == 1

@@ -12,7 +12,8 @@ from worker import connectors, vat_rates
 from worker.i18n import N_
 from worker.models import Connection
 
-GENERAL_FIELDS = ("document_type", "sales_journal", "cash_journal", "payment_condition", "warehouse", "price_mode")
+GENERAL_FIELDS = ("document_type", "sales_journal", "cash_journal", "payment_condition", "warehouse", "price_mode",
+                  "default_unit")
 
 
 def options(reference: dict) -> dict:

@@ -17,7 +17,7 @@ from worker.passwords import hash_password
 
 # The defaults a new target starts with; the merchant changes them in the Configuration tab.
 TARGET_DEFAULTS = {"exact_online": {"document_type": "invoice", "sales_journal": "70", "cash_journal": "10",
-                                    "price_mode": "incl"}}
+                                    "price_mode": "incl", "default_unit": "pc"}}
 SOURCE_DEFAULTS = {"kmoshops": {"transfer_statuses": "paid"}}
 
 

@@ -23,6 +23,7 @@ class ExactOnlineTarget(Target):
         Setting("payment_condition", "Payment condition for new debtors", required=False),
         Setting("warehouse", "Warehouse for sales orders", required=False),
         Setting("price_mode", "Prices sent", choices=("incl", "excl"), default="incl"),
+        Setting("default_unit", "Default unit for new products", required=False, default="pc"),
         Setting("access_token", "OAuth access token", secret=True),
         Setting("refresh_token", "OAuth refresh token", secret=True),
     )

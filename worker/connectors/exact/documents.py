@@ -95,7 +95,8 @@ class ExactDocuments:
                 return rows[0]["ID"] if rows else None
 
             def create(line=line, row=row) -> str:
-                return self.client.post("logistics/Items", mapping.item_payload(line, row))["ID"]
+                return self.client.post("logistics/Items",
+                                        mapping.item_payload(line, row, self.settings.get("default_unit")))["ID"]
 
             found[code] = links.find_or_create(self.connection_id, "item", code, lookup, create)
         return found

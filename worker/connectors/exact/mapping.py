@@ -56,10 +56,14 @@ def item_code(line: Line) -> str:
     return line.sku[:30]
 
 
-def item_payload(line: Line, row: dict) -> dict:
+def item_payload(line: Line, row: dict, unit: str | None = None) -> dict:
+    """A new Exact item: VAT code and revenue account from the sales line, the merchant's default unit."""
     description = DUMMY_ITEMS[line.kind][1] if line.kind in DUMMY_ITEMS else line.description
-    return {"Code": item_code(line), "Description": description[:60], "IsSalesItem": True,
-            "SalesVatCode": row["vat_code"], "GLRevenue": row["gl_account"]}
+    payload = {"Code": item_code(line), "Description": description[:60], "IsSalesItem": True,
+               "SalesVatCode": row["vat_code"], "GLRevenue": row["gl_account"]}
+    if unit:
+        payload["Unit"] = unit
+    return payload
 
 
 def account_payload(customer: Customer, billing: Address, settings: dict) -> dict:
