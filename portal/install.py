@@ -1,6 +1,8 @@
 """The installation link: accept terms → connect the shop → connect the accounting system → configure."""
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -33,12 +35,19 @@ def gate(token: str):
     return tenant, None
 
 
+def installing(view):
+    """Run ``view(token, tenant)`` only for the tenant of the link, logged in as that tenant."""
+    @functools.wraps(view)
+    def wrapper(token: str):
+        tenant, stop = gate(token)
+        return stop if stop else view(token, tenant)
+    return wrapper
+
+
 @bp.route("/<token>")
-def show(token: str):
+@installing
+def show(token: str, tenant: Tenant):
     """The installation steps and which are done."""
-    tenant, stop = gate(token)
-    if stop:
-        return stop
     mine = connections()
     return render_template("install/show.html", tenant=tenant, connections=mine, token=token,
                            missing=installation_missing(tenant, mine))
@@ -56,11 +65,9 @@ def _explain(exc: RemoteError) -> str:
 
 
 @bp.route("/<token>/shop/test", methods=["POST"])
-def test_shop(token: str):
+@installing
+def test_shop(token: str, tenant: Tenant):
     """Live "test connection" for the shop's API key (an htmx fragment)."""
-    tenant, stop = gate(token)
-    if stop:
-        return stop
     _shop_id, api_key, _secret = _shop_form()
     try:
         kmo_setup.test_credentials(api_key)
@@ -70,11 +77,9 @@ def test_shop(token: str):
 
 
 @bp.route("/<token>/shop", methods=["POST"])
-def connect_shop(token: str):
+@installing
+def connect_shop(token: str, tenant: Tenant):
     """Save the shop's credentials and subscribe our webhook."""
-    tenant, stop = gate(token)
-    if stop:
-        return stop
     shop_id, api_key, secret = _shop_form()
     if not (shop_id and api_key and secret):
         flash(_("Fill in the shop id, the API key and the webhook secret."), "error")

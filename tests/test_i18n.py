@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from tests.test_onboarding import sign_up as onboarding_sign_up
 from tests.support.merchants import make_merchant
 from worker import db
 from worker.models import Connection, Order, OutboxEmail, Tenant
@@ -86,15 +87,7 @@ def test_the_login_page_follows_the_browser_before_anyone_is_logged_in(client):
 
 
 def sign_up(client, country: str, email: str) -> OutboxEmail:
-    answer = client.post("/signup/", data={"name": "Fietsen Peeters", "email": email, "country": country,
-                                           "shop_system": "kmoshops", "accounting_system": "exact_online",
-                                           "terms": "y"})
-    assert answer.status_code == 302
-    with db.session_scope() as session:
-        mail = session.execute(sa.select(OutboxEmail).where(OutboxEmail.kind == "installation")
-                               .order_by(OutboxEmail.id.desc())).scalars().first()
-        session.expunge(mail)
-        return mail
+    return onboarding_sign_up(client, email=email, country=country, name="Fietsen Peeters")["mail"]
 
 
 def test_the_installation_email_is_dutch_for_belgium_and_english_for_germany(client, database):
