@@ -108,6 +108,24 @@ def save_payments():
     return render_section("payments", saved="payments")
 
 
+@bp.route("/payments/debtors", methods=["POST"])
+@login_required
+def find_debtors():
+    """List the Exact debtors whose name contains the text given, for the fixed-debtor drop-downs."""
+    target = connections()["target"]
+    needle = request.form.get("debtor_filter", "").strip()[:50]
+    if not needle:
+        return render_section("payments", errors={"debtor_filter": _("Type part of the debtor's name first.")})
+    try:
+        found = connectors.get(target.system).debtors(target, needle)
+    except RemoteError as exc:
+        return render_section("payments", errors={"debtor_filter": _("Exact Online did not answer (%(error)s).")
+                                                  % {"error": exc}})
+    target.settings = {**target.settings, "debtor_filter": needle, "debtor_choices": found[:200]}
+    get_session().commit()
+    return render_section("payments")
+
+
 @bp.route("/reload", methods=["POST"])
 @login_required
 def reload_reference():

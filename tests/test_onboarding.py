@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from tests.support.merchants import division_of
+from tests.support.merchants import make_merchant
 from tests.support.waiting import wait_for
 from tests.test_connect import consent
 from worker import db
+from worker.connectors.exact import ExactOnlineTarget
+from worker.vat_rates import default_rows
 from worker.models import Connection, Order, OutboxEmail, Tenant, User
 
 HX = {"HX-Request": "true"}
@@ -123,8 +125,6 @@ def order_of(number: str):
 
 
 def test_configuration_refuses_choices_the_administration_does_not_have(sandboxes, client):
-    from tests.support.merchants import make_merchant
-
     merchant = make_merchant(sandboxes)
     client.post("/login", data={"username": merchant["email"], "password": merchant["password"]})
     answer = client.post("/config/general", data={"document_type": "order", "price_mode": "incl",
@@ -143,9 +143,21 @@ def test_configuration_refuses_choices_the_administration_does_not_have(sandboxe
 
 
 def test_the_vat_table_prefills_each_countrys_own_standard_rate(client, database):
-    from worker.vat_rates import default_rows
-
     rows = {row["key"] for row in default_rows("BE")}
     assert {"BE:21.00", "BE:12.00", "BE:6.00", "DE:19.00", "FR:20.00", "HU:27.00", "LU:17.00", "ICP",
             "INTERNATIONAL"} <= rows
     assert default_rows("BE")[0]["country"] == "BE"
+
+
+def test_a_fixed_debtor_is_picked_from_exact_debtors_found_by_name(sandboxes, client):
+    merchant = make_merchant(sandboxes)
+    with db.session_scope() as session:
+        target = session.get(Connection, merchant["target"].id)
+        kassa = ExactOnlineTarget.client(target).post("crm/Accounts", {"Name": "Kassa verkopen", "Status": "C"})
+        ExactOnlineTarget.client(target).post("crm/Accounts", {"Name": "Jan Peeters", "Status": "C"})
+    client.post("/login", data={"username": merchant["email"], "password": merchant["password"]})
+    found = client.post("/config/payments/debtors", data={"debtor_filter": "kassa"}, headers=HX).get_data(as_text=True)
+    assert "Kassa verkopen" in found and "Jan Peeters" not in found
+    client.post("/config/payments", data={"method": ["cash", ""], "debtor": [kassa["ID"], ""]}, headers=HX)
+    with db.session_scope() as session:
+        assert session.get(Connection, merchant["target"].id).settings["payment_debtors"] == {"cash": kassa["ID"]}

@@ -51,6 +51,13 @@ class ExactOnlineTarget(Target):
         }
 
     @classmethod
+    def debtors(cls, connection, name_contains: str) -> list[dict]:
+        """Debtors whose name contains ``name_contains`` (manual 003: the fixed-debtor list is filtered so)."""
+        needle = name_contains.replace("'", "''")
+        return cls.client(connection).get("crm/Accounts", {
+            "$filter": f"substringof('{needle}', Name) eq true", "$select": "ID,Code,Name"})
+
+    @classmethod
     def test_connection(cls, connection) -> None:
         """Raises a RemoteError when the connection does not work."""
         cls.client(connection).me()
