@@ -63,7 +63,7 @@ def finish_exact_connection(first_tokens: dict) -> None:
     """Store the tokens, learn the division, and retry orders that waited for a new login."""
     db_session = get_session()
     target = connections().get("target")
-    tokens.store_first_tokens(db_session, target, first_tokens)
+    tokens.store_first_tokens(target, first_tokens)
     db_session.commit()
     if not target.settings.get("division"):
         me = ExactOnlineTarget.client(target).me()

@@ -100,7 +100,7 @@ def connect_sandbox_exact(tenant_id: int, username: str, password: str) -> None:
     with db.session_scope() as session:
         target = session.execute(sa.select(Connection).where(
             Connection.tenant_id == tenant_id, Connection.role == "target")).scalar_one()
-        tokens.store_first_tokens(session, target, first)
+        tokens.store_first_tokens(target, first)
     with db.session_scope() as session:
         target = session.get(Connection, target.id)
         division = ExactOnlineTarget.client(target).me()["CurrentDivision"]

@@ -8,7 +8,6 @@ import secrets as pysecrets
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from worker import mail
 from worker.config import settings
 from worker.models import Connection, Tenant, User
 from worker.models.base import utcnow

@@ -34,11 +34,16 @@ TAKE = sa.text("""
         resets_at = CASE WHEN rate_budgets.resets_at <= :now THEN :fresh_reset
                          ELSE rate_budgets.resets_at END,
         updated_at = now()
-    WHERE rate_budgets.resets_at <= :now OR rate_budgets.remaining > 0
+    WHERE NOT :guarded OR rate_budgets.resets_at <= :now OR rate_budgets.remaining > 0
     RETURNING remaining
 """)
 
 RESETS_AT = sa.text('SELECT resets_at FROM rate_budgets WHERE connection_id = :cid AND "window" = :window')
+
+
+def _params(connection_id: int, window: Window, now: dt.datetime, guarded: bool) -> dict:
+    return {"cid": connection_id, "window": window.name, "limit": window.limit, "now": now, "guarded": guarded,
+            "fresh_reset": now + dt.timedelta(seconds=window.seconds)}
 
 
 def take(connection_id: int, windows: tuple[Window, ...], now: dt.datetime | None = None) -> None:
@@ -46,8 +51,7 @@ def take(connection_id: int, windows: tuple[Window, ...], now: dt.datetime | Non
     now = now or utcnow()
     with db.engine().begin() as conn:
         for window in windows:
-            params = {"cid": connection_id, "window": window.name, "limit": window.limit, "now": now,
-                      "fresh_reset": now + dt.timedelta(seconds=window.seconds)}
+            params = _params(connection_id, window, now, guarded=True)
             if conn.execute(TAKE, params).first() is None:
                 resets_at = conn.execute(RESETS_AT, params).scalar_one()
                 # Raising rolls back the units already taken from the other windows.
@@ -83,23 +87,11 @@ class ErrorBudgetExhausted(Throttled):
     """Too many refused calls to one endpoint this hour: we pause before the remote blocks us."""
 
 
-SPEND_ERROR = sa.text("""
-    INSERT INTO rate_budgets (connection_id, "window", "limit", remaining, resets_at, updated_at)
-    VALUES (:cid, :window, :limit, :limit - 1, :fresh_reset, now())
-    ON CONFLICT (connection_id, "window") DO UPDATE SET
-        remaining = CASE WHEN rate_budgets.resets_at <= :now THEN rate_budgets."limit" - 1
-                         ELSE rate_budgets.remaining - 1 END,
-        resets_at = CASE WHEN rate_budgets.resets_at <= :now THEN :fresh_reset ELSE rate_budgets.resets_at END,
-        updated_at = now()
-""")
-
-
 def spend_error(connection_id: int, window: Window, now: dt.datetime | None = None) -> None:
     """Count one refused call against ``window`` (e.g. 9 per hour per endpoint)."""
-    now = now or utcnow()
     with db.engine().begin() as conn:
-        conn.execute(SPEND_ERROR, {"cid": connection_id, "window": window.name, "limit": window.limit,
-                                   "now": now, "fresh_reset": now + dt.timedelta(seconds=window.seconds)})
+        # The same statement as take(), without its guard: a refusal that happened is counted.
+        conn.execute(TAKE, _params(connection_id, window, now or utcnow(), guarded=False))
 
 
 def check_errors(connection_id: int, window: Window, now: dt.datetime | None = None) -> None:

@@ -17,6 +17,12 @@ def target_of(session: orm.Session, tenant_id: int) -> Connection | None:
         Connection.tenant_id == tenant_id, Connection.role == "target")).scalar()
 
 
+def canonical_of(session: orm.Session, order: Order) -> CanonicalOrder:
+    """The stored order read by its own source's mapping (OrderDataError when unreadable)."""
+    source = session.get(Connection, order.connection_id)
+    return connectors.get(source.system).to_canonical(order.payload)
+
+
 def queue(session: orm.Session, order: Order) -> None:
     """Mark ``order`` queued and defer its next step in this transaction.
 
@@ -25,10 +31,17 @@ def queue(session: orm.Session, order: Order) -> None:
     """
     order.state = "queued"
     order.error_code = order.error_message = order.error_help = None
-    if order.payload.get("vat_regime") == "intra_eu_reverse_charge" and not order.vat_check:
+    if not order.vat_check and _is_icp(session, order):
         jobs.defer(session, "check_vat_number", order_id=order.id)
     else:
         defer_processing(session, order)
+
+
+def _is_icp(session: orm.Session, order: Order) -> bool:
+    try:
+        return canonical_of(session, order).vat_regime == "intra_eu_reverse_charge"
+    except ValueError:  # unreadable: process_order will put it in Errors with the reason
+        return False
 
 
 def defer_processing(session: orm.Session, order: Order) -> None:

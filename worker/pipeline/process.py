@@ -74,7 +74,7 @@ def check_vat_number(order_id: int) -> None:
             if order is None or order.state != "queued":
                 return
             target = intake.target_of(session, order.tenant_id)
-            canonical = connectors.get("kmoshops").to_canonical(order.payload)
+            canonical = intake.canonical_of(session, order)
             found, proof = prechecks.check_icp_vat_number(
                 canonical, (target.settings if target else {}).get("own_vat_number"), order.vat_check)
             if found:

@@ -61,7 +61,7 @@ def _refresh_locked(session, connection: Connection, base_url: str, values: dict
     return new["access_token"]
 
 
-def store_first_tokens(session, connection: Connection, tokens: dict) -> None:
+def store_first_tokens(connection: Connection, tokens: dict) -> None:
     """Save the pair from a new authorisation; the caller commits."""
     secrets.update(connection, **tokens)
     connection.status, connection.status_reason = "connected", None
