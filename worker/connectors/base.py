@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from typing import ClassVar
 
 
@@ -62,3 +63,11 @@ class Target(Connector):
     role = "target"
     # The document types this target can create, as (key, label) pairs.
     document_types: ClassVar[tuple[tuple[str, str], ...]] = ()
+    # Whether a document can carry another currency than the euro (the merchant's contract decides
+    # whether it may; exchange rates are the target's own, never ours).
+    supports_foreign_currency: ClassVar[bool] = False
+
+    @classmethod
+    def vat_code_rates(cls, reference: dict) -> dict[str, Decimal]:
+        """Each VAT code of the administration with its percentage (21 for 21 %), from the reference data."""
+        raise NotImplementedError

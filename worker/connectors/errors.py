@@ -39,3 +39,11 @@ class RemoteRejected(RemoteError):
         self.status = status
         self.message = message
         self.body = body
+
+
+class MappingError(ValueError):
+    """The order cannot be expressed with the merchant's settings; ``code`` names the cause."""
+
+    def __init__(self, code: str, detail: str):
+        super().__init__(detail)
+        self.code = code

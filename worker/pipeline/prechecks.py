@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from worker.canonical import Order
 from worker.config import settings
+from worker.connectors.errors import MappingError
 from worker.connectors.vies import ViesClient, check_vat_number
-from worker.connectors.exact import mapping
+from worker import vat_map
 from worker.pipeline.messages import Problem, problem
 
 
@@ -20,8 +21,8 @@ def check_vat_mapped(order: Order, settings: dict) -> Problem | None:
     """Every VAT rate on the order has a VAT code and revenue account in the merchant's settings."""
     for line in order.lines:
         try:
-            mapping.vat_row(settings, order, line)
-        except mapping.MappingError as exc:
+            vat_map.vat_row(settings, order, line)
+        except MappingError as exc:
             return problem(exc.code, detail=str(exc))
     return None
 

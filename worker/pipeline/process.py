@@ -16,8 +16,7 @@ from decimal import Decimal
 from worker import calllog, connectors, db
 from worker.canonical import Order as CanonicalOrder
 from worker.connectors.errors import (
-    OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled)
-from worker.connectors.exact.mapping import MappingError
+    MappingError, OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled)
 from worker.connectors.kmoshops.mapping import OrderDataError
 from worker.models import Connection, Order, Posting, Tenant
 from worker.models.base import utcnow

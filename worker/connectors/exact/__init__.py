@@ -1,6 +1,8 @@
 """Exact Online, as a target: sales orders, sales invoices or sales entries in one division."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from worker.config import settings as app_settings
 from worker.connectors.base import Setting, Target
 from worker.connectors.exact.client import ExactClient
@@ -27,6 +29,14 @@ class ExactOnlineTarget(Target):
         Setting("access_token", "OAuth access token", secret=True),
         Setting("refresh_token", "OAuth refresh token", secret=True),
     )
+
+    supports_foreign_currency = True  # the document's Currency field; Exact converts with its own rates
+
+    @classmethod
+    def vat_code_rates(cls, reference: dict) -> dict[str, Decimal]:
+        """Exact states percentages as fractions (0.21); codes are padded to three characters."""
+        return {row["Code"]: (Decimal(str(row.get("Percentage") or 0)) * 100).quantize(Decimal("0.01"))
+                for row in reference.get("vat_codes", [])}
 
     @staticmethod
     def client(connection) -> ExactClient:

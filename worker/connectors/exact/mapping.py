@@ -11,40 +11,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from worker.canonical import Customer, Line, Order, Address
+from worker.connectors.errors import MappingError
+from worker.vat_map import vat_row
 
 # Item codes of the dummy products for the lines that are not products (manual 003 §6).
 DUMMY_ITEMS = {"shipping": ("KOPPEL-VERZEND", "Verzendkosten"), "payment": ("KOPPEL-BETAAL", "Betaalkosten"),
                "discount": ("KOPPEL-KORTING", "Korting")}
-
-
-class MappingError(ValueError):
-    """The order cannot be expressed with the merchant's settings; ``code`` names the cause."""
-
-    def __init__(self, code: str, detail: str):
-        super().__init__(detail)
-        self.code = code
-
-
-def vat_keys(order: Order, line: Line) -> list[str]:
-    """The rows of the VAT settings a line may belong to, best first: ICP, INTERNATIONAL, or
-    "<destination country>:<rate>" with the bare rate as a fallback."""
-    if order.vat_regime == "intra_eu_reverse_charge":
-        return ["ICP"]
-    if order.vat_regime == "export":
-        return ["INTERNATIONAL"]
-    country = (order.shipping or order.billing).country
-    return [f"{country}:{line.vat_rate:.2f}", f"{line.vat_rate:.2f}"]
-
-
-def vat_row(settings: dict, order: Order, line: Line) -> dict:
-    """The VAT code and revenue account for a line; MappingError("VAT_NOT_MAPPED") when none is set."""
-    vat_map = settings.get("vat_map") or {}
-    for key in vat_keys(order, line):
-        row = vat_map.get(key)
-        if row and row.get("vat_code") and row.get("gl_account"):
-            return row
-    key = vat_keys(order, line)[0]
-    raise MappingError("VAT_NOT_MAPPED", key.replace(":", " ") + (" %" if ":" in key else ""))
 
 
 def item_code(line: Line) -> str:
