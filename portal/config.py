@@ -24,7 +24,8 @@ def page_context(**extra) -> dict:
             "vat_codes": configuration.vat_codes_for(reference, target.settings.get("price_mode", "incl")),
             "vat_rows": configuration.vat_rows(target, me.country),
             "document_types": connectors.get(target.system).document_types,
-            "statuses": connectors.get(source.system).statuses, "errors": {}, "saved": None, **extra}
+            "statuses": connectors.get(source.system).transferable_statuses(),
+            "status_labels": connectors.get(source.system).status_labels, "errors": {}, "saved": None, **extra}
 
 
 def render_section(section: str, **extra):
@@ -62,14 +63,13 @@ def save_general():
 @bp.route("/statuses", methods=["POST"])
 @login_required
 def save_statuses():
-    """Save the shop statuses that transfer an order (the first of them to be reached counts)."""
+    """Save the shop statuses that transfer an order, and the prefix of this shop's references."""
     source = connections()["source"]
-    chosen = [s for s in request.form.getlist("status") if s in connectors.get(source.system).statuses]
-    if not chosen:
-        return render_section("statuses", errors={"status": _("Tick at least one status.")})
-    source.settings = {**source.settings, "transfer_statuses": ",".join(chosen)}
-    get_session().commit()
-    return render_section("statuses", saved="statuses")
+    errors = configuration.save_statuses(source, request.form.getlist("status"),
+                                         request.form.get("reference_prefix", ""))
+    if not errors:
+        get_session().commit()
+    return render_section("statuses", errors=errors, saved=None if errors else "statuses")
 
 
 @bp.route("/vat", methods=["POST"])

@@ -6,20 +6,22 @@ import time
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import orm
 
 from portal.extensions import get_session
 from portal.htmx import render_partial
 from portal.tenancy import connections, order_or_404, tenant
-from worker import ratelimit, subscription
+from worker import connectors, ratelimit, subscription
 from worker.onboarding import installation_missing
-from worker.models import Order
+from worker.models import Connection, Order
 
 bp = Blueprint("dashboard", __name__)
 
 # Tab → the order states it lists.
-TABS = {"report": ("posted",), "errors": ("failed",), "open": ("open", "queued", "held")}
+# Report lists what was booked and what was skipped (cancelled before it was transferred), with why.
+TABS = {"report": ("posted", "skipped"), "errors": ("failed",), "open": ("open", "queued", "held")}
 
 
 def parse_day(value: str | None) -> dt.date | None:
@@ -70,6 +72,14 @@ def transfers_running(waiting_for: str) -> bool:
         done = sa.select(Order.id).where(mine, Order.number == waiting_for, Order.state.in_(("posted", "failed", "open")))
         return session.execute(done.limit(1)).first() is None
     return False
+
+
+@bp.app_template_global()
+def shop_status_label(order: Order) -> str:
+    """The order's shop status as the shop names it, in the viewer's language (raw code if unknown)."""
+    source = get_session().get(Connection, order.connection_id)
+    labels = getattr(connectors.get(source.system), "status_labels", {}) if source else {}
+    return _(labels[order.shop_status]) if order.shop_status in labels else order.shop_status
 
 
 @bp.app_template_global()

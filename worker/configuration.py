@@ -6,6 +6,7 @@ Error messages are English, marked for the catalogue (``N_``); the portal shows 
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from worker import connectors, vat_rates
@@ -56,6 +57,25 @@ def save_general(target: Connection, form: dict) -> dict[str, str]:
         errors["price_mode"] = N_("Choose incl. or excl. VAT.")
     if not errors:
         target.settings = {**target.settings, **{f: form.get(f, "") for f in GENERAL_FIELDS}}
+    return errors
+
+
+REFERENCE_PREFIX = re.compile(r"[A-Za-z0-9/_-]{0,10}")
+
+
+def save_statuses(source: Connection, chosen: list[str], prefix: str) -> dict[str, str]:
+    """Validate and store the transfer statuses and the reference prefix; returns errors by field."""
+    source_cls, errors = connectors.get(source.system), {}
+    if any(status in source_cls.cancelled_statuses for status in chosen):
+        errors["status"] = N_("Cancelled and refunded orders are never transferred; untick those statuses.")
+    chosen = [status for status in chosen if status in source_cls.transferable_statuses()]
+    if not chosen and not errors:
+        errors["status"] = N_("Tick at least one status.")
+    prefix = prefix.strip()
+    if not REFERENCE_PREFIX.fullmatch(prefix):
+        errors["reference_prefix"] = N_("Use at most 10 letters, digits, - / or _.")
+    if not errors:
+        source.settings = {**source.settings, "transfer_statuses": ",".join(chosen), "reference_prefix": prefix}
     return errors
 
 

@@ -55,6 +55,16 @@ class Source(Connector):
     """A system orders come from (a webshop or marketplace)."""
 
     role = "source"
+    # The shop's statuses in its own order, with the label it shows (marked for translation).
+    status_labels: ClassVar[dict[str, str]] = {}
+    # Statuses that end an order without a sale: never transferred, and an order reaching one
+    # before it was transferred is skipped.
+    cancelled_statuses: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def transferable_statuses(cls) -> tuple[str, ...]:
+        """The statuses a merchant may choose to transfer on."""
+        return tuple(s for s in cls.status_labels if s not in cls.cancelled_statuses)
 
 
 class Target(Connector):
@@ -66,6 +76,9 @@ class Target(Connector):
     # Whether a document can carry another currency than the euro (the merchant's contract decides
     # whether it may; exchange rates are the target's own, never ours).
     supports_foreign_currency: ClassVar[bool] = False
+    # Document types that carry the shop's amounts (excl. VAT and VAT per line) instead of unit
+    # prices, so the target recomputes nothing and the price basis does not matter.
+    amount_document_types: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def vat_code_rates(cls, reference: dict) -> dict[str, Decimal]:

@@ -21,6 +21,14 @@ def cached(connection_id: int, kind: str, key: str) -> str | None:
             RemoteLink.connection_id == connection_id, RemoteLink.kind == kind, RemoteLink.key == key)).scalar()
 
 
+def cached_many(connection_id: int, kind: str, keys: list[str]) -> dict[str, str]:
+    """The cached remote ids of those ``keys`` that have one, in one query."""
+    with db.session_scope() as session:
+        rows = session.execute(sa.select(RemoteLink.key, RemoteLink.remote_id).where(
+            RemoteLink.connection_id == connection_id, RemoteLink.kind == kind, RemoteLink.key.in_(keys)))
+        return dict(rows.all())
+
+
 def remember(connection_id: int, kind: str, key: str, remote_id: str, created: bool) -> None:
     with db.session_scope() as session:
         session.execute(insert(RemoteLink).values(

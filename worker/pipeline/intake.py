@@ -7,8 +7,10 @@ from sqlalchemy.dialects.postgresql import insert
 
 from worker import connectors, jobs
 from worker.canonical import Order as CanonicalOrder
+from worker.i18n import gettext_for
 from worker.models import Connection, Order, Tenant
 from worker.models.base import utcnow
+from worker.pipeline.messages import problem
 
 
 def target_of(session: orm.Session, tenant_id: int) -> Connection | None:
@@ -63,10 +65,33 @@ def store(session: orm.Session, source: Connection, payload: dict, canonical: Ca
     if order.shop_updated_at and canonical.updated_at and canonical.updated_at < order.shop_updated_at:
         return order  # an older version arriving late: what we have is newer
     apply_version(order, payload, canonical)
-    eligible = canonical.status in connectors.get(source.system).transfer_statuses(source)
-    if order.state == "open" and eligible:
-        queue_or_hold(session, order)
+    follow_status(session, order, source)
     return order
+
+
+def follow_status(session: orm.Session, order: Order, source: Connection,
+                  from_states: tuple[str, ...] = ("open", "skipped")) -> None:
+    """Skip an order cancelled before it was booked; queue (or hold) one in a chosen status.
+
+    Only orders in ``from_states`` are queued: a failed order waits for the merchant's Process.
+    An order already in the books never moves, whatever its status in the shop becomes.
+    """
+    source_cls = connectors.get(source.system)
+    if order.state == "posted":
+        return
+    if order.shop_status in source_cls.cancelled_statuses:
+        skip_cancelled(session, order, source_cls)
+    elif order.state in from_states and order.shop_status in source_cls.transfer_statuses(source):
+        queue_or_hold(session, order)
+
+
+def skip_cancelled(session: orm.Session, order: Order, source_cls) -> None:
+    """The order leaves Open as skipped, with the reason in the merchant's language."""
+    language = session.get(Tenant, order.tenant_id).language
+    label = gettext_for(language)(source_cls.status_labels.get(order.shop_status, order.shop_status))
+    found = problem("SKIPPED_CANCELLED", language=language, status=label)
+    order.state, order.error_code = "skipped", found.code
+    order.error_message, order.error_help = found.message, found.help
 
 
 def queue_or_hold(session: orm.Session, order: Order) -> None:

@@ -41,9 +41,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                               "then press Process.")),
     "VAT_NUMBER_BLOCKED": ("{detail}", N_("Press Process again later; if it keeps happening, press Report problem.")),
     "PRICE_BASIS_MISMATCH": (
-        N_("Your shop states its prices {shop} VAT, but your settings send prices {ours} VAT to Exact Online, "
+        N_("Your shop states its prices {shop} VAT, but your settings send prices {ours} VAT to {system}, "
            "which would change amounts by a cent here and there."),
         N_("In Configuration, choose the VAT codes that match your shop's prices ({shop} VAT), then press Process.")),
+    "CURRENCY_NOT_EUR": (
+        N_("This order is in {currency}. Koppel books orders in euros, and we never make up an exchange rate."),
+        N_("Book this order by hand in {system}. If you sell in {currency} regularly, ask our webcare team to "
+           "allow the order's currency in your contract.")),
+    "VAT_CODE_RATE_MISMATCH": (
+        N_("The VAT code {vat_code} set for {row} charges {code_rate} %, but this order line is at {line_rate} %; "
+           "the VAT in your books would be wrong."),
+        N_("In Configuration, choose a VAT code of {line_rate} % for {row} (your accountant can create one), "
+           "save, then press Process.")),
+    "VAT_CODE_UNKNOWN": (
+        N_("The VAT code {vat_code} set for {row} is not among the VAT codes we read from {system}."),
+        N_("In Configuration, press reload to read your administration again, choose the VAT code for {row}, "
+           "save, then press Process.")),
     "VAT_NOT_MAPPED": (
         N_("There is no VAT code and revenue account set for {detail} in your VAT settings."),
         N_("Open Configuration, fill in the VAT code and ledger account for that rate, save, then press Process.")),
@@ -64,13 +77,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{detail}",
         N_("Press Connect next to the accounting system and log in again; waiting orders then go through.")),
     "TARGET_REJECTED": (
-        N_("Exact Online refused the document: {detail}"),
-        N_("Read the message from Exact Online under More info. Fix the cause in Exact Online or in Configuration, "
+        N_("{system} refused the document: {detail}"),
+        N_("Read the message from {system} under More info. Fix the cause in {system} or in Configuration, "
            "then press Process; if it is unclear, press Report problem.")),
+    "DUPLICATE_REFERENCE": (
+        N_("Order number {reference} is already in your books: order {other} of {other_date} was booked as "
+           "{document}. A second order with the same number would be confused with it."),
+        N_("If your shop started numbering again, or two shops book into this administration, set a prefix for "
+           "this shop's references in Configuration, then press Process. If it is the same sale, nothing "
+           "needs doing.")),
     "REMOTE_UNREACHABLE": (
         N_("We could not reach a system this order needs, even after trying for hours: {detail}"),
         N_("Press Process to try again. If the order may already be in your books, we look it up before "
            "sending anything, so it is never booked twice.")),
+    "SKIPPED_CANCELLED": (
+        N_("Cancelled in your shop (status \"{status}\") before it was transferred; nothing was booked."),
+        N_("Nothing to do. Should it be booked after all, give it a status you transfer in your shop.")),
     "INTERNAL_ERROR": (
         N_("Something went wrong on our side while processing this order."),
         N_("Press Report problem; our webcare team has the details.")),

@@ -1,7 +1,13 @@
-"""The checks done before anything is sent (manual 003 "Pre-check")."""
+"""The checks done before anything is sent (manual 003 "Pre-check").
+
+Every check reads the order, the merchant's settings and what the target connector declares (its
+VAT codes' rates, whether it takes other currencies); none names a system.
+"""
 from __future__ import annotations
 
-from worker.canonical import Order
+from decimal import ROUND_HALF_UP, Decimal
+
+from worker.canonical import CENT, Line, Order
 from worker.config import settings
 from worker.connectors.errors import MappingError
 from worker.connectors.vies import ViesClient, check_vat_number
@@ -59,20 +65,65 @@ def check_icp_vat_number(order: Order, own_vat_number: str | None, earlier: dict
     return None, {"number": number, "message": result.message, "vies": result.vies}
 
 
-def check_price_basis(order: Order, settings_: dict) -> Problem | None:
-    """The shop's prices (incl. or excl. VAT) match the kind of VAT codes the merchant chose.
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
-    Only then does the target's own rounding reproduce the shop's line totals and VAT exactly;
-    converting one basis into the other would move cents, so we stop instead (README "Money").
+
+def _line_as_target_computes(line: Line, incl: bool) -> tuple[Decimal, Decimal]:
+    """(total incl., VAT) of a line rebuilt from its unit price the way targets do: per line, half up."""
+    rate = line.vat_rate / 100
+    if incl:
+        total = _cents(line.quantity * line.unit_price_incl)
+        return total, _cents(total * rate / (1 + rate))
+    net = _cents(line.quantity * line.unit_price_excl)
+    vat = _cents(net * rate)
+    return net + vat, vat
+
+
+def check_price_basis(order: Order, settings_: dict, system: str) -> Problem | None:
+    """Stop only when sending unit prices on the merchant's basis would move a cent on some line.
+
+    The target recomputes each line from quantity × unit price; when that reproduces the shop's line
+    total and VAT (always on the shop's own basis, and at 0 % on either) nothing moves, so the order
+    goes. Otherwise the shop's prices are on the other basis and we stop instead of rounding twice.
     """
     wants_incl = settings_.get("price_mode", "incl") == "incl"
-    if order.prices_include_vat != wants_incl:
-        return problem("PRICE_BASIS_MISMATCH", shop="incl." if order.prices_include_vat else "excl.",
-                       ours="incl." if wants_incl else "excl.")
+    for line in order.lines:
+        if _line_as_target_computes(line, wants_incl) != (line.total_incl, line.vat_amount):
+            return problem("PRICE_BASIS_MISMATCH", shop="incl." if order.prices_include_vat else "excl.",
+                           ours="incl." if wants_incl else "excl.", system=system)
     return None
 
 
-def run(order: Order, target_settings: dict) -> Problem | None:
+def check_currency(order: Order, settings_: dict, target_cls) -> Problem | None:
+    """Koppel books in euros; another currency only when the contract allows it and the target takes it."""
+    if order.currency == "EUR":
+        return None
+    allowed = set(settings_.get("contract_currencies") or ())
+    if order.currency in allowed and target_cls.supports_foreign_currency:
+        return None
+    return problem("CURRENCY_NOT_EUR", currency=order.currency, system=target_cls.name)
+
+
+def check_vat_code_rates(order: Order, settings_: dict, target_cls) -> Problem | None:
+    """Each line's VAT rate equals the rate of the VAT code its row maps to (0 % codes for ICP and export)."""
+    rates = target_cls.vat_code_rates(settings_.get("reference") or {})
+    for line in order.lines:
+        row = vat_map.vat_row(settings_, order, line)
+        code_rate = rates.get(row["vat_code"])
+        where = vat_map.describe(row["key"])
+        if code_rate is None:
+            return problem("VAT_CODE_UNKNOWN", vat_code=row["vat_code"].strip(), row=where, system=target_cls.name)
+        if code_rate != line.vat_rate:
+            return problem("VAT_CODE_RATE_MISMATCH", row=where, line_rate=f"{line.vat_rate:.2f}",
+                           vat_code=row["vat_code"].strip(), code_rate=f"{code_rate:.2f}")
+    return None
+
+
+def run(order: Order, target_settings: dict, target_cls, document_type: str) -> Problem | None:
     """The first problem found, or None when the order may be sent."""
-    return (check_total(order) or check_export_is_zero_rated(order) or check_price_basis(order, target_settings)
-            or check_vat_mapped(order, target_settings))
+    priced = document_type not in target_cls.amount_document_types
+    return (check_total(order) or check_currency(order, target_settings, target_cls)
+            or check_export_is_zero_rated(order)
+            or (priced and check_price_basis(order, target_settings, target_cls.name))
+            or check_vat_mapped(order, target_settings) or check_vat_code_rates(order, target_settings, target_cls))

@@ -13,6 +13,8 @@ import dataclasses
 import logging
 from decimal import Decimal
 
+import sqlalchemy as sa
+
 from worker import calllog, connectors, db
 from worker.canonical import Order as CanonicalOrder
 from worker.connectors.errors import (
@@ -103,7 +105,8 @@ def _process(order_id: int) -> None:
     except ReauthRequired as exc:
         raise Stop(problem("REAUTH_REQUIRED", detail=str(exc))) from exc
     except RemoteRejected as exc:
-        fail(order_id, problem("TARGET_REJECTED", detail=exc.message), response=exc.body or exc.message)
+        fail(order_id, problem("TARGET_REJECTED", detail=exc.message, system=connectors.get(plan.target.system).name),
+             response=exc.body or exc.message)
         return
     except OutcomeUnknown:
         _set_posting(plan.posting_id, "in_doubt")
@@ -122,6 +125,9 @@ def _begin(order_id: int) -> Plan | None:
             return None
         source = session.get(Connection, order.connection_id)
         source_cls = connectors.get(source.system)
+        if order.shop_status in source_cls.cancelled_statuses:
+            intake.skip_cancelled(session, order, source_cls)
+            return None
         if order.shop_status not in source_cls.transfer_statuses(source):
             order.state = "open"
             return None
@@ -131,28 +137,55 @@ def _begin(order_id: int) -> Plan | None:
         target = intake.target_of(session, order.tenant_id)
         if target is None or not target.settings.get("division"):
             raise Stop(problem("NOT_CONNECTED"))
-        try:
-            canonical = source_cls.to_canonical(order.payload)
-        except OrderDataError as exc:
-            raise Stop(problem("ORDER_UNREADABLE", detail=str(exc))) from exc
-        found = prechecks.run(canonical, target.settings)
-        if found:
-            raise Stop(found)
-        found, proof = prechecks.check_icp_vat_number(canonical, target.settings.get("own_vat_number"),
-                                                      order.vat_check)
-        if found:
-            raise Stop(found)
-        order.vat_check = proof  # normally checked already by check_vat_number, without the lock
-        posting = order.posting or _new_posting(session, order, target, canonical)
+        canonical = _checked(session, order, source_cls, target)
+        posting = order.posting or _new_posting(session, order, target, canonical, source)
         session.flush()
+        canonical = dataclasses.replace(canonical, number=posting.reference)  # the reference in the books
         return Plan(order.id, posting.id, posting.state, posting.document_type, posting.reference, target, canonical)
 
 
-def _new_posting(session, order: Order, target: Connection, canonical: CanonicalOrder) -> Posting:
+def _checked(session, order: Order, source_cls, target: Connection) -> CanonicalOrder:
+    """The order read by its source and passed through every pre-check (``Stop`` at the first problem)."""
+    try:
+        canonical = source_cls.to_canonical(order.payload)
+    except OrderDataError as exc:
+        raise Stop(problem("ORDER_UNREADABLE", detail=str(exc))) from exc
+    target_cls = connectors.get(target.system)
+    document_type = order.posting.document_type if order.posting else _document_type(target)
+    found = prechecks.run(canonical, target.settings, target_cls, document_type)
+    if found:
+        raise Stop(found)
+    found, proof = prechecks.check_icp_vat_number(canonical, target.settings.get("own_vat_number"),
+                                                  order.vat_check)
+    if found:
+        raise Stop(found)
+    order.vat_check = proof  # normally checked already by check_vat_number, without the lock
+    return canonical
+
+
+def _document_type(target: Connection) -> str:
+    return target.settings.get("document_type", "invoice")
+
+
+def _new_posting(session, order: Order, target: Connection, canonical: CanonicalOrder,
+                 source: Connection) -> Posting:
+    """A posting under the shop's reference; ``Stop`` when another order already has it in this administration."""
+    reference = ((source.settings.get("reference_prefix") or "") + canonical.number)[:100]
+    other = session.execute(sa.select(Posting).where(
+        Posting.target_connection_id == target.id, Posting.reference == reference)).scalar()
+    if other is not None:
+        raise Stop(_duplicate(other))
     posting = Posting(tenant_id=order.tenant_id, order_id=order.id, target_connection_id=target.id,
-                      reference=canonical.number, document_type=target.settings.get("document_type", "invoice"))
+                      reference=reference, document_type=_document_type(target))
     session.add(posting)
     return posting
+
+
+def _duplicate(other: Posting) -> Problem:
+    document = other.remote_number or other.remote_id or "-"
+    when = other.order.order_date.isoformat() if other.order.order_date else "-"
+    return problem("DUPLICATE_REFERENCE", reference=other.reference, other=other.order.number, other_date=when,
+                   document=document)
 
 
 def _sending(plan: Plan, body: dict) -> None:

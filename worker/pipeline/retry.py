@@ -6,6 +6,7 @@ from sqlalchemy import orm
 
 from worker import connectors, secrets
 from worker.models import Connection, Order
+from worker.models.orders import ORDER_STATES
 from worker.pipeline import intake
 
 # Errors that a new login to the accounting system fixes by itself.
@@ -34,8 +35,7 @@ def process_again(session: orm.Session, order: Order) -> None:
     """The Process button: read the order from the shop again and queue it when its status allows."""
     reread_from_shop(session, order)
     source = session.get(Connection, order.connection_id)
-    if order.shop_status in connectors.get(source.system).transfer_statuses(source):
-        intake.queue_or_hold(session, order)
-    else:
+    intake.follow_status(session, order, source, from_states=ORDER_STATES)
+    if order.state not in ("queued", "held", "skipped", "posted"):
         order.state = "open"
         order.error_code = order.error_message = order.error_help = None

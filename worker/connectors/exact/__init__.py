@@ -30,6 +30,7 @@ class ExactOnlineTarget(Target):
         Setting("refresh_token", "OAuth refresh token", secret=True),
     )
 
+    amount_document_types = frozenset({"entry"})
     supports_foreign_currency = True  # the document's Currency field; Exact converts with its own rates
 
     @classmethod

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import urllib.parse
 
 from worker.canonical import Order
 from worker.connectors import links
@@ -14,6 +15,24 @@ ENTITIES = {
     "order": ("salesorder/SalesOrders", "OrderID", "OrderNumber"),
     "entry": ("salesentry/SalesEntries", "EntryID", "EntryNumber"),
 }
+
+
+# Exact refuses query strings over 2,048 bytes; a batch of filter clauses stays well under it.
+FILTER_BUDGET = 1500
+
+
+def filter_batches(clauses: list[str]) -> list[list[str]]:
+    """``clauses`` in groups whose ``" or "``-joined, URL-encoded filter fits ``FILTER_BUDGET``."""
+    batches: list[list[str]] = []
+    size = 0
+    for clause in clauses:
+        cost = len(urllib.parse.quote(clause + " or "))
+        if not batches or size + cost > FILTER_BUDGET:
+            batches.append([])
+            size = 0
+        batches[-1].append(clause)
+        size += cost
+    return batches
 
 
 def odata_string(value: str) -> str:
@@ -43,7 +62,7 @@ class ExactDocuments:
         """The document carrying our reference (YourRef), if Exact has one."""
         path, key, number = ENTITIES[document_type]
         rows = self.client.get(path, {"$filter": f"YourRef eq {odata_string(reference)}",
-                                      "$select": f"{key},{number},Status,AmountDC"})
+                                      "$select": f"{key},{number},Status,AmountFC"})
         if not rows:
             return None
         return self._remote(document_type, rows[0])
@@ -82,23 +101,31 @@ class ExactDocuments:
         return links.find_or_create(self.connection_id, "debtor", email, lookup, create)
 
     def items(self, order: Order) -> dict[str, str]:
-        """Exact item ids by code for every line, created when missing, never updated."""
-        found: dict[str, str] = {}
+        """Exact item ids by code for every line: cached, else found in batches, else created; never updated."""
+        first_line = {}
         for line in order.lines:
-            code = mapping.item_code(line)
-            if code in found:
-                continue
-            row = mapping.vat_row(self.settings, order, line)
+            first_line.setdefault(mapping.item_code(line), line)
+        found = links.cached_many(self.connection_id, "item", list(first_line))
+        for code, item_id in self._find_items([c for c in first_line if c not in found]).items():
+            links.remember(self.connection_id, "item", code, item_id, created=False)
+            found[code] = item_id
+        for code, line in first_line.items():
+            if code not in found:
+                payload = mapping.item_payload(line, mapping.vat_row(self.settings, order, line),
+                                               self.settings.get("default_unit"))
+                found[code] = self.client.post("logistics/Items", payload)["ID"]
+                links.remember(self.connection_id, "item", code, found[code], created=True)
+        return found
 
-            def lookup(code=code) -> str | None:
-                rows = self.client.get("logistics/Items", {"$filter": f"Code eq {odata_string(code)}", "$select": "ID"})
-                return rows[0]["ID"] if rows else None
-
-            def create(line=line, row=row) -> str:
-                return self.client.post("logistics/Items",
-                                        mapping.item_payload(line, row, self.settings.get("default_unit")))["ID"]
-
-            found[code] = links.find_or_create(self.connection_id, "item", code, lookup, create)
+    def _find_items(self, codes: list[str]) -> dict[str, str]:
+        """Existing items among ``codes``: one ``Code eq … or …`` filter per URL-sized batch."""
+        found: dict[str, str] = {}
+        wanted = {code.strip().lower(): code for code in codes}  # Exact compares codes case-insensitively
+        for batch in filter_batches([f"Code eq {odata_string(code)}" for code in codes]):
+            for row in self.client.get("logistics/Items", {"$filter": " or ".join(batch), "$select": "ID,Code"}):
+                code = wanted.get(str(row.get("Code", "")).strip().lower())
+                if code:
+                    found[code] = row["ID"]
         return found
 
     def delivery_address(self, order: Order, account: str) -> str | None:
@@ -109,7 +136,7 @@ class ExactDocuments:
     @staticmethod
     def _remote(document_type: str, row: dict) -> RemoteDocument:
         _, key, number = ENTITIES[document_type]
-        total = row.get("AmountDC")
+        total = row.get("AmountFC", row.get("AmountDC"))  # the document's own currency, like the order
         return RemoteDocument(remote_id=row[key], number=str(row.get(number) or "") or None,
                               status=str(row.get("Status") or "") or None,
                               total=None if total is None else str(total))

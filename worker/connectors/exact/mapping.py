@@ -63,9 +63,14 @@ def _item_line(order: Order, line: Line, items: dict, settings: dict, with_gl: b
     return payload
 
 
+def _currency(order: Order) -> dict:
+    """The document's Currency only when it is not the division's euro (pre-checks allowed it)."""
+    return {} if order.currency == "EUR" else {"Currency": order.currency}
+
+
 def invoice_payload(order: Order, account_id: str, items: dict, settings: dict) -> dict:
     """A SalesInvoices body: type 8020, the sales journal, our order number as YourRef."""
-    return {
+    return {**_currency(order),
         "OrderedBy": account_id, "InvoiceDate": order.date.isoformat(), "Type": 8020,
         "Journal": settings["sales_journal"], "Description": f"Order number {order.number}"[:60],
         "YourRef": order.number, "PaymentReference": order.number[:35], "Remarks": order.payment_method,
@@ -76,7 +81,7 @@ def invoice_payload(order: Order, account_id: str, items: dict, settings: dict) 
 def order_payload(order: Order, account_id: str, items: dict, settings: dict, address_id: str | None) -> dict:
     """A SalesOrders body; the product decides the ledger account, so no GLAccount on lines."""
     payload = {
-        "OrderedBy": account_id, "OrderDate": order.date.isoformat(), "Description": order.number[:60],
+        **_currency(order), "OrderedBy": account_id, "OrderDate": order.date.isoformat(), "Description": order.number[:60],
         "YourRef": order.number, "PaymentReference": order.number[:35],
         "SalesOrderLines": [_item_line(order, line, items, settings, False) for line in order.lines],
     }
@@ -95,7 +100,7 @@ def entry_payload(order: Order, account_id: str, settings: dict) -> dict:
         lines.append({"Description": line.description[:60], "Quantity": float(line.quantity),
                       "AmountFC": float(line.total_excl), "VATAmountFC": float(line.vat_amount),
                       "VATCode": row["vat_code"], "GLAccount": row["gl_account"]})
-    return {"Customer": account_id, "EntryDate": order.date.isoformat(), "Journal": settings["sales_journal"],
+    return {**_currency(order), "Customer": account_id, "EntryDate": order.date.isoformat(), "Journal": settings["sales_journal"],
             "Description": order.number[:60], "YourRef": order.number, "PaymentReference": order.number[:35],
             "SalesEntryLines": lines}
 

@@ -20,9 +20,15 @@ from worker.config import settings as app_settings
 from worker.connectors.base import Setting, Source
 from worker.connectors.kmoshops.client import KmoShopsClient
 from worker.connectors.kmoshops.mapping import to_canonical
+from worker.i18n import N_
 
 CONTRACT = "kmoshops-sim/v0"
-STATUSES = ("pending_payment", "paid", "processing", "shipped", "picked_up", "completed", "cancelled", "refunded")
+STATUS_LABELS = {
+    "pending_payment": N_("Awaiting payment"), "paid": N_("Paid"), "processing": N_("Processing"),
+    "shipped": N_("Shipped"), "picked_up": N_("Picked up"), "completed": N_("Completed"),
+    "cancelled": N_("Cancelled"), "refunded": N_("Refunded"),
+}
+STATUSES = tuple(STATUS_LABELS)
 
 
 class KmoShopsSource(Source):
@@ -37,13 +43,16 @@ class KmoShopsSource(Source):
         Setting("webhook_secret", "Webhook signing secret", secret=True),
     )
     statuses = STATUSES
+    status_labels = STATUS_LABELS
+    cancelled_statuses = frozenset({"cancelled", "refunded"})
     to_canonical = staticmethod(to_canonical)
 
     @staticmethod
     def client(connection, api_key: str) -> KmoShopsClient:
         return KmoShopsClient(app_settings.kmoshops_api_url, api_key)
 
-    @staticmethod
-    def transfer_statuses(connection) -> set[str]:
+    @classmethod
+    def transfer_statuses(cls, connection) -> set[str]:
+        """The statuses the merchant chose; cancelled ones never count, even if saved by an older version."""
         value = connection.settings.get("transfer_statuses") or "paid"
-        return set(value if isinstance(value, list) else value.split(","))
+        return set(value if isinstance(value, list) else value.split(",")) - cls.cancelled_statuses

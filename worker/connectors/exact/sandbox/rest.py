@@ -19,6 +19,8 @@ from .render import wants_json
 from .state import ExactState
 
 bp = Blueprint("exact_rest", __name__)
+# IIS in front of Exact refuses query strings over 2,048 bytes (its default maxQueryString).
+MAX_QUERY_STRING = 2048
 
 
 class _Blocked(ExactError):
@@ -51,6 +53,8 @@ def me():
 @bp.route("/api/v1/<division>/<service>/<path:rest>", methods=["GET", "POST", "PUT", "DELETE"])
 def entity(division: str, service: str, rest: str):
     """Every ``/api/v1/{division}/{service}/{Entity}...`` call."""
+    if len(request.query_string) > MAX_QUERY_STRING:
+        return error_response(ExactError(414, "The request URL is too long."), wants_json())
     try:
         name, key, nav = resources.split_target(rest)
     except ExactError:
