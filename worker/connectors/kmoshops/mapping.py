@@ -86,5 +86,9 @@ def to_canonical(data: dict) -> Order:
             total_incl=money(data["totals"]["total_incl_vat"]), vat_total=money(data["totals"]["vat_total"]),
             vat_regime=data.get("vat_regime", "standard"),
             payment_method=(data.get("payment") or {}).get("method", ""), updated_at=_date(data.get("updated_at")))
-    except (KeyError, TypeError, AttributeError) as exc:
+    except OrderDataError:
+        raise
+    except (KeyError, TypeError, AttributeError, IndexError) as exc:
         raise OrderDataError(f"missing or malformed field: {exc}") from exc
+    except (InvalidOperation, ValueError) as exc:  # a quantity or rate that is not a number
+        raise OrderDataError(f"not a number where a number belongs ({exc.__class__.__name__})") from exc
