@@ -86,7 +86,31 @@ def place_orders(sandboxes, merchants: list[dict], per_merchant: int) -> list[tu
     return placed
 
 
-def measure(numbers: list[tuple[str, bool]]) -> dict:
+def place_large_order(sandboxes, merchant: dict, lines: int) -> str:
+    """One order of ``lines`` new products (prices incl. VAT, 21 %) for the first merchant; returns its number."""
+    from decimal import Decimal
+
+    from tests.support.orders import Amount, build
+
+    amounts = [Amount(Decimal("1.21") + Decimal(i) / 100, Decimal("21")) for i in range(lines)]
+    payload, _ = build("LARGE", 1, amounts, True, "large@example.test")
+    keep = ("lines", "totals", "discounts", "prices_include_vat", "customer")
+    order = sandboxes.kmo.create_order(merchant["shop_id"], kind="b2c", status="paid",
+                                       shipping={}, **{key: payload[key] for key in keep})
+    return order["number"]
+
+
+def calls_of(number: str) -> int:
+    import sqlalchemy as sa
+
+    from worker import db
+
+    with db.engine().connect() as conn:
+        return conn.execute(sa.text("SELECT count(*) FROM remote_calls c JOIN orders o ON o.id = c.order_id "
+                                    "WHERE o.number = :n"), {"n": number}).scalar_one()
+
+
+def measure(numbers: list[tuple[str, bool]], apart: str = "") -> dict:
     """Latency, throughput and calls per order from the database."""
     import sqlalchemy as sa
 
@@ -103,7 +127,8 @@ def measure(numbers: list[tuple[str, bool]]) -> dict:
     returning = {number for number, again in numbers if again}
     latencies = sorted((row.posted_at - row.received).total_seconds() for row in rows)
     span = (max(r.posted_at for r in rows) - min(r.received for r in rows)).total_seconds()
-    calls = {flag: [row.calls for row in rows if (row.number in returning) == flag] for flag in (False, True)}
+    calls = {flag: [row.calls for row in rows if (row.number in returning) == flag and row.number != apart]
+             for flag in (False, True)}
     return {"posted": len(rows), "failed": ", ".join(f"{code} × {n}" for code, n in failed), "per_second": len(rows) / span if span else float("nan"),
             "p50": statistics.median(latencies), "p95": latencies[int(0.95 * (len(latencies) - 1))],
             "calls_new": statistics.mean(calls[False]) if calls[False] else 0,
@@ -116,6 +141,7 @@ def main() -> None:
     parser.add_argument("--merchants", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="worker processes")
     parser.add_argument("--concurrency", type=int, default=4, help="jobs per worker process")
+    parser.add_argument("--large-lines", type=int, default=250, help="lines of the one large order (0: none)")
     args = parser.parse_args()
 
     database_url, handle = start_database()
@@ -149,6 +175,8 @@ def main() -> None:
         wait_for(lambda: subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{web_port}/login"]).returncode == 0)
         started = time.monotonic()
         numbers = place_orders(sandboxes, merchants, args.orders // args.merchants)
+        if args.large_lines:
+            numbers.append((place_large_order(sandboxes, merchants[0], args.large_lines), False))
 
         def finished() -> int:
             import sqlalchemy as sa
@@ -158,7 +186,8 @@ def main() -> None:
 
         wait_for(lambda: finished() >= len(numbers), timeout=1800, interval=0.5)
         wall = time.monotonic() - started
-        figures = measure(numbers)
+        figures = measure(numbers, apart=numbers[-1][0] if args.large_lines else "")
+        large_calls = calls_of(numbers[-1][0]) if args.large_lines else 0
         web_mb = peak_rss_mb(children(web.pid))
         worker_mb = [peak_rss_mb(children(w.pid)) for w in workers]
     finally:
@@ -175,6 +204,9 @@ def main() -> None:
     print(f"latency webhook → posted:    p50 {figures['p50'] * 1000:.0f} ms, p95 {figures['p95'] * 1000:.0f} ms")
     print(f"remote calls per order:      new customer {figures['calls_new']:.2f}, "
           f"returning customer {figures['calls_returning']:.2f}")
+    if args.large_lines:
+        print(f"large order:                 {args.large_lines} lines of new products, {large_calls} remote calls "
+              f"({args.large_lines} item creates + lookups, debtor, document)")
     print(f"peak memory:                 web {web_mb:.0f} MiB (gunicorn master + workers), "
           f"worker {max(worker_mb):.0f} MiB per process")
     del handle
