@@ -151,3 +151,17 @@ def test_a_250_line_order_of_new_products_looks_items_up_in_a_handful_of_calls(u
     assert len(calls) <= 250 + 12 + 3  # debtor lookup and create, the invoice
     [invoice] = invoices(unthrottled, merchant)
     assert len(invoice["SalesInvoiceLines"]) == 250
+
+
+def test_two_installations_booking_into_one_division_do_not_share_an_order_number(sandboxes):
+    first_shop, second_shop = make_merchant(sandboxes), make_merchant(sandboxes)
+    configure(first_shop)
+    configure(second_shop)
+    with db.session_scope() as session:  # the second installation was connected to the first's division
+        target = session.get(Connection, second_shop["target"].id)
+        target.settings = {**target.settings, "division": str(division_of(first_shop))}
+    body = order([Amount(Decimal("12.10"), Decimal("21"))])
+    assert post(first_shop, body).state == "posted"
+    failed = post(second_shop, {**body, "id": body["id"] + 1})
+    assert failed.error_code == "DUPLICATE_REFERENCE"
+    assert len(invoices(sandboxes, first_shop)) == 1

@@ -81,6 +81,11 @@ class Target(Connector):
     amount_document_types: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
+    def administration_key(cls, connection) -> str:
+        """What identifies the administration written to: two connections with the same key share books."""
+        return f"connection:{connection.id}"
+
+    @classmethod
     def vat_code_rates(cls, reference: dict) -> dict[str, Decimal]:
         """Each VAT code of the administration with its percentage (21 for 21 %), from the reference data."""
         raise NotImplementedError

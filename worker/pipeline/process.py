@@ -171,14 +171,24 @@ def _new_posting(session, order: Order, target: Connection, canonical: Canonical
                  source: Connection) -> Posting:
     """A posting under the shop's reference; ``Stop`` when another order already has it in this administration."""
     reference = ((source.settings.get("reference_prefix") or "") + canonical.number)[:100]
-    other = session.execute(sa.select(Posting).where(
-        Posting.target_connection_id == target.id, Posting.reference == reference)).scalar()
+    other = _same_reference(session, target, reference)
     if other is not None:
         raise Stop(_duplicate(other))
     posting = Posting(tenant_id=order.tenant_id, order_id=order.id, target_connection_id=target.id,
                       reference=reference, document_type=_document_type(target))
     session.add(posting)
     return posting
+
+
+def _same_reference(session, target: Connection, reference: str) -> Posting | None:
+    """A posting with ``reference`` in the same administration, through this connection or another one."""
+    target_cls = connectors.get(target.system)
+    here = target_cls.administration_key(target)
+    rows = session.execute(sa.select(Posting, Connection).join(
+        Connection, Connection.id == Posting.target_connection_id).where(
+        Connection.system == target.system, Posting.reference == reference)).all()
+    return next((posting for posting, connection in rows
+                 if connection.id == target.id or target_cls.administration_key(connection) == here), None)
 
 
 def _duplicate(other: Posting) -> Problem:

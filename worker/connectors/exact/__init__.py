@@ -34,6 +34,11 @@ class ExactOnlineTarget(Target):
     supports_foreign_currency = True  # the document's Currency field; Exact converts with its own rates
 
     @classmethod
+    def administration_key(cls, connection) -> str:
+        """Exact division numbers are unique: two installations may book into one division."""
+        return f"division:{connection.settings.get('division')}"
+
+    @classmethod
     def vat_code_rates(cls, reference: dict) -> dict[str, Decimal]:
         """Exact states percentages as fractions (0.21); codes are padded to three characters."""
         return {row["Code"]: (Decimal(str(row.get("Percentage") or 0)) * 100).quantize(Decimal("0.01"))
