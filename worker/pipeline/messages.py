@@ -51,7 +51,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "VAT_CODE_RATE_MISMATCH": (
         N_("The VAT code {vat_code} set for {row} charges {code_rate} %, but this order line is at {line_rate} %; "
            "the VAT in your books would be wrong."),
-        N_("In Configuration, choose a VAT code of {line_rate} % for {row} (your accountant can create one), "
+        N_("In Configuration, choose a {line_rate} % VAT code for {row} (your accountant can create one), "
            "save, then press Process.")),
     "VAT_CODE_UNKNOWN": (
         N_("The VAT code {vat_code} set for {row} is not among the VAT codes we read from {system}."),
