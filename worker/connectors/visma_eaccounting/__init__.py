@@ -1,0 +1,1 @@
+"""Visma eAccounting, as a target."""
