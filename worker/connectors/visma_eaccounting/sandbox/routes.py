@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 
-from . import books, documents, listing, sales
+from . import books, documents, ledger, listing, sales
 from .context import Ctx
 from .errors import VismaError, invalid, not_found
 
@@ -13,10 +13,12 @@ SCOPES = {
     "companysettings": ("sales",), "customerinvoicedrafts": ("sales",), "customerinvoices": ("sales",),
     "orders": ("sales",), "termsofpayments": ("sales", "purchase"), "fiscalyears": ("sales", "accounting"),
     "vatcodes": ("accounting",), "accounts": ("accounting",), "vouchers": ("accounting",),
+    "customerledgeritems": ("sales",),
 }
 CREATE = {"customers": sales.post_customer, "articles": sales.post_article,
           "customerinvoicedrafts": documents.post_draft, "customerinvoices": documents.post_invoice,
-          "orders": documents.post_order, "vouchers": books.post_voucher}
+          "orders": documents.post_order, "vouchers": books.post_voucher,
+          "customerledgeritems/customerledgeritemswithvoucher": ledger.post_with_voucher}
 
 
 def allowed(collection: str, method: str, scopes: list[str]) -> bool:
@@ -74,8 +76,8 @@ def get(ctx: Ctx, collection: str, parts: list[str]):
 
 def post(ctx: Ctx, collection: str, parts: list[str], body) -> dict:
     """Any POST: create one record."""
-    handler = CREATE.get(collection)
-    if handler is None or parts:
+    handler = CREATE.get("/".join([collection, *parts]))
+    if handler is None:
         raise VismaError(3000, "The requested resource does not support http method 'POST'.", 405)
     if not isinstance(body, dict):
         raise invalid("The request body must be a JSON object.")

@@ -30,7 +30,8 @@ CODINGS = (("Goederen 21%", "0.21", 8000), ("Goederen 12%", "0.12", 8050), ("Goe
 TERMS = (("30 dagen", 30, 0), ("14 dagen", 14, 0), ("Contant", 0, 2), ("Betaald via webshop (PSP)", 0, 5))
 UNITS = (("Stuks", "PCE", "st"), ("Uur", "HUR", "u"), ("Kilogram", "KGM", "kg"))
 COLLECTIONS = ("customers", "articles", "articleaccountcodings", "vatcodes", "accounts", "fiscalyears",
-               "termsofpayments", "units", "customerinvoicedrafts", "customerinvoices", "orders", "vouchers")
+               "termsofpayments", "units", "customerinvoicedrafts", "customerinvoices", "orders", "vouchers",
+               "customerledgeritems")
 
 
 def _id() -> str:
