@@ -15,7 +15,7 @@ from worker.connectors.visma_eaccounting.client import VismaClient
 COLLECTIONS = {"invoice": (("customerinvoicedrafts", "YourReference", None),
                            ("customerinvoices", "YourReference", "InvoiceNumber")),
                "order": (("orders", "YourReference", "Number"),),
-               "entry": ((entries.PATH, "PaymentReferenceNumber", "InvoiceNumber"),)}
+               "entry": (("customerledgeritems", "PaymentReferenceNumber", "InvoiceNumber"),)}
 
 
 def odata_string(value: str) -> str:
@@ -39,7 +39,7 @@ def remote(collection: str, row: dict) -> RemoteDocument:
         amount, vat = Decimal(str(row["Amount"])), Decimal(str(row["VatAmount"]))
         total = amount if row.get("CustomerIsPrivatePerson") and row.get("IncludesVat", True) else amount + vat
         return RemoteDocument(row["Id"], str(row["Number"]), f"order status {row['Status']}", f"{total:.2f}")
-    if collection == entries.PATH:
+    if collection == "customerledgeritems":
         return RemoteDocument(row["Id"], str(row["InvoiceNumber"]), "booked",
                               f"{Decimal(str(row['TotalAmountInvoiceCurrency'])):.2f}")
     number = row.get("InvoiceNumber")
@@ -72,7 +72,7 @@ class VismaDocuments:
         if document_type == "entry":
             body = entries.payload(order, customer_id, self.settings, self.vat_accounts())
             before_send(body)
-            return remote(entries.PATH, self.client.post(entries.PATH, body, entries.PARAMS))
+            return remote("customerledgeritems", self.client.post(entries.PATH, body, entries.PARAMS))
         includes_vat = private and not self.company().get("ShowPricesExclVatPC")
         articles = self.articles(order)
         build = mapping.draft_payload if document_type == "invoice" else mapping.order_payload
