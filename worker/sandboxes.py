@@ -1,4 +1,4 @@
-"""Every sandbox in one WSGI app: /exact, /visma, /kmoshops, /vies and /mollie, as the dev launcher and the tests serve them.
+"""Every sandbox in one WSGI app: /exact, /visma, /kmoshops, /vies and /mollie, as the dev launcher and tests serve them.
 
 A sandbox stands in for a vendor's API and enforces what the real one does (auth, validation,
 rate limits, token expiry); Koppel reaches it only over HTTP through its real clients.

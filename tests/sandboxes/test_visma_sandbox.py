@@ -316,7 +316,8 @@ def test_invoice_draft_rows_are_validated(visma):
     assert error(visma.post("customerinvoicedrafts", draft(customer, no_flag)))[1] == 2000
     assert error(visma.post("customerinvoicedrafts", draft(customer, row(article, "1.001"))))[1] == 2000
     assert error(visma.post("customerinvoicedrafts", draft(customer, row(article, "1.00", "1.005"))))[1] == 2000
-    assert error(visma.post("customerinvoicedrafts", draft(customer, row(article, "1", DiscountPercentage=2))))[1] == 2000
+    too_much = row(article, "1", DiscountPercentage=2)
+    assert error(visma.post("customerinvoicedrafts", draft(customer, too_much)))[1] == 2000
     assert error(visma.post("customerinvoicedrafts", draft(customer, row(article, "1", LineNumber=1001))))[1] == 2000
     missing = {**row(article, "1"), "ArticleId": None}
     assert error(visma.post("customerinvoicedrafts", draft(customer, missing)))[1] == 2000

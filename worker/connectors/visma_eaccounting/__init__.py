@@ -18,12 +18,12 @@ class VismaEAccountingTarget(Target):
     document_types = (("invoice", N_("Invoice (draft)")), ("order", N_("Sales order")), ("entry", N_("Sales booking")))
     finds_by_reference = True
     settings_schema = (
-        Setting("document_type", "Create", choices=("invoice", "order", "entry"), default="invoice"),
-        Setting("debtor_account", "Account for debtors", choices=("1200", "1300", "1600"), default="1300"),
-        Setting("terms_of_payment", "Terms of payment for new customers", required=False),
-        Setting("default_unit", "Default unit for new articles", required=False),
-        Setting("access_token", "OAuth access token", secret=True),
-        Setting("refresh_token", "OAuth refresh token", secret=True),
+        Setting("document_type", N_("Create"), choices=("invoice", "order", "entry"), default="invoice"),
+        Setting("debtor_account", N_("Account for debtors"), choices=("1200", "1300", "1600"), default="1300"),
+        Setting("terms_of_payment", N_("Terms of payment for new customers"), required=False),
+        Setting("default_unit", N_("Default unit for new articles"), required=False),
+        Setting("access_token", N_("OAuth access token"), secret=True),
+        Setting("refresh_token", N_("OAuth refresh token"), secret=True),
     )
 
     @staticmethod

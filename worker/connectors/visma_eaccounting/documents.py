@@ -37,7 +37,8 @@ def remote(collection: str, row: dict) -> RemoteDocument:
     """Our view of a stored draft, invoice, order or sales booking; ``total`` is incl. VAT."""
     if collection == "orders":
         amount, vat = Decimal(str(row["Amount"])), Decimal(str(row["VatAmount"]))
-        total = amount if row.get("CustomerIsPrivatePerson") and row.get("IncludesVat", True) else amount + vat
+        # Manual 000: an order's Amount is incl. VAT for private persons, excl. VAT for companies.
+        total = amount if row.get("CustomerIsPrivatePerson") else amount + vat
         return RemoteDocument(row["Id"], str(row["Number"]), f"order status {row['Status']}", f"{total:.2f}")
     if collection == "customerledgeritems":
         return RemoteDocument(row["Id"], str(row["InvoiceNumber"]), "booked",

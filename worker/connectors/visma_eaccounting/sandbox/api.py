@@ -77,7 +77,8 @@ def serve(collection: str, rest: str = ""):
                 state.faults.hang(fault.hang_seconds)
             raise VismaError(5000, f"Injected fault: HTTP {fault.status or 504}.", fault.status or 504)
         with state.lock:
-            result = _work(Ctx(state, grant["company"], now, request.args), collection, [p for p in rest.split("/") if p])
+            ctx = Ctx(state, grant["company"], now, request.args)
+            result = _work(ctx, collection, [part for part in rest.split("/") if part])
         if fault:  # commit_then_hang: the record is stored; the answer comes late
             state.faults.hang(fault.hang_seconds)
     except VismaError as exc:

@@ -49,9 +49,10 @@ def post_draft(ctx: Ctx, body: dict) -> dict:
     customer = _header(ctx, body, ("CustomerId", "RotReducedInvoicingType", "EuThirdParty"))
     rows, totals = salesdoc.rows(ctx.company, customer, body, "draft")
     record = {"Id": ctx.new_id(), "CreatedUtc": ctx.stamp(), **_from_customer(customer, body),
-              "IsCreditInvoice": bool(body.get("IsCreditInvoice")), "RotReducedInvoicingType": body["RotReducedInvoicingType"],
-              "EuThirdParty": body["EuThirdParty"], "YourReference": body.get("YourReference"),
-              "OurReference": body.get("OurReference"), "InvoiceDate": _date(ctx, body, "InvoiceDate"),
+              "IsCreditInvoice": bool(body.get("IsCreditInvoice")),
+              "RotReducedInvoicingType": body["RotReducedInvoicingType"], "EuThirdParty": body["EuThirdParty"],
+              "YourReference": body.get("YourReference"), "OurReference": body.get("OurReference"),
+              "InvoiceDate": _date(ctx, body, "InvoiceDate"),
               "DeliveryDate": body.get("DeliveryDate"), "ReverseChargeOnConstructionServices": False,
               "Rows": rows, "IncludesVat": totals["IncludesVat"], "TotalAmount": totals["TotalAmount"],
               "TotalVatAmount": totals["TotalVatAmount"], "TotalRoundings": totals["TotalRoundings"],
@@ -67,9 +68,10 @@ def post_invoice(ctx: Ctx, body: dict) -> dict:
     total, vat = totals["TotalAmount"], totals["TotalVatAmount"]
     record = {"Id": ctx.new_id(), "CreatedUtc": ctx.stamp(), **_from_customer(customer, body),
               "InvoiceNumber": number, "EuThirdParty": body["EuThirdParty"], "CurrencyCode": customer["CurrencyCode"],
-              "IsCreditInvoice": bool(body.get("IsCreditInvoice")), "RotReducedInvoicingType": body["RotReducedInvoicingType"],
-              "YourReference": body.get("YourReference"), "OurReference": body.get("OurReference"),
-              "InvoiceDate": _date(ctx, body, "InvoiceDate"), "DueDate": _date(ctx, body, "DueDate"),
+              "IsCreditInvoice": bool(body.get("IsCreditInvoice")),
+              "RotReducedInvoicingType": body["RotReducedInvoicingType"], "YourReference": body.get("YourReference"),
+              "OurReference": body.get("OurReference"), "InvoiceDate": _date(ctx, body, "InvoiceDate"),
+              "DueDate": _date(ctx, body, "DueDate"),
               "Rows": rows, "IncludesVat": totals["IncludesVat"], "TotalAmount": total, "TotalVatAmount": vat,
               "TotalRoundings": totals["TotalRoundings"], "TotalAmountInvoiceCurrency": total,
               "TotalVatAmountInvoiceCurrency": vat, "RemainingAmount": total, "RemainingAmountInvoiceCurrency": total,

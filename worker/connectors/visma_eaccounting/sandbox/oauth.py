@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, redirect, request
 
 from .state import VismaState
-from .tokens import KNOWN_SCOPES, MANDATORY_SCOPES, OAuthError
+from .tokens import KNOWN_SCOPES, OAuthError
 
 bp = Blueprint("visma_identity", __name__, url_prefix="/identity")
 
@@ -21,7 +21,8 @@ def _state() -> VismaState:
 
 
 def _page(body: str, status: int = 200) -> Response:
-    html = f'<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Visma</title></head><body>{body}</body></html>'
+    html = ('<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Visma</title></head>'
+            f"<body>{body}</body></html>")
     return Response(html, status=status, mimetype="text/html")
 
 
@@ -41,7 +42,8 @@ def _form(params, message: str = "") -> Response:
 
 
 def _scope_error(scopes: set[str]) -> str | None:
-    if not MANDATORY_SCOPES - {"offline_access"} <= scopes or not scopes <= KNOWN_SCOPES:
+    # ea:api is mandatory; offline_access is optional, only it brings a refresh token.
+    if "ea:api" not in scopes or not scopes <= KNOWN_SCOPES:
         return "invalid_scope"
     return None
 

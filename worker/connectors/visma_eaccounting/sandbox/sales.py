@@ -61,6 +61,16 @@ def _prices_agree(net: Decimal, gross: Decimal, rate: Decimal) -> bool:
     return abs(net * (1 + rate) - gross) <= cent / 2 or abs(gross / (1 + rate) - net) <= cent / 2
 
 
+def _complete_prices(net: Decimal | None, gross: Decimal | None, rate: Decimal) -> tuple[Decimal, Decimal]:
+    """The missing one of the two prices from the other (both 0 when neither is given)."""
+    cent = Decimal("0.01")
+    if net is None:
+        net = (gross / (1 + rate)).quantize(cent) if gross is not None else Decimal(0)
+    if gross is None:
+        gross = (net * (1 + rate)).quantize(cent)
+    return net, gross
+
+
 def post_article(ctx: Ctx, body: dict) -> dict:
     """POST /v2/articles."""
     validate.require(body, "IsActive", "Number", "Name", "CodingId", "UnitId")
@@ -76,13 +86,14 @@ def post_article(ctx: Ctx, body: dict) -> dict:
         raise not_found("Unit", body["UnitId"])
     rate = Decimal(str(coding["VatRatePercent"]))
     if net is not None and gross is not None and not _prices_agree(net, gross, rate):
-        raise invalid(f"GrossPrice: GrossPrice {gross} does not match NetPrice {net} with VAT rate {coding['VatRate']}.")
+        raise invalid(f"GrossPrice: GrossPrice {gross} does not match NetPrice {net} "
+                      f"with VAT rate {coding['VatRate']}.")
     if any(a["Number"] == str(body["Number"]) for a in ctx.docs("articles").values()):
         raise VismaError(4000, f"An article with number {body['Number']} already exists.")
-    net = net if net is not None else (gross / (1 + rate)).quantize(Decimal("0.01")) if gross is not None else Decimal(0)
-    gross = gross if gross is not None else (net * (1 + rate)).quantize(Decimal("0.01"))
-    record = {"Id": ctx.new_id(), "IsActive": body["IsActive"], "Number": str(body["Number"]), "Name": body["Name"],
-              "NameEnglish": body.get("NameEnglish"), "NetPrice": net, "GrossPrice": gross,
-              "CodingId": coding["Id"], "CodingName": coding["Name"], "UnitId": unit["Id"], "UnitName": unit["Name"],
-              "UnitAbbreviation": unit["Abbreviation"], "StockBalance": 0, "ChangedUtc": ctx.stamp()}
+    net, gross = _complete_prices(net, gross, rate)
+    record = {"Id": ctx.new_id(), "IsActive": body["IsActive"], "Number": str(body["Number"]),
+              "Name": body["Name"], "NameEnglish": body.get("NameEnglish"), "NetPrice": net, "GrossPrice": gross,
+              "CodingId": coding["Id"], "CodingName": coding["Name"], "UnitId": unit["Id"],
+              "UnitName": unit["Name"], "UnitAbbreviation": unit["Abbreviation"], "StockBalance": 0,
+              "ChangedUtc": ctx.stamp()}
     return ctx.state.insert(ctx.company_id, "articles", record)

@@ -30,10 +30,17 @@ def includes_vat(company: dict, customer: dict) -> bool:
 
 def vat_free(company: dict, customer: dict, eu_third_party: bool) -> bool:
     """Reverse charge (EU business with a VAT number) and export outside the EU carry no VAT."""
-    home, country = company["settings"]["CountryCode"], customer.get("InvoiceCountryCode") or company["settings"]["CountryCode"]
-    if country == home:
+    if not foreign(company, customer):
         return False
-    return eu_third_party or country not in EU or bool(customer.get("VatNumber") and not customer.get("IsPrivatePerson"))
+    country = customer["InvoiceCountryCode"]
+    business = bool(customer.get("VatNumber")) and not customer.get("IsPrivatePerson")
+    return eu_third_party or country not in EU or business
+
+
+def foreign(company: dict, customer: dict) -> bool:
+    """Whether the customer's invoice country is not the company's own."""
+    home = company["settings"]["CountryCode"]
+    return (customer.get("InvoiceCountryCode") or home) != home
 
 
 def _article(company: dict, row: dict) -> dict:
@@ -87,9 +94,8 @@ def rows(company: dict, customer: dict, body: dict, kind: str) -> tuple[list[dic
     raw = body.get("Rows") or []
     if not isinstance(raw, list):
         raise invalid("Rows: Must be a list.")
-    foreign = (customer.get("InvoiceCountryCode") or company["settings"]["CountryCode"]) != company["settings"]["CountryCode"]
     context = {"incl": includes_vat(company, customer), "replace_zero": body.get("ReplaceUnitPriceWhenZero", True),
-               "price_places": 4 if foreign and kind == "draft" else 2,
+               "price_places": 4 if foreign(company, customer) and kind == "draft" else 2,
                "vat_free": vat_free(company, customer, bool(body.get("EuThirdParty")))}
     built = [_row(company, row, kind, context) for row in raw]
     amount = sum((r.pop("_amount") for r in built), Decimal(0))

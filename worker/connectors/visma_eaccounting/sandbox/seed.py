@@ -84,5 +84,6 @@ def seed_company(name: str, country: str, now: float) -> dict:
     docs.update(vatcodes=vat_codes, fiscalyears=years, accounts=_accounts(years, vat_codes),
                 articleaccountcodings=_codings(), termsofpayments=terms, units=units)
     settings = {"Name": name, "CountryCode": country, "CurrencyCode": "EUR", "Email": "", "ProductVariant": 1,
-                "TermsOfPaymentId": next(iter(terms)), "ShowPricesExclVatPC": False, "VatCode": f"{country}001234567B01"}
+                "TermsOfPaymentId": next(iter(terms)), "ShowPricesExclVatPC": False,
+                "VatCode": f"{country}001234567B01"}
     return {"settings": settings, "docs": docs, "counters": {}, "posts": {}, "startup_complete": True}
