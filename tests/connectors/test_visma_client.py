@@ -101,6 +101,17 @@ def test_a_refused_refresh_token_turns_the_dot_red_and_asks_to_connect_again(san
     assert target.status == "error" and "Connect" in target.status_reason
 
 
+def test_a_failing_token_endpoint_is_a_passing_failure_that_keeps_the_connection(sandboxes):
+    merchant = connect_visma(sandboxes)
+    sandboxes.visma.clock.advance(3601)
+    expire_our_token(merchant["target_id"])
+    sandboxes.visma.add_fault(FaultRule("POST", "connect/token", status=503))
+    with pytest.raises(RemoteUnavailable):
+        VismaEAccountingTarget.test_connection(connection(merchant["target_id"]))
+    assert connection(merchant["target_id"]).status == "connected"
+    VismaEAccountingTarget.test_connection(connection(merchant["target_id"]))
+
+
 def test_a_used_up_minute_is_throttled_and_later_calls_wait_without_asking(sandboxes):
     merchant = connect_visma(sandboxes)
     sandboxes.visma.limiter.limit = 2

@@ -7,8 +7,11 @@ import pytest
 
 from tests.connectors.test_visma_client import connect_visma, connection
 from tests.support.orders import Amount, build
+from worker import config
+from worker.connectors.errors import OutcomeUnknown
 from worker.connectors.kmoshops.mapping import to_canonical
 from worker.connectors.visma_eaccounting import VismaEAccountingTarget
+from worker.connectors.visma_eaccounting.sandbox import FaultRule
 
 D = Decimal
 
@@ -97,3 +100,27 @@ def test_a_sales_booking_balances_and_is_found_by_its_payment_reference(visma, s
               if r["AccountNumber"] in (1671, 1672, 1673, 1674))
     assert vat == canonical.vat_total
     assert visma["documents"].find("entry", "90504").remote_id == created.remote_id
+
+
+def test_a_draft_whose_answer_was_lost_is_found_by_reference_instead_of_sent_again(visma, sandboxes):
+    canonical = order("90505")
+    visma["documents"].customer(canonical)
+    visma["documents"].articles(canonical)  # the customer and articles are there; only the draft's answer is lost
+    sandboxes.visma.add_fault(FaultRule("POST", "customerinvoicedrafts", mode="commit_then_hang", hang_seconds=10))
+    old = config.override(http_timeout=0.5)
+    try:
+        with pytest.raises(OutcomeUnknown):
+            visma["documents"].create("invoice", canonical)
+    finally:
+        config.override(**old)
+        sandboxes.visma.clear_faults()
+    found = visma["documents"].find("invoice", "90505")
+    assert found is not None and found.total == f"{canonical.total_incl:.2f}"
+    assert sandboxes.visma.post_count(visma["company"], "customerinvoicedrafts") == 1
+
+
+def test_a_draft_the_merchant_turned_into_an_invoice_is_still_found(visma):
+    created = visma["documents"].create("invoice", order("90506"))
+    visma["client"].post(f"customerinvoicedrafts/{created.remote_id}/convert", {})
+    found = visma["documents"].find("invoice", "90506")
+    assert found.status == "invoice" and found.number == "1" and found.total == created.total

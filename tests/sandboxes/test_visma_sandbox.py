@@ -303,6 +303,15 @@ def test_an_invoice_draft_takes_name_and_address_from_the_customer_and_computes_
     assert visma.get(f"customerinvoicedrafts/{body['Id']}").json()["YourReference"] == "90498"
 
 
+def test_a_converted_draft_becomes_an_invoice_with_a_number_and_keeps_its_reference(visma):
+    created = visma.post("customerinvoicedrafts", draft(visma.customer(), row(visma.article(), "104.90"))).json()
+    invoice = visma.call("POST", f"customerinvoicedrafts/{created['Id']}/convert", json={}).json()
+    assert invoice["InvoiceNumber"] == 1 and invoice["TotalAmount"] == 104.90
+    assert visma.get(f"customerinvoicedrafts/{created['Id']}").status_code == 404
+    found = visma.get("customerinvoices", **{"$filter": "YourReference eq '90498'"}).json()["Data"]
+    assert [i["Id"] for i in found] == [invoice["Id"]]
+
+
 def test_a_company_customer_gets_prices_excl_vat(visma):
     customer, article = visma.customer(IsPrivatePerson=False, Name="Fischer BV"), visma.article()
     body = visma.post("customerinvoicedrafts", draft(customer, row(article, "86.69", "2"))).json()
@@ -391,3 +400,37 @@ def test_a_voucher_keeps_its_vat_code_only_with_use_default_vat_codes_false(vism
     assert replaced["Rows"][1]["VatCodeId"] != code and kept["Rows"][1]["VatCodeId"] == code
     body["Rows"][1]["VatCodeId"] = "00000000-0000-0000-0000-000000000003"
     assert error(visma.post("vouchers", body, useDefaultVatCodes="false"))[1] == 2000
+
+
+def ledger_item(customer: dict, **fields) -> dict:
+    body = voucher()
+    return {"CurrencyCode": "EUR", "CustomerId": customer["Id"], "DueDate": body["VoucherDate"],
+            "InvoiceDate": body["VoucherDate"], "InvoiceNumber": 1764633600, "IsCreditInvoice": False,
+            "PaymentReferenceNumber": "90498", "TotalAmountInvoiceCurrency": 121.00,
+            "RemainingAmountInvoiceCurrency": 121.00, "VATAmountInvoiceCurrency": 21.00,
+            "RoundingsAmountInvoiceCurrency": 0, "Voucher": body, **fields}
+
+
+def test_a_customer_ledger_item_with_voucher_is_a_sales_booking_on_the_customer(visma):
+    path = "customerledgeritems/customerledgeritemswithvoucher"
+    customer = visma.customer()
+    created = visma.post(path, ledger_item(customer), useDefaultVatCodes="false")
+    assert created.status_code == 200, created.text
+    assert created.json()["Voucher"]["NumberAndNumberSeries"] == "A1"
+    found = visma.get("customerledgeritems", **{"$filter": "PaymentReferenceNumber eq '90498'"}).json()["Data"]
+    assert [item["Id"] for item in found] == [created.json()["Id"]]
+    assert error(visma.post(path, ledger_item(customer, InvoiceNumber=None)))[1] == 2000
+    assert error(visma.post(path, ledger_item(customer, RoundingsAmountInvoiceCurrency=2)))[1] == 2000
+    assert error(visma.post(path, ledger_item({"Id": "00000000-0000-0000-0000-000000000004"})))[1] == 3000
+    unbalanced = ledger_item(customer, Voucher=voucher("120.00"))
+    assert error(visma.post(path, unbalanced))[1] == 2000
+    assert visma.state.post_count(visma.company, "customerledgeritems") == 1
+
+
+def test_the_state_survives_a_restart(visma, tmp_path):
+    customer = visma.customer()
+    path = str(tmp_path / "visma.json")
+    visma.state.save(path)
+    again = VismaState.load(path, clock=visma.clock)
+    assert again.records(visma.company, "customers")[0]["Id"] == customer["Id"]
+    assert again.tokens.lookup(visma.tokens["access_token"]) is not None

@@ -79,6 +79,19 @@ def post_invoice(ctx: Ctx, body: dict) -> dict:
     return ctx.state.insert(ctx.company_id, "customerinvoices", record)
 
 
+def convert_draft(ctx: Ctx, draft_id: str) -> dict:
+    """POST /v2/customerinvoicedrafts/{id}/convert: the draft becomes an invoice with the next number."""
+    draft = ctx.docs("customerinvoicedrafts").pop(draft_id.lower(), None)
+    if draft is None:
+        raise not_found("CustomerInvoiceDraft", draft_id, 404)
+    number = ctx.state.next_number(ctx.company_id, "invoice", 1)
+    total, vat = draft["TotalAmount"], draft["TotalVatAmount"]
+    record = {**draft, "Id": ctx.new_id(), "InvoiceNumber": number, "CurrencyCode": draft["InvoiceCurrencyCode"],
+              "TotalAmountInvoiceCurrency": total, "TotalVatAmountInvoiceCurrency": vat, "RemainingAmount": total,
+              "RemainingAmountInvoiceCurrency": total, "PaymentReferenceNumber": str(number)}
+    return ctx.state.insert(ctx.company_id, "customerinvoices", record)
+
+
 ORDER_REQUIRED = ("Amount", "CurrencyCode", "CustomerId", "CustomerIsPrivatePerson", "EuThirdParty", "InvoiceCity",
                   "InvoiceCountryCode", "InvoiceCustomerName", "InvoicePostalCode", "OrderDate",
                   "ReverseChargeOnConstructionServices", "RotReducedInvoicingType", "RoundingsAmount", "Status",

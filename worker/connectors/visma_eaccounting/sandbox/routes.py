@@ -76,6 +76,8 @@ def get(ctx: Ctx, collection: str, parts: list[str]):
 
 def post(ctx: Ctx, collection: str, parts: list[str], body) -> dict:
     """Any POST: create one record."""
+    if collection == "customerinvoicedrafts" and len(parts) == 2 and parts[1].lower() == "convert":
+        return copy.deepcopy(documents.convert_draft(ctx, parts[0]))
     handler = CREATE.get("/".join([collection, *parts]))
     if handler is None:
         raise VismaError(3000, "The requested resource does not support http method 'POST'.", 405)
