@@ -28,11 +28,13 @@ class VismaEAccountingTarget(Target):
 
     @staticmethod
     def client(connection) -> VismaClient:
+        """The API client for one connection (one company)."""
         return VismaClient(connection.id, app_settings.visma_api_url, app_settings.visma_identity_url,
                            tenant_id=connection.tenant_id)
 
     @classmethod
     def documents(cls, connection) -> VismaDocuments:
+        """Finding and creating documents for one connection."""
         return VismaDocuments(cls.client(connection), connection.settings)
 
     @classmethod

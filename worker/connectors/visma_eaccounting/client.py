@@ -39,6 +39,7 @@ def error_text(response: requests.Response) -> str:
 
 
 def error_code(response: requests.Response) -> int | None:
+    """Visma's ``ErrorCode`` of an error answer, if it has one."""
     try:
         return int(response.json()["ErrorCode"])
     except (ValueError, KeyError, TypeError):

@@ -99,11 +99,13 @@ class VismaDocuments:
         found: dict = {}
 
         def lookup() -> str | None:
+            """The customer with this e-mail address, remembering its record."""
             rows = self.client.get("customers", {"$filter": f"EmailAddress eq {odata_string(email)}"})
             found.update(rows[0] if rows else {})
             return found.get("Id")
 
         def create() -> str:
+            """A new customer; the answer is the stored record."""
             terms = self.settings.get("terms_of_payment") or self.company()["TermsOfPaymentId"]
             found.update(self.client.post("customers", mapping.customer_payload(
                 order.customer, order.billing, order.shipping, terms)))
@@ -131,10 +133,12 @@ class VismaDocuments:
                 continue
 
             def lookup(number=number) -> str | None:
+                """The article with this number."""
                 rows = self.client.get("articles", {"$filter": f"Number eq {odata_string(number)}"})
                 return rows[0]["Id"] if rows else None
 
             def create(line=line) -> str:
+                """A new article priced and coded from the line."""
                 payload = mapping.article_payload(line, self.coding(order, line), self.unit())
                 return self.client.post("articles", payload)["Id"]
 

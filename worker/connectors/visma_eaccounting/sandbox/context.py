@@ -19,9 +19,11 @@ class Ctx:
 
     @property
     def company(self) -> dict:
+        """The caller's company record."""
         return self.state.company(self.company_id)
 
     def docs(self, collection: str) -> dict:
+        """The caller's live records of one collection."""
         return self.state.docs(self.company_id, collection)
 
     def stamp(self) -> str:
@@ -29,8 +31,10 @@ class Ctx:
         return dt.datetime.fromtimestamp(self.now, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
     def today(self) -> dt.date:
+        """The sandbox's current date (UTC)."""
         return dt.datetime.fromtimestamp(self.now, dt.timezone.utc).date()
 
     @staticmethod
     def new_id() -> str:
+        """A fresh GUID, as Visma gives every record."""
         return str(uuid.uuid4())

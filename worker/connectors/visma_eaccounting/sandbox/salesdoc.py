@@ -20,6 +20,7 @@ ROW_REQUIRED = {"draft": ("IsTextRow", "ReversedConstructionServicesVatFree"), "
 
 
 def cents(value: Decimal) -> Decimal:
+    """Rounded to the cent, half up (inferred; Visma does not document its rounding)."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
