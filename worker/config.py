@@ -44,6 +44,10 @@ class Settings:
     mollie_api_key: str
     exact_client_id: str
     exact_client_secret: str
+    visma_api_url: str
+    visma_identity_url: str
+    visma_client_id: str
+    visma_client_secret: str
     http_timeout: float
     stalled_worker_seconds: int
     worker_concurrency: int
@@ -85,6 +89,10 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         mollie_api_key=env.get("MOLLIE_API_KEY", "test_koppel"),
         exact_client_id=env.get("EXACT_CLIENT_ID", "koppel-dev"),
         exact_client_secret=env.get("EXACT_CLIENT_SECRET", "koppel-dev-secret"),
+        visma_api_url=env.get("VISMA_API_URL", f"{sandbox_url}/visma/v2").rstrip("/"),
+        visma_identity_url=env.get("VISMA_IDENTITY_URL", f"{sandbox_url}/visma/identity").rstrip("/"),
+        visma_client_id=env.get("VISMA_CLIENT_ID", "koppel-dev"),
+        visma_client_secret=env.get("VISMA_CLIENT_SECRET", "koppel-dev-secret"),
         http_timeout=float(env.get("KOPPEL_HTTP_TIMEOUT", "30")),
         stalled_worker_seconds=int(env.get("KOPPEL_STALLED_WORKER_SECONDS", "30")),
         worker_concurrency=int(env.get("KOPPEL_WORKER_CONCURRENCY", "4")),

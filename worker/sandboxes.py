@@ -1,4 +1,4 @@
-"""Every sandbox in one WSGI app: /exact, /kmoshops, /vies and /mollie, as the dev launcher and the tests serve them.
+"""Every sandbox in one WSGI app: /exact, /visma, /kmoshops, /vies and /mollie, as the dev launcher and tests serve them.
 
 A sandbox stands in for a vendor's API and enforces what the real one does (auth, validation,
 rate limits, token expiry); Koppel reaches it only over HTTP through its real clients.
@@ -14,6 +14,7 @@ from worker.config import settings
 from worker.connectors.exact import sandbox as exact_sandbox
 from worker.connectors import mollie, vies
 from worker.connectors.kmoshops import sandbox as kmo_sandbox
+from worker.connectors.visma_eaccounting import sandbox as visma_sandbox
 
 
 class SandboxSet:
@@ -34,11 +35,15 @@ class SandboxSet:
         self.exact = self._exact_state()
         self.exact.register_client(client_id=settings.exact_client_id, client_secret=settings.exact_client_secret,
                                    redirect_uri=settings.public_url + "/connect/exact/callback")
+        self.visma = self._visma_state()
+        self.visma.register_client(client_id=settings.visma_client_id, client_secret=settings.visma_client_secret,
+                                   redirect_uri=settings.public_url + "/connect/visma/callback")
         self.kmo = self._kmo_state()
         self.sender = kmo_sandbox.WebhookSender(self.kmo, timeout=self.sender_timeout)
         self.vies = vies.ViesSandboxState.with_examples()
         self.mollie = mollie.MollieState(api_keys={settings.mollie_api_key})
         self._apps = {"/exact": exact_sandbox.create_app(self.exact),
+                      "/visma": visma_sandbox.create_app(self.visma),
                       "/kmoshops": kmo_sandbox.create_app(self.kmo, self.sender),
                       "/vies": vies.create_sandbox(self.vies), "/mollie": mollie.create_sandbox(self.mollie)}
 
@@ -48,6 +53,16 @@ class SandboxSet:
             state = exact_sandbox.ExactState.load(path, clock=exact_sandbox.Clock())
         else:
             state = exact_sandbox.ExactState(clock=exact_sandbox.Clock(), **self.exact_options)
+        if path:
+            state.autosave_path = str(path)
+        return state
+
+    def _visma_state(self):
+        path = self.state_dir / "visma.json" if self.state_dir else None
+        if path and path.exists():
+            state = visma_sandbox.VismaState.load(path, clock=visma_sandbox.Clock())
+        else:
+            state = visma_sandbox.VismaState(clock=visma_sandbox.Clock())
         if path:
             state.autosave_path = str(path)
         return state

@@ -1,0 +1,61 @@
+"""Visma eAccounting, as a target: invoice drafts, sales orders or sales bookings in one company."""
+from __future__ import annotations
+
+from worker.config import settings as app_settings
+from worker.connectors.base import Setting, Target
+from worker.connectors.visma_eaccounting.client import VismaClient
+from worker.connectors.visma_eaccounting.documents import VismaDocuments
+from worker.i18n import N_
+
+
+class VismaEAccountingTarget(Target):
+    """Visma eAccounting (NL): OAuth 2.0 code flow, one company per connection."""
+
+    key = "visma_eaccounting"
+    name = "Visma eAccounting"
+    uses_oauth = True
+    # Manual 000: factuur (a draft), bestelling, verkoopboeking.
+    document_types = (("invoice", N_("Invoice (draft)")), ("order", N_("Sales order")), ("entry", N_("Sales booking")))
+    finds_by_reference = True
+    settings_schema = (
+        Setting("document_type", N_("Create"), choices=("invoice", "order", "entry"), default="invoice"),
+        Setting("debtor_account", N_("Account for debtors"), choices=("1200", "1300", "1600"), default="1300"),
+        Setting("terms_of_payment", N_("Terms of payment for new customers"), required=False),
+        Setting("default_unit", N_("Default unit for new articles"), required=False),
+        Setting("access_token", N_("OAuth access token"), secret=True),
+        Setting("refresh_token", N_("OAuth refresh token"), secret=True),
+    )
+
+    @staticmethod
+    def client(connection) -> VismaClient:
+        """The API client for one connection (one company)."""
+        return VismaClient(connection.id, app_settings.visma_api_url, app_settings.visma_identity_url,
+                           tenant_id=connection.tenant_id)
+
+    @classmethod
+    def documents(cls, connection) -> VismaDocuments:
+        """Finding and creating documents for one connection."""
+        return VismaDocuments(cls.client(connection), connection.settings)
+
+    @classmethod
+    def reference_data(cls, connection) -> dict:
+        """VAT codes with their rates, accounts, article codings, terms of payment and units of the company."""
+        client = cls.client(connection)
+        return {
+            "vat_codes": client.get("vatcodes"),
+            "gl_accounts": client.get("accounts"),
+            "codings": client.get("articleaccountcodings"),
+            "terms_of_payment": client.get("termsofpayments"),
+            "units": client.get("units"),
+        }
+
+    @classmethod
+    def debtors(cls, connection, name_contains: str) -> list[dict]:
+        """Customers whose name contains ``name_contains`` (for fixed debtors per payment method)."""
+        needle = name_contains.lower()
+        return [row for row in cls.client(connection).get("customers") if needle in (row.get("Name") or "").lower()]
+
+    @classmethod
+    def test_connection(cls, connection) -> None:
+        """Raises a RemoteError when the connection does not work."""
+        cls.client(connection).get_one("companysettings")

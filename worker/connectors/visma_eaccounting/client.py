@@ -1,0 +1,140 @@
+"""The HTTP client for Visma eAccounting API v2 (reference/targets.md §2).
+
+Every call takes a unit from the connection's budget for its endpoint first (Visma counts 600 a
+minute per client and endpoint), carries a token from ``tokens.access_token`` and is logged.
+Failures are sorted into ``worker.connectors.errors`` so the pipeline knows whether a call may
+have been carried out: a POST without an answer, or with a 5xx, is ``OutcomeUnknown``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import requests
+from urllib3.exceptions import NewConnectionError
+
+from worker import calllog, ratelimit
+from worker.config import settings
+from worker.connectors.errors import OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled
+from worker.connectors.visma_eaccounting import tokens
+
+PER_MINUTE = 600
+MAX_PAGES = 20
+PAGE_SIZE = 100
+_WAIT = re.compile(r"Try again in (\d+) seconds")
+
+
+def window(path: str) -> ratelimit.Window:
+    """The rate budget of the endpoint ``path`` calls: its collection (``customers``, ``vouchers``...)."""
+    collection = path.strip("/").split("?", 1)[0].split("/", 1)[0].lower()
+    return ratelimit.Window(f"visma:{collection}"[:40], PER_MINUTE, 60)
+
+
+def error_text(response: requests.Response) -> str:
+    """Visma's ``DeveloperErrorMessage``, or the raw text."""
+    try:
+        return str(response.json()["DeveloperErrorMessage"])
+    except (ValueError, KeyError, TypeError):
+        return (response.text or response.reason or "")[:500]
+
+
+def error_code(response: requests.Response) -> int | None:
+    """Visma's ``ErrorCode`` of an error answer, if it has one."""
+    try:
+        return int(response.json()["ErrorCode"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+class VismaClient:
+    """Calls Visma eAccounting for one connection (one company)."""
+
+    def __init__(self, connection_id: int, api_url: str | None = None, identity_url: str | None = None,
+                 http: requests.Session | None = None, tenant_id: int | None = None):
+        self.connection_id = connection_id
+        self.tenant_id = tenant_id
+        self.api_url = (api_url or settings.visma_api_url).rstrip("/")
+        self.identity_url = (identity_url or settings.visma_identity_url).rstrip("/")
+        self.http = http or requests.Session()
+
+    def get(self, path: str, params: dict | None = None) -> list[dict]:
+        """Every row of a list call, page after page (Visma silently pages at 50)."""
+        rows = []
+        for number in range(1, MAX_PAGES + 1):
+            answer = self.send("GET", path, params={**(params or {}), "$page": number, "$pagesize": PAGE_SIZE}).json()
+            rows.extend(answer["Data"])
+            if number >= answer["Meta"]["TotalNumberOfPages"]:
+                return rows
+        raise RemoteRejected(200, f"more than {MAX_PAGES} pages from {path}")
+
+    def get_one(self, path: str) -> dict:
+        """One record (or the company settings)."""
+        return self.send("GET", path).json()
+
+    def post(self, path: str, body: dict, params: dict | None = None) -> dict:
+        """Create a record; returns it as Visma stored it."""
+        return self.send("POST", path, json=body, params=params).json()
+
+    def send(self, method: str, path: str, **kwargs) -> requests.Response:
+        """One call with budget, token, a log entry and error sorting."""
+        budget = window(path)
+        ratelimit.take(self.connection_id, (budget,))
+        token = tokens.access_token(self.connection_id, self.identity_url)
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        url = f"{self.api_url}/{path.lstrip('/')}"
+        sent = kwargs.get("json", kwargs.get("params"))
+        try:
+            response = self._transport(method, url, headers=headers, **kwargs)
+        except (OutcomeUnknown, RemoteUnavailable) as exc:
+            self._log(method, url, sent, None, None, str(exc))
+            raise
+        self._log(method, url, sent, response.status_code, _json_or_text(response), None)
+        self._raise_for(method, response, budget)
+        return response
+
+    def _log(self, method, url, sent, status, answer, error) -> None:
+        if self.tenant_id is not None:
+            calllog.record(self.tenant_id, self.connection_id, method, url, sent, status, answer, error)
+
+    def _transport(self, method: str, url: str, **kwargs) -> requests.Response:
+        try:
+            return self.http.request(method, url, timeout=settings.http_timeout, **kwargs)
+        except requests.ConnectTimeout as exc:
+            raise RemoteUnavailable(f"Visma eAccounting did not answer the connection: {exc}") from exc
+        except requests.ConnectionError as exc:
+            reason = getattr(exc.args[0], "reason", None) if exc.args else None
+            if isinstance(reason, NewConnectionError) or method == "GET":
+                raise RemoteUnavailable(f"Visma eAccounting could not be reached: {exc}") from exc
+            raise OutcomeUnknown(f"connection lost during {method}: {exc}") from exc
+        except requests.Timeout as exc:
+            if method == "GET":
+                raise RemoteUnavailable(f"Visma eAccounting did not answer in time: {exc}") from exc
+            raise OutcomeUnknown(f"no answer to {method} within {settings.http_timeout} s") from exc
+
+    def _raise_for(self, method: str, response: requests.Response, budget: ratelimit.Window) -> None:
+        status = response.status_code
+        if status < 400:
+            return
+        if status == 429:
+            retry_at = self._retry_at(response)
+            # Visma sends no rate headers; its "try again in" tells every worker how long to wait.
+            ratelimit.observe(self.connection_id, budget.name, budget.limit, 0, retry_at)
+            raise Throttled(retry_at, "Visma eAccounting rate limit reached")
+        if status == 401 or error_code(response) in (4005, 4006):
+            raise ReauthRequired(tokens.REAUTH_MESSAGE)
+        if status >= 500:
+            cls = RemoteUnavailable if method == "GET" else OutcomeUnknown
+            raise cls(f"Visma eAccounting answered {status}: {error_text(response)}")
+        raise RemoteRejected(status, error_text(response), _json_or_text(response))
+
+    @staticmethod
+    def _retry_at(response: requests.Response) -> dt.datetime:
+        match = _WAIT.search(error_text(response))
+        return dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=int(match.group(1)) if match else 60)
+
+
+def _json_or_text(response: requests.Response):
+    try:
+        return response.json()
+    except ValueError:
+        return response.text[:2000]
