@@ -16,18 +16,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from worker.canonical import Address, Customer, Line, Order
+from worker.connectors.errors import MappingError
+from worker.vat_map import vat_keys, vat_row  # noqa: F401  (the same VAT table for every target)
 
 # Article numbers of the dummy articles; one per VAT rate, because an article's coding fixes its VAT.
 DUMMY_ARTICLES = {"shipping": ("KOPPEL-VERZEND", "Verzendkosten"), "payment": ("KOPPEL-BETAAL", "Betaalkosten"),
                   "discount": ("KOPPEL-KORTING", "Korting")}
-
-
-class MappingError(ValueError):
-    """The order cannot be expressed with the merchant's settings; ``code`` names the cause."""
-
-    def __init__(self, code: str, detail: str):
-        super().__init__(detail)
-        self.code = code
 
 
 def _num(value: Decimal) -> float:
@@ -37,27 +31,6 @@ def _num(value: Decimal) -> float:
 
 def _rate(line: Line) -> str:
     return f"{line.vat_rate.normalize():f}"
-
-
-def vat_keys(order: Order, line: Line) -> list[str]:
-    """The VAT settings rows a line may belong to, best first (same keys as the Configuration tab)."""
-    if order.vat_regime == "intra_eu_reverse_charge":
-        return ["ICP"]
-    if order.vat_regime == "export":
-        return ["INTERNATIONAL"]
-    country = (order.shipping or order.billing).country
-    return [f"{country}:{line.vat_rate:.2f}", f"{line.vat_rate:.2f}"]
-
-
-def vat_row(settings: dict, order: Order, line: Line) -> dict:
-    """VAT code, revenue account (and optionally article coding) for a line; VAT_NOT_MAPPED when unset."""
-    vat_map = settings.get("vat_map") or {}
-    for key in vat_keys(order, line):
-        row = vat_map.get(key)
-        if row and row.get("vat_code") and row.get("gl_account"):
-            return row
-    key = vat_keys(order, line)[0]
-    raise MappingError("VAT_NOT_MAPPED", key.replace(":", " ") + (" %" if ":" in key else ""))
 
 
 def article_number(line: Line) -> str:
