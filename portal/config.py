@@ -1,14 +1,16 @@
 """The Configuration tab: each section is edited in place (htmx) and saved for this tenant only."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import format_date, format_decimal, gettext as _
 from flask_login import login_required
 
 from portal.extensions import get_session
 from portal.htmx import is_partial_request
 from portal.tenancy import connections, tenant
-from worker import configuration, connectors
+from worker import configuration, connectors, vat_rates
 from worker.connectors.errors import RemoteError
 from worker.models.base import utcnow
 
@@ -23,8 +25,11 @@ def page_context(**extra) -> dict:
             "options": configuration.options(reference),
             "vat_codes": configuration.vat_codes_for(reference, target.settings.get("price_mode", "incl")),
             "vat_rows": configuration.vat_rows(target, me.country),
+            "vat_choices": configuration.vat_code_choices(target), "eu_countries": vat_rates.EU,
+            "vat_rates_date": format_date(vat_rates.as_of(), "d MMMM y"),
+            "target_name": connectors.get(target.system).name,
             "document_types": connectors.get(target.system).document_types,
-            "statuses": connectors.get(source.system).statuses, "errors": {}, "saved": None, **extra}
+            "statuses": connectors.get(source.system).statuses, "errors": {}, "saved": None, "row_error": None, **extra}
 
 
 def render_section(section: str, **extra):
@@ -72,19 +77,63 @@ def save_statuses():
     return render_section("statuses", saved="statuses")
 
 
+def vat_form_rows() -> list[dict]:
+    """The VAT table as the form sent it, rates written the way the table keys them ("7" is "7.00")."""
+    form, rows = request.form, []
+    for key in form.getlist("key"):
+        rate = form.get(f"rate-{key}", "")
+        parsed = vat_rates.parse_rate(rate)
+        rows.append({"key": key, "country": form.get(f"country-{key}", ""),
+                     "rate": f"{parsed:.2f}" if parsed is not None else rate,
+                     "vat_code": form.get(f"code-{key}", ""), "gl_account": form.get(f"gl-{key}", ""),
+                     **({"custom": True} if form.get(f"custom-{key}") else {})})
+    return rows
+
+
 @bp.route("/vat", methods=["POST"])
 @login_required
 def save_vat():
     """Save the VAT table: rate, VAT code and revenue account per country, ICP and International."""
-    keys = request.form.getlist("key")
-    rows = [{"key": key, "country": request.form.get(f"country-{key}", ""), "rate": request.form.get(f"rate-{key}", ""),
-             "vat_code": request.form.get(f"code-{key}", ""), "gl_account": request.form.get(f"gl-{key}", "")}
-            for key in keys]
+    rows = vat_form_rows()
     errors = configuration.save_vat_table(connections()["target"], rows)
-    if not errors:
-        mark_configured()
-        get_session().commit()
-    return render_section("vat", errors=errors, saved=None if errors else "vat")
+    if errors:  # show what the merchant chose, with the errors beside it
+        return render_section("vat", errors=errors, vat_rows=rows)
+    mark_configured()
+    get_session().commit()
+    return render_section("vat", saved="vat")
+
+
+@bp.route("/vat/rows", methods=["POST"])
+@login_required
+def add_vat_row():
+    """Add a row for a rate the EU's list lacks (kept when the table is saved)."""
+    rows, error = configuration.add_vat_row(vat_form_rows(), request.form.get("new_country", ""),
+                                            request.form.get("new_rate", ""))
+    return render_section("vat", vat_rows=rows, row_error=error, saved=None if error else "vat-row-added")
+
+
+@bp.route("/vat/rows/remove", methods=["POST"])
+@login_required
+def remove_vat_row():
+    """Take out a row the merchant added (gone once the table is saved)."""
+    rows = configuration.remove_vat_row(vat_form_rows(), request.form.get("remove_row", ""))
+    return render_section("vat", vat_rows=rows, saved="vat-row-removed")
+
+
+@bp.app_template_global()
+def percent(value) -> str:
+    """A rate as a merchant reads it in the page's language: 7, 5.5 (5,5 in Dutch)."""
+    rate = vat_rates.parse_rate(value)
+    return str(value) if rate is None else format_decimal(rate)
+
+
+@bp.app_template_global()
+def error_text(error) -> str:
+    """A field error from the engine in the page's language; rates in it are written as percent() does."""
+    if isinstance(error, str):
+        return _(error)
+    message, params = error
+    return _(message, **{k: percent(v) if isinstance(v, Decimal) else v for k, v in params.items()})
 
 
 @bp.route("/vat/remove", methods=["POST"])

@@ -9,6 +9,7 @@ import datetime as dt
 
 from .convert import net_date
 from .convert import new_guid
+from .oss import oss_vat_codes
 
 # (code, description, Type, BalanceSide, BalanceType, VATCode). Type 110 = revenue, 20 = accounts
 # receivable, 24 = VAT, 111 = cost of goods; BalanceType W = profit and loss, B = balance sheet.
@@ -39,7 +40,7 @@ VAT_CODES = (
     ("12E", "BTW 12% excl. (BE)", "E", "0.12", None),
     ("6I ", "BTW 6% incl. (BE)", "I", "0.06", None),
     ("12I", "BTW 12% incl. (BE)", "I", "0.12", None),
-)
+) + oss_vat_codes()  # and the OSS codes for distance sales to every other member state (oss.py)
 
 # (code, description, Type): 20 = sales, 10 = cash, 90 = general journal.
 JOURNALS = (("70", "Verkoopboek", 20), ("10", "Kas", 10), ("90", "Memoriaal", 90))
