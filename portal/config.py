@@ -160,7 +160,7 @@ def save_payments():
 @bp.route("/payments/debtors", methods=["POST"])
 @login_required
 def find_debtors():
-    """List the Exact debtors whose name contains the text given, for the fixed-debtor drop-downs."""
+    """List the accounting system's debtors whose name contains the text given, for the fixed-debtor drop-downs."""
     target = connections()["target"]
     needle = request.form.get("debtor_filter", "").strip()[:50]
     if not needle:
@@ -168,8 +168,8 @@ def find_debtors():
     try:
         found = connectors.get(target.system).debtors(target, needle)
     except RemoteError as exc:
-        return render_section("payments", errors={"debtor_filter": _("Exact Online did not answer (%(error)s).")
-                                                  % {"error": exc}})
+        return render_section("payments", errors={"debtor_filter": _("%(system)s did not answer (%(error)s).")
+                                                  % {"system": connectors.get(target.system).name, "error": exc}})
     target.settings = {**target.settings, "debtor_filter": needle, "debtor_choices": found[:200]}
     get_session().commit()
     return render_section("payments")
@@ -178,7 +178,7 @@ def find_debtors():
 @bp.route("/reload", methods=["POST"])
 @login_required
 def reload_reference():
-    """Reload VAT codes, ledger accounts, journals, payment conditions and warehouses from Exact Online."""
+    """Reload VAT codes, ledger accounts, journals, payment conditions and warehouses from the accounting system."""
     target = connections()["target"]
     division = request.form.get("division", "").strip()
     if division.isdigit():
@@ -188,10 +188,10 @@ def reload_reference():
                            "reference": connectors.get(target.system).reference_data(target)}
     except RemoteError as exc:
         get_session().rollback()
-        flash(_("Exact Online did not give us the data (%(error)s). Check the division code and try again.")
-              % {"error": exc}, "error")
+        flash(_("%(system)s did not give us the data (%(error)s). Check the division code and try again.")
+              % {"system": connectors.get(target.system).name, "error": exc}, "error")
         return redirect(url_for("config.index"))
     get_session().commit()
-    flash(_("The data of division %(division)s was reloaded from Exact Online.")
-          % {"division": target.settings.get("division")}, "success")
+    flash(_("The data of division %(division)s was reloaded from %(system)s.")
+          % {"division": target.settings.get("division"), "system": connectors.get(target.system).name}, "success")
     return redirect(url_for("config.index"))
