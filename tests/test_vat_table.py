@@ -12,6 +12,7 @@ from tests.support.orders import Amount, build
 from tests.support.waiting import wait_for
 from worker import db, vat_rates
 from worker.connectors.exact import ExactOnlineTarget
+from worker.connectors.exact.sandbox import ExactState
 from worker.connectors.exact.sandbox.seed import VAT_CODES
 from worker.models import Connection, Order
 
@@ -198,3 +199,14 @@ def test_the_sandbox_has_an_oss_code_per_eu_country_rate_and_kind_of_at_most_thr
     for country in set(vat_rates.EU) - {"NL"}:
         for rate in vat_rates.rates_of(country):
             assert {(country, rate, "I"), (country, rate, "E")} <= oss
+
+
+def test_a_sandbox_saved_before_the_oss_codes_gets_them_when_loaded(tmp_path):
+    state = ExactState()
+    division = state.add_division()
+    codes = state.docs(division, "VATCodes")
+    for key in [k for k, row in codes.items() if row["Description"].startswith("OSS ")]:
+        del codes[key]
+    state.save(str(tmp_path / "exact.json"))
+    loaded = ExactState.load(str(tmp_path / "exact.json"))
+    assert {row["Code"] for row in loaded.docs(division, "VATCodes").values()} == {row[0] for row in VAT_CODES}
