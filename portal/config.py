@@ -23,7 +23,6 @@ def page_context(**extra) -> dict:
     reference = target.settings.get("reference") or {}
     return {"tenant": me, "connections": mine, "target": target, "source": source,
             "options": configuration.options(reference),
-            "vat_codes": configuration.vat_codes_for(reference, target.settings.get("price_mode", "incl")),
             "vat_rows": configuration.vat_rows(target, me.country),
             "vat_choices": configuration.vat_code_choices(target), "eu_countries": vat_rates.EU,
             "vat_rates_date": format_date(vat_rates.as_of(), "d MMMM y"),
