@@ -1,14 +1,16 @@
 """The Configuration tab: each section is edited in place (htmx) and saved for this tenant only."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import format_date, format_decimal, gettext as _
 from flask_login import login_required
 
 from portal.extensions import get_session
 from portal.htmx import is_partial_request
 from portal.tenancy import connections, tenant
-from worker import configuration, connectors
+from worker import configuration, connectors, vat_rates
 from worker.connectors.errors import RemoteError
 from worker.models.base import utcnow
 
@@ -21,11 +23,14 @@ def page_context(**extra) -> dict:
     reference = target.settings.get("reference") or {}
     return {"tenant": me, "connections": mine, "target": target, "source": source,
             "options": configuration.options(reference),
-            "vat_codes": configuration.vat_codes_for(reference, target.settings.get("price_mode", "incl")),
             "vat_rows": configuration.vat_rows(target, me.country),
+            "vat_choices": configuration.vat_code_choices(target), "eu_countries": vat_rates.EU,
+            "vat_rates_date": format_date(vat_rates.as_of(), "d MMMM y"),
+            "target_name": connectors.get(target.system).name,
             "document_types": connectors.get(target.system).document_types,
             "statuses": connectors.get(source.system).transferable_statuses(),
-            "status_labels": connectors.get(source.system).status_labels, "errors": {}, "saved": None, **extra}
+            "status_labels": connectors.get(source.system).status_labels, "errors": {}, "saved": None,
+            "row_error": None, **extra}
 
 
 def render_section(section: str, **extra):
@@ -72,19 +77,63 @@ def save_statuses():
     return render_section("statuses", errors=errors, saved=None if errors else "statuses")
 
 
+def vat_form_rows() -> list[dict]:
+    """The VAT table as the form sent it, rates written the way the table keys them ("7" is "7.00")."""
+    form, rows = request.form, []
+    for key in form.getlist("key"):
+        rate = form.get(f"rate-{key}", "")
+        parsed = vat_rates.parse_rate(rate)
+        rows.append({"key": key, "country": form.get(f"country-{key}", ""),
+                     "rate": f"{parsed:.2f}" if parsed is not None else rate,
+                     "vat_code": form.get(f"code-{key}", ""), "gl_account": form.get(f"gl-{key}", ""),
+                     **({"custom": True} if form.get(f"custom-{key}") else {})})
+    return rows
+
+
 @bp.route("/vat", methods=["POST"])
 @login_required
 def save_vat():
     """Save the VAT table: rate, VAT code and revenue account per country, ICP and International."""
-    keys = request.form.getlist("key")
-    rows = [{"key": key, "country": request.form.get(f"country-{key}", ""), "rate": request.form.get(f"rate-{key}", ""),
-             "vat_code": request.form.get(f"code-{key}", ""), "gl_account": request.form.get(f"gl-{key}", "")}
-            for key in keys]
+    rows = vat_form_rows()
     errors = configuration.save_vat_table(connections()["target"], rows)
-    if not errors:
-        mark_configured()
-        get_session().commit()
-    return render_section("vat", errors=errors, saved=None if errors else "vat")
+    if errors:  # show what the merchant chose, with the errors beside it
+        return render_section("vat", errors=errors, vat_rows=rows)
+    mark_configured()
+    get_session().commit()
+    return render_section("vat", saved="vat")
+
+
+@bp.route("/vat/rows", methods=["POST"])
+@login_required
+def add_vat_row():
+    """Add a row for a rate the EU's list lacks (kept when the table is saved)."""
+    rows, error = configuration.add_vat_row(vat_form_rows(), request.form.get("new_country", ""),
+                                            request.form.get("new_rate", ""))
+    return render_section("vat", vat_rows=rows, row_error=error, saved=None if error else "vat-row-added")
+
+
+@bp.route("/vat/rows/remove", methods=["POST"])
+@login_required
+def remove_vat_row():
+    """Take out a row the merchant added (gone once the table is saved)."""
+    rows = configuration.remove_vat_row(vat_form_rows(), request.form.get("remove_row", ""))
+    return render_section("vat", vat_rows=rows, saved="vat-row-removed")
+
+
+@bp.app_template_global()
+def percent(value) -> str:
+    """A rate as a merchant reads it in the page's language: 7, 5.5 (5,5 in Dutch)."""
+    rate = vat_rates.parse_rate(value)
+    return str(value) if rate is None else format_decimal(rate)
+
+
+@bp.app_template_global()
+def error_text(error) -> str:
+    """A field error from the engine in the page's language; rates in it are written as percent() does."""
+    if isinstance(error, str):
+        return _(error)
+    message, params = error
+    return _(message, **{k: percent(v) if isinstance(v, Decimal) else v for k, v in params.items()})
 
 
 @bp.route("/vat/remove", methods=["POST"])
@@ -111,7 +160,7 @@ def save_payments():
 @bp.route("/payments/debtors", methods=["POST"])
 @login_required
 def find_debtors():
-    """List the Exact debtors whose name contains the text given, for the fixed-debtor drop-downs."""
+    """List the accounting system's debtors whose name contains the text given, for the fixed-debtor drop-downs."""
     target = connections()["target"]
     needle = request.form.get("debtor_filter", "").strip()[:50]
     if not needle:
@@ -119,8 +168,8 @@ def find_debtors():
     try:
         found = connectors.get(target.system).debtors(target, needle)
     except RemoteError as exc:
-        return render_section("payments", errors={"debtor_filter": _("Exact Online did not answer (%(error)s).")
-                                                  % {"error": exc}})
+        return render_section("payments", errors={"debtor_filter": _("%(system)s did not answer (%(error)s).")
+                                                  % {"system": connectors.get(target.system).name, "error": exc}})
     target.settings = {**target.settings, "debtor_filter": needle, "debtor_choices": found[:200]}
     get_session().commit()
     return render_section("payments")
@@ -129,7 +178,7 @@ def find_debtors():
 @bp.route("/reload", methods=["POST"])
 @login_required
 def reload_reference():
-    """Reload VAT codes, ledger accounts, journals, payment conditions and warehouses from Exact Online."""
+    """Reload VAT codes, ledger accounts, journals, payment conditions and warehouses from the accounting system."""
     target = connections()["target"]
     division = request.form.get("division", "").strip()
     if division.isdigit():
@@ -139,10 +188,10 @@ def reload_reference():
                            "reference": connectors.get(target.system).reference_data(target)}
     except RemoteError as exc:
         get_session().rollback()
-        flash(_("Exact Online did not give us the data (%(error)s). Check the division code and try again.")
-              % {"error": exc}, "error")
+        flash(_("%(system)s did not give us the data (%(error)s). Check the division code and try again.")
+              % {"system": connectors.get(target.system).name, "error": exc}, "error")
         return redirect(url_for("config.index"))
     get_session().commit()
-    flash(_("The data of division %(division)s was reloaded from Exact Online.")
-          % {"division": target.settings.get("division")}, "success")
+    flash(_("The data of division %(division)s was reloaded from %(system)s.")
+          % {"division": target.settings.get("division"), "system": connectors.get(target.system).name}, "success")
     return redirect(url_for("config.index"))

@@ -7,7 +7,7 @@ Error messages are English, marked for the catalogue (``N_``); the portal shows 
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from worker import connectors, vat_rates
 from worker.i18n import N_
@@ -48,7 +48,7 @@ def save_general(target: Connection, form: dict) -> dict[str, str]:
     for field, (key, allowed) in checks.items():
         value = form.get(field, "")
         if value and value not in {str(row[key]) for row in allowed}:
-            errors[field] = N_("Not in your administration; reload the data from Exact Online.")
+            errors[field] = N_("Not in your administration; reload the data from your accounting system.")
     if not form.get("sales_journal"):
         errors["sales_journal"] = N_("Choose a sales journal.")
     if form.get("document_type") == "order" and not form.get("warehouse"):
@@ -79,50 +79,95 @@ def save_statuses(source: Connection, chosen: list[str], prefix: str) -> dict[st
     return errors
 
 
-def save_vat_table(target: Connection, rows: list[dict]) -> dict[str, str]:
-    """Validate and store the VAT table; rows left empty are countries the merchant does not sell to."""
+def vat_code_choices(target: Connection) -> dict[str, list[dict]]:
+    """The VAT codes each row may choose, by rate ("7.00"): same rate, of the kind the price mode sends."""
     reference = target.settings.get("reference") or {}
-    codes = {c["Code"] for c in reference.get("vat_codes", [])}
+    rates = connectors.get(target.system).vat_code_rates(reference)
+    choices: dict[str, list[dict]] = {}
+    for code in vat_codes_for(reference, target.settings.get("price_mode", "incl")):
+        if code["Code"] in rates:
+            choices.setdefault(f"{rates[code['Code']]:.2f}", []).append(code)
+    return choices
+
+
+def save_vat_table(target: Connection, rows: list[dict]) -> dict:
+    """Validate and store the VAT table; errors by row key are a message, or (message, parameters)."""
+    # Rows left without code and account are countries the merchant does not sell to.
+    reference = target.settings.get("reference") or {}
+    code_rates = connectors.get(target.system).vat_code_rates(reference)
     accounts = {g["ID"] for g in options(reference)["gl_accounts"]}
-    errors, vat_map, table = {}, {}, []
+    errors, vat_map, table, seen = {}, {}, [], set()
     for row in rows:
         key, code, account = row["key"], row.get("vat_code", ""), row.get("gl_account", "")
         rate = _rate(row, errors)
         table.append({**row, "rate": rate})
-        if not code and not account:
-            continue
-        if code not in codes or account not in accounts:
-            errors[key] = N_("Choose both a VAT code and a revenue account.")
-            continue
         map_key = key if key in vat_rates.SPECIAL_ROWS else f"{row['country']}:{rate}"
-        vat_map[map_key] = {"vat_code": code, "gl_account": account}
+        if key not in errors:
+            _check_row(row, map_key in seen, errors)
+        seen.add(map_key)
+        if key in errors or (not code and not account):
+            continue
+        if code not in code_rates or account not in accounts:
+            errors[key] = N_("Choose both a VAT code and a revenue account.")
+        elif code_rates[code] != Decimal(rate):
+            errors[key] = (N_("This VAT code charges %(code_rate)s %%, the row is %(row_rate)s %%."),
+                           {"code_rate": code_rates[code], "row_rate": Decimal(rate)})
+        else:
+            vat_map[map_key] = {"vat_code": code, "gl_account": account}
     if not errors:
         target.settings = {**target.settings, "vat_table": table, "vat_map": vat_map}
     return errors
 
 
+def _check_row(row: dict, duplicate: bool, errors: dict) -> None:
+    if row["key"] in vat_rates.SPECIAL_ROWS:
+        return
+    if row.get("country") not in vat_rates.EU:
+        errors[row["key"]] = N_("Choose an EU country.")
+    elif duplicate:
+        errors[row["key"]] = N_("This country has another row at this rate; keep one of them.")
+
+
 def _rate(row: dict, errors: dict) -> str:
     if row["key"] in vat_rates.SPECIAL_ROWS:
         return "0.00"  # ICP and International are 0 % by definition
-    try:
-        rate = Decimal(row.get("rate", "")).quantize(Decimal("0.01"))
-    except InvalidOperation:
+    rate = vat_rates.parse_rate(row.get("rate", ""))
+    if rate is None:
         errors[row["key"]] = N_("Enter the VAT percentage, e.g. 21.")
         return row.get("rate", "")
-    if not Decimal(0) <= rate <= Decimal(30):
+    if not Decimal(0) <= rate <= vat_rates.MAX_RATE:
         errors[row["key"]] = N_("A VAT percentage is between 0 and 30.")
     return f"{rate:.2f}"
 
 
+def add_vat_row(rows: list[dict], country: str, rate_text: str) -> tuple[list[dict], str | None]:
+    """The table with a merchant's own row added (not saved yet), or the rows and why it cannot be."""
+    rate = vat_rates.parse_rate(rate_text)
+    if country not in vat_rates.EU:
+        return rows, N_("Choose an EU country.")
+    if rate is None or not Decimal(0) <= rate <= vat_rates.MAX_RATE:
+        return rows, N_("Enter a VAT percentage between 0 and 30.")
+    new = vat_rates.row(country, rate, custom=True)
+    if any(r["key"] == new["key"] or (r["country"], vat_rates.parse_rate(r.get("rate", ""))) == (country, rate)
+           for r in rows):
+        return rows, N_("That rate is in the table already.")
+    return vat_rates.insert_row(rows, new), None
+
+
+def remove_vat_row(rows: list[dict], key: str) -> list[dict]:
+    """The table without a row the merchant added (rows from the EU's list stay)."""
+    return [r for r in rows if not (r["key"] == key and r.get("custom"))]
+
+
 def vat_rows(target: Connection, home_country: str) -> list[dict]:
-    """The VAT table as saved, or the default rows with the EU rates pre-filled."""
+    """The VAT table as saved (with rows the EU's list gained since), or the default rows pre-filled."""
     saved = target.settings.get("vat_table")
-    return saved if saved else vat_rates.default_rows(home_country)
+    return vat_rates.merged_rows(saved, home_country) if saved else vat_rates.default_rows(home_country)
 
 
 def is_configured(target: Connection, home_country: str) -> bool:
     """Configured enough to transfer: a sales journal and the shop country's standard rate mapped."""
     vat_map = target.settings.get("vat_map") or {}
-    standard = f"{home_country}:{Decimal(vat_rates.STANDARD.get(home_country, '21')):.2f}"
+    standard = f"{home_country}:{vat_rates.standard_rate(home_country):.2f}"
     return bool(target.settings.get("sales_journal")) and (standard in vat_map or
                                                           standard.split(":")[1] in vat_map)

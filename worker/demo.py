@@ -135,19 +135,37 @@ def default_vat_map(reference: dict, price_mode: str) -> dict:
 
 
 def demo_vat_table(reference: dict, price_mode: str) -> list[dict]:
-    """The Configuration tab's VAT table, filled in for Belgian and Dutch rates, ICP and International."""
+    """The Configuration tab's VAT table, filled in for every EU rate the sandbox has a code for."""
     by_rate = default_vat_map(reference, price_mode)
+    oss = _oss_codes(reference, "I" if price_mode == "incl" else "E")
+    gl = {row["Code"].strip(): row["ID"] for row in reference["gl_accounts"]}
     rows = []
     for row in vat_rates.default_rows("BE"):
         mapped = by_rate.get(row["key"]) or (by_rate.get(row["rate"]) if row["country"] in ("BE", "NL") else None)
+        if mapped is None and (row["country"], row["rate"]) in oss:
+            standard = row["rate"] == f"{vat_rates.standard_rate(row['country']):.2f}"
+            mapped = {"vat_code": oss[row["country"], row["rate"]], "gl_account": gl["8000" if standard else "8010"]}
         rows.append({**row, **(mapped or {})})
     return rows
+
+
+def _oss_codes(reference: dict, kind: str) -> dict[tuple[str, str], str]:
+    """The sandbox's OSS codes by (country, rate), read from their descriptions ("OSS DE 7% incl.")."""
+    rates = ExactOnlineTarget.vat_code_rates(reference)
+    found = {}
+    for row in reference["vat_codes"]:
+        words = (row.get("Description") or "").split()
+        if len(words) > 2 and words[0] == "OSS" and row.get("Type") == kind:
+            found[words[1], f"{rates[row['Code']]:.2f}"] = row["Code"]
+    return found
 
 
 def _pick_vat_code(codes: list[dict], key: str, kind: str) -> str | None:
     special = {"ICP": "intracommunaut", "INTERNATIONAL": "buiten"}
     for row in codes:
         description = (row.get("Description") or "").lower()
+        if description.startswith("oss "):
+            continue  # distance-sales codes are for their own country's rows (_oss_codes)
         if key in special:
             if special[key] in description:
                 return row["Code"]

@@ -9,6 +9,7 @@ import datetime as dt
 
 from .convert import net_date
 from .convert import new_guid
+from .oss import oss_vat_codes
 
 # (code, description, Type, BalanceSide, BalanceType, VATCode). Type 110 = revenue, 20 = accounts
 # receivable, 24 = VAT, 111 = cost of goods; BalanceType W = profit and loss, B = balance sheet.
@@ -39,7 +40,7 @@ VAT_CODES = (
     ("12E", "BTW 12% excl. (BE)", "E", "0.12", None),
     ("6I ", "BTW 6% incl. (BE)", "I", "0.06", None),
     ("12I", "BTW 12% incl. (BE)", "I", "0.12", None),
-)
+) + oss_vat_codes()  # and the OSS codes for distance sales to every other member state (oss.py)
 
 # (code, description, Type): 20 = sales, 10 = cash, 90 = general journal.
 JOURNALS = (("70", "Verkoopboek", 20), ("10", "Kas", 10), ("90", "Memoriaal", 90))
@@ -62,16 +63,9 @@ def seed_division(division: int, now: float, description: str) -> dict[str, dict
         gl[gid] = {**base, "ID": gid, "Code": code, "Description": desc, "Type": kind, "BalanceSide": side,
                    "BalanceType": balance, "VATCode": vat, "IsBlocked": False, "SearchCode": code}
     to_pay = next(g["ID"] for g in gl.values() if g["Code"] == "1500")
-    vat_codes = {}
-    for code, desc, kind, pct, listing in VAT_CODES:
-        vid = new_guid()
-        vat_codes[vid] = {**base, "ID": vid, "Code": code, "Description": desc, "Type": kind,
-                          "Percentage": float(pct), "VATTransactionType": "B", "IsBlocked": False,
-                          "EUSalesListing": listing, "GLToPay": to_pay, "GLToPayCode": "1500",
-                          "Charged": False, "CalculationBasis": 0}
     return {
         "GLAccounts": gl,
-        "VATCodes": vat_codes,
+        "VATCodes": _keyed([_vat_code(base, to_pay, row) for row in VAT_CODES]),
         "Journals": _journals(base, gl),
         "PaymentConditions": _keyed([{**base, "ID": new_guid(), "Code": c, "Description": d, "PaymentDays": n,
                                       "DiscountPercentage": 0.0} for c, d, n in PAYMENT_CONDITIONS]),
@@ -84,6 +78,23 @@ def seed_division(division: int, now: float, description: str) -> dict[str, dict
         "Accounts": {}, "Addresses": {}, "Items": {},
         "SalesOrders": {}, "SalesInvoices": {}, "SalesEntries": {},
     }
+
+
+def _vat_code(base: dict, to_pay: str, row: tuple) -> dict:
+    code, desc, kind, pct, listing = row
+    return {**base, "ID": new_guid(), "Code": code, "Description": desc, "Type": kind, "Percentage": float(pct),
+            "VATTransactionType": "B", "IsBlocked": False, "EUSalesListing": listing, "GLToPay": to_pay,
+            "GLToPayCode": "1500", "Charged": False, "CalculationBasis": 0}
+
+
+def top_up_vat_codes(docs: dict, division: int, now: float) -> None:
+    """Add the seed's VAT codes a division saved by an older sandbox lacks (the OSS codes came later)."""
+    have = {row["Code"] for row in docs["VATCodes"].values()}
+    to_pay = next((g["ID"] for g in docs["GLAccounts"].values() if g["Code"] == "1500"), None)
+    for row in VAT_CODES:
+        if row[0] not in have:
+            record = _vat_code(_base(division, int(now * 1000)), to_pay, row)
+            docs["VATCodes"][record["ID"]] = record
 
 
 def _journals(base: dict, gl: dict) -> dict:

@@ -15,6 +15,7 @@ from .limits import ErrorBudget
 from .limits import RateLimiter
 from .seed import open_years
 from .seed import seed_division
+from .seed import top_up_vat_codes
 from .tokens import TokenStore
 
 FIRST_DIVISION = 100001
@@ -167,6 +168,8 @@ class ExactState:
         state.clients = data["clients"]
         state.users = data["users"]
         state.divisions = {int(k): v for k, v in data["divisions"].items()}
+        for number, division in state.divisions.items():
+            top_up_vat_codes(division["docs"], number, state.clock.now())
         state.tokens.load_json(data["tokens"])
         return state
 
