@@ -8,19 +8,18 @@ from worker.i18n import gettext_for
 from worker.models import Tenant
 
 
-def installation(session: orm.Session, tenant: Tenant, username: str, password: str, install_url: str) -> None:
-    """The sign-up e-mail: installation link, login details and licence key."""
+def installation(session: orm.Session, tenant: Tenant, username: str, install_url: str) -> None:
+    """The sign-up e-mail: installation link (where the merchant chooses a password), username, licence key."""
     _ = gettext_for(tenant.language)
     body = "\n".join([
         _("Hello %(name)s,") % {"name": tenant.name},
         "",
         _("Thank you for trying Koppel. Your 30-day trial has started; it ends by itself."),
-        _("Start the installation here:"),
+        _("Start the installation here; you first choose your password:"),
         f"  {install_url}",
         "",
         _("Your login details:"),
         _("  Username: %(username)s") % {"username": username},
-        _("  Password: %(password)s") % {"password": password},
         _("  Licence key: %(key)s") % {"key": tenant.licence_key},
         "",
         _("Please quote your licence key when you write to us."),
