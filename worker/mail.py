@@ -100,13 +100,13 @@ def send_one(client: smtplib.SMTP, message_id: int) -> bool:
             return False
         try:
             client.send_message(build(message))
-        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused, ValueError, UnicodeError) as exc:
+            failed(message, exc, utcnow())  # this message's fault: the next one goes on
+            return False
+        except OSError as exc:  # the connection is gone (SMTPServerDisconnected is an OSError too)
             failed(message, exc, utcnow())
             session.commit()
             raise
-        except (smtplib.SMTPException, ValueError, UnicodeError) as exc:
-            failed(message, exc, utcnow())
-            return False
         message.sent_at = utcnow()
         return True
 
