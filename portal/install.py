@@ -73,6 +73,7 @@ class PasswordForm(FlaskForm):
         self.user = user
 
     def validate_password(self, field):
+        """Long enough, not common or breached, not the login itself."""
         problem = password_problem(field.data or "", self.user.username, self.user.email)
         if problem:
             raise ValidationError(_(problem))

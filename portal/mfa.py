@@ -45,6 +45,7 @@ def code():
 
 
 def me() -> User:
+    """The logged-in merchant's user row."""
     return get_session().get(User, current_user.user_id)
 
 

@@ -81,3 +81,21 @@ def test_sign_ups_are_limited_per_e_mail_address_and_per_ip(client, database, sm
     assert sign_up(client, "other3@example.com", "10.0.0.1").status_code == 429  # a fourth from 10.0.0.1
     with db.session_scope() as session:
         assert session.execute(sa.select(sa.func.count()).select_from(Tenant)).scalar_one() == 4
+
+
+def test_forwarded_addresses_count_only_behind_a_trusted_proxy(database, small_limits):
+    merchant = make_merchant()
+    direct = create_app({"TESTING": True, "DATABASE_URL": database, "WTF_CSRF_ENABLED": False}).test_client()
+    for n in range(5):  # forging X-Forwarded-For does not give a direct client fresh addresses
+        direct.post("/login", data={"username": f"guess{n}@example.test", "password": "wrong password!"},
+                    headers={"X-Forwarded-For": f"10.0.0.{n}"})
+    assert login(direct, merchant["email"], merchant["password"]).status_code == 429
+
+    old = config.override(trusted_proxies=1)
+    try:
+        proxied = create_app({"TESTING": True, "DATABASE_URL": database, "WTF_CSRF_ENABLED": False}).test_client()
+    finally:
+        config.override(**old)
+    answer = proxied.post("/login", data={"username": merchant["email"], "password": merchant["password"]},
+                          headers={"X-Forwarded-For": "192.0.2.7"})
+    assert answer.status_code == 302  # the proxy says who the client is

@@ -16,6 +16,7 @@ ISSUER = "Koppel"
 
 
 def purpose(user: User) -> str:
+    """What the user's encrypted TOTP secret is bound to."""
     return f"totp:{user.id}"
 
 
