@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import flash, render_template, request
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import orm
 
 from worker import attempts
@@ -18,5 +18,6 @@ def refused(session: orm.Session, checks: list[tuple[attempts.Limit, str]], temp
     wait = attempts.first_refusal(session, checks)
     if wait is None:
         return None
-    flash(_("Too many attempts; try again in %(minutes)s minutes.") % {"minutes": attempts.minutes(wait)}, "error")
+    flash(ngettext("Too many attempts; try again in %(num)d minute.", "Too many attempts; try again in %(num)d minutes.",
+                   attempts.minutes(wait)), "error")
     return render_template(template, **context), 429, {"Retry-After": str(wait)}
