@@ -75,10 +75,12 @@ def login():
     form = LoginForm(username=request.args.get("username", "")[:320])
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), (401 if request.method == "POST" else 200)
-    session, name = get_session(), form.username.data.strip().lower()
+    session, name, ip = get_session(), form.username.data.strip().lower(), client_ip()
     account, per_ip = attempts.login_limits()
-    checks = [(account, name), (per_ip, client_ip())]
-    if (stop := refused(session, checks, "auth/login.html", form=form)) is not None:
+    checks = [(per_ip, ip), (account, name)]
+    # The account's soft lockout spares addresses it logged in from before (no lockout abuse).
+    applying = checks[:1] if attempts.known_address(session, name, ip) else checks
+    if (stop := refused(session, applying, "auth/login.html", form=form)) is not None:
         return stop
     counted = attempts.record(session, checks)  # counted before argon2 runs, so parallel floods count
     session.commit()
@@ -86,7 +88,8 @@ def login():
     if not check_password(user.password_hash if user else None, form.password.data):
         return _wrong_login(form, ambiguous)
     attempts.forget(session, account, name)
-    session.delete(counted[1])
+    session.delete(counted[0])
+    attempts.remember_address(session, name, ip)
     session.commit()
     return finish_login(user, request.args.get("next"))
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from portal import create_app
 from tests.support.merchants import make_merchant
-from worker import config, db
+from worker import attempts, config, db
 from worker.models import AuthAttempt, Tenant
 
 
@@ -36,6 +36,15 @@ def test_an_account_is_locked_softly_after_wrong_passwords_even_for_the_right_on
     with db.session_scope() as session:
         session.execute(sa.update(AuthAttempt).values(created_at=AuthAttempt.created_at - sa.text("interval '16 min'")))
     assert login(client, merchant["email"], merchant["password"], "10.0.0.4").status_code == 302
+
+
+def test_an_attacker_cannot_lock_a_merchant_out_of_the_address_they_use(client, database, small_limits):
+    merchant = make_merchant()
+    assert login(client, merchant["email"], merchant["password"], "10.5.5.5").status_code == 302  # the shop
+    for _ in range(4):
+        login(client, merchant["email"], "wrong password!", "203.0.113.9")  # someone else, elsewhere
+    assert login(client, merchant["email"], merchant["password"], "203.0.113.10").status_code == 429
+    assert login(client, merchant["email"], merchant["password"], "10.5.5.5").status_code == 302
 
 
 def test_one_address_trying_many_accounts_is_limited_but_others_are_not(client, database, small_limits):
@@ -99,3 +108,17 @@ def test_forwarded_addresses_count_only_behind_a_trusted_proxy(database, small_l
     answer = proxied.post("/login", data={"username": merchant["email"], "password": merchant["password"]},
                           headers={"X-Forwarded-For": "192.0.2.7"})
     assert answer.status_code == 302  # the proxy says who the client is
+
+
+def test_old_attempts_are_pruned_and_recent_ones_and_known_addresses_kept(database, small_limits):
+    limit = attempts.Limit("login-account", 3, 900)
+    with db.session_scope() as session:
+        attempts.record(session, [(limit, "old@example.test"), (limit, "new@example.test")])
+        attempts.remember_address(session, "old@example.test", "10.0.0.1")
+    with db.session_scope() as session:
+        session.execute(sa.update(AuthAttempt).where(AuthAttempt.key != "new@example.test")
+                        .values(created_at=AuthAttempt.created_at - sa.text("interval '2 days'")))
+        assert attempts.prune(session) == 1
+    with db.session_scope() as session:
+        assert sorted(session.execute(sa.select(AuthAttempt.key)).scalars()) == [
+            "new@example.test", "old@example.test 10.0.0.1"]

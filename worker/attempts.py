@@ -19,6 +19,10 @@ from worker.models import AuthAttempt
 from worker.models.base import utcnow
 
 MAX_KEY = 400
+# An address an account logged in from successfully stays "known" this long: the account's lockout,
+# which anyone can trigger, does not apply there (only that address's own limit does).
+KNOWN_ADDRESS = dt.timedelta(days=30)
+KNOWN_SCOPE = "login-known"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,6 +80,30 @@ def record(session: orm.Session, checks: list[tuple[Limit, str]]) -> list[AuthAt
 def forget(session: orm.Session, limit: Limit, key: str) -> None:
     """Drop every counted attempt of ``key`` (after a successful login). Caller commits."""
     session.execute(sa.delete(AuthAttempt).where(AuthAttempt.scope == limit.scope, AuthAttempt.key == key[:MAX_KEY]))
+
+
+def known_address(session: orm.Session, account: str, ip: str) -> bool:
+    """True when ``account`` logged in successfully from ``ip`` within KNOWN_ADDRESS."""
+    return session.execute(sa.select(AuthAttempt.id).where(
+        AuthAttempt.scope == KNOWN_SCOPE, AuthAttempt.key == f"{account} {ip}"[:MAX_KEY],
+        AuthAttempt.created_at > utcnow() - KNOWN_ADDRESS).limit(1)).first() is not None
+
+
+def remember_address(session: orm.Session, account: str, ip: str) -> None:
+    """Note a successful login of ``account`` from ``ip``. Caller commits."""
+    key = f"{account} {ip}"[:MAX_KEY]
+    session.execute(sa.delete(AuthAttempt).where(AuthAttempt.scope == KNOWN_SCOPE, AuthAttempt.key == key))
+    session.add(AuthAttempt(scope=KNOWN_SCOPE, key=key, created_at=utcnow()))
+
+
+def prune(session: orm.Session, now: dt.datetime | None = None) -> int:
+    """Forget attempts older than every window, and known addresses past KNOWN_ADDRESS. Caller commits."""
+    now = now or utcnow()
+    longest = max(settings.login_window_seconds, settings.signup_window_seconds)
+    result = session.execute(sa.delete(AuthAttempt).where(sa.or_(
+        sa.and_(AuthAttempt.scope != KNOWN_SCOPE, AuthAttempt.created_at <= now - dt.timedelta(seconds=longest)),
+        AuthAttempt.created_at <= now - KNOWN_ADDRESS)))
+    return result.rowcount
 
 
 def minutes(seconds: int) -> int:
