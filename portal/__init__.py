@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from worker import db
 from worker.config import settings
@@ -22,13 +23,25 @@ def create_app(config: dict | None = None) -> Flask:
     )
     if config:
         app.config.update(config)
+    app.config["DEMO_ENABLED"] = app.config["DEMO_ENABLED"] and not settings.is_production
+    if settings.trusted_proxies:
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     db.configure(app.config["DATABASE_URL"])
+    _register(app)
+    return app
 
-    from portal import (auth, config, connect, dashboard, demo, extensions, i18n, install, orders, outbox, profile,
-                    signup, webhooks)
+
+def _register(app: Flask) -> None:
+    from portal import (auth, config, connect, dashboard, demo, errors, extensions, headers, i18n, install, mfa,
+                        orders, outbox, profile, signup, webhooks)
 
     extensions.init_app(app)
+    headers.init_app(app)
+    errors.init_app(app)
     i18n.init_app(app)
-    for module in (auth, dashboard, orders, webhooks, connect, demo, outbox, signup, install, config, profile):
+    for module in (auth, mfa, dashboard, orders, webhooks, connect, demo, signup, install, config, profile):
         app.register_blueprint(module.bp)
-    return app
+    # The outbox shows every tenant's e-mail without a login: it does not exist in production.
+    if app.config["DEMO_ENABLED"]:
+        app.register_blueprint(outbox.bp)

@@ -11,9 +11,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import orm
 
 from portal.extensions import get_session
+from portal.headers import forms_post_to
 from portal.htmx import render_partial
 from portal.tenancy import connections, order_or_404, tenant
 from worker import connectors, ratelimit, subscription
+from worker.config import settings
 from worker.onboarding import installation_missing
 from worker.models import Connection, Order
 
@@ -22,6 +24,7 @@ bp = Blueprint("dashboard", __name__)
 # Tab → the order states it lists.
 # Report lists what was booked and what was skipped (cancelled before it was transferred), with why.
 TABS = {"report": ("posted", "skipped"), "errors": ("failed",), "open": ("open", "queued", "held")}
+MAX_PAGE = 100_000
 
 
 def parse_day(value: str | None) -> dt.date | None:
@@ -92,18 +95,28 @@ def pauses_for(connection) -> list[dict]:
 
 @bp.route("/")
 @login_required
+@forms_post_to(lambda: settings.exact_base_url)
 def index():
     """The dashboard with the Report tab open."""
     return show_tab("report")
 
 
+def page_number() -> int:
+    """The ``page`` argument: 1 when missing or below 1; past MAX_PAGE is a bad request."""
+    page = request.args.get("page", 1, type=int)
+    if page > MAX_PAGE:
+        abort(400)
+    return max(1, page)
+
+
 @bp.route("/tab/<tab>")
 @login_required
+@forms_post_to(lambda: settings.exact_base_url)
 def show_tab(tab: str):
     """One tab of the dashboard (the table only, for htmx)."""
     if tab not in TABS:
         abort(404)
-    context = tab_page(tab, max(1, request.args.get("page", 1, type=int)), request.args.get("q", "").strip(),
+    context = tab_page(tab, page_number(), request.args.get("q", "").strip()[:200],
                        parse_day(request.args.get("since")), parse_day(request.args.get("until")))
     # A demo order is awaited for at most a minute: the list never polls forever.
     until_ts = request.args.get("until_ts", 0, type=int)

@@ -14,14 +14,6 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 htmx = Htmx()
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                               "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-                               "form-action 'self' http: https:",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
-}
 
 
 def get_session():
@@ -39,14 +31,8 @@ def _close_session(exc):
         session.close()
 
 
-def _security_headers(response):
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
-
-
 def init_app(app: Flask) -> None:
-    """Bind CSRF, login, htmx, the request session and security headers to ``app``."""
+    """Bind CSRF, login, htmx and the request session to ``app``."""
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -55,4 +41,3 @@ def init_app(app: Flask) -> None:
     login_manager.localize_callback = gettext
     htmx.init_app(app)
     app.teardown_appcontext(_close_session)
-    app.after_request(_security_headers)

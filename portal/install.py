@@ -6,28 +6,45 @@ import functools
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, EqualTo, ValidationError
 
+from portal.auth import LoginUser
 from portal.extensions import get_session
+from portal.headers import forms_post_to
 from portal.tenancy import connections
+from worker import onboarding
+from worker.config import settings
 from worker.connectors.errors import RemoteError, RemoteRejected
 from worker.connectors.kmoshops import setup as kmo_setup
-from worker.models import Tenant
+from worker.models import Tenant, User
 from worker.onboarding import installation_missing
+from worker.passwords import password_problem
 
 bp = Blueprint("install", __name__, url_prefix="/install")
 
 
 def tenant_for(token: str) -> Tenant:
-    tenant = get_session().execute(sa.select(Tenant).where(Tenant.install_token == token)).scalar()
+    """The tenant whose installation link holds ``token``; 404 for any other value."""
+    tenant = get_session().execute(sa.select(Tenant).where(Tenant.install_token == token[:64])).scalar()
     if tenant is None:
         abort(404)
     return tenant
 
 
+def user_without_password(tenant: Tenant) -> User | None:
+    """The tenant's login while its password is still to be chosen; None once it is."""
+    return next((user for user in tenant.users if user.password_set_at is None), None)
+
+
 def gate(token: str):
-    """The tenant of the link, or a response: log in first, or you are logged in to another installation."""
+    """The tenant of the link, or a response: choose a password, log in, or you are logged in elsewhere."""
     tenant = tenant_for(token)
+    if user_without_password(tenant) is not None:
+        return None, redirect(url_for("install.choose_password", token=token))
     if not current_user.is_authenticated:
         return None, redirect(url_for("auth.login", next=request.path))
     if current_user.tenant_id != tenant.id:
@@ -44,8 +61,44 @@ def installing(view):
     return wrapper
 
 
+class PasswordForm(FlaskForm):
+    """The password the merchant chooses, twice."""
+
+    password = PasswordField(_l("Choose a password"), validators=[DataRequired()])
+    confirm = PasswordField(_l("The same password again"),
+                            validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))])
+
+    def __init__(self, user: User, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+
+    def validate_password(self, field):
+        """Long enough, not common or breached, not the login itself."""
+        problem = password_problem(field.data or "", self.user.username, self.user.email)
+        if problem:
+            raise ValidationError(_(problem))
+
+
+@bp.route("/<token>/password", methods=["GET", "POST"])
+def choose_password(token: str):
+    """The first step of the link: the merchant chooses their own password (never e-mailed)."""
+    tenant = tenant_for(token)
+    user = user_without_password(tenant)
+    if user is None:
+        return redirect(url_for("install.show", token=token))
+    form = PasswordForm(user)
+    if not form.validate_on_submit():
+        return render_template("install/password.html", form=form, tenant=tenant, user=user, token=token)
+    onboarding.choose_password(user, form.password.data)
+    get_session().commit()
+    login_user(LoginUser(user))
+    flash(_("Your password is saved. Next: connect your webshop."), "success")
+    return redirect(url_for("install.show", token=token))
+
+
 @bp.route("/<token>")
 @installing
+@forms_post_to(lambda: settings.exact_base_url)
 def show(token: str, tenant: Tenant):
     """The installation steps and which are done."""
     mine = connections()

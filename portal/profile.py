@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from wtforms.validators import ValidationError
 
 from portal.extensions import get_session
+from portal.headers import forms_post_to
 from portal.tenancy import tenant
 from worker import billing, subscription
 from worker.connectors.errors import RemoteError
@@ -73,10 +74,18 @@ def download_invoice(invoice_id: int):
                     headers={"Content-Disposition": f'attachment; filename="koppel-{invoice.number}.pdf"'})
 
 
-@bp.route("/invoices/<int:invoice_id>/pay", methods=["GET", "POST"])
+@bp.route("/invoices/<int:invoice_id>/pay")
+@login_required
+@forms_post_to(billing.checkout_origin)
+def show_pay(invoice_id: int):
+    """The invoice with a Pay button (the offer e-mail links here; a GET changes nothing)."""
+    return render_template("profile/pay.html", invoice=invoice_or_404(invoice_id))
+
+
+@bp.route("/invoices/<int:invoice_id>/pay", methods=["POST"])
 @login_required
 def pay(invoice_id: int):
-    """Go to the payment provider's checkout for an open invoice (the link in the offer e-mail)."""
+    """Go to the payment provider's checkout for an open invoice."""
     invoice = invoice_or_404(invoice_id)
     if invoice.status == "paid":
         flash(_("This invoice is paid already. Thank you."), "success")
@@ -97,4 +106,4 @@ def subscribe():
     """Start paying now (before or after the trial ends)."""
     invoice = subscription.open_invoice(get_session(), tenant())
     get_session().commit()
-    return redirect(url_for("profile.pay", invoice_id=invoice.id))
+    return redirect(url_for("profile.show_pay", invoice_id=invoice.id))

@@ -8,7 +8,8 @@ from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from portal.extensions import get_session
-from worker import connectors, emails, onboarding
+from portal.limits import client_ip, refused
+from worker import attempts, connectors, emails, onboarding
 from worker.i18n import language_for_country
 from worker.models import Tenant
 
@@ -29,15 +30,20 @@ class SignupForm(FlaskForm):
 
 @bp.route("/", methods=["GET", "POST"])
 def create():
-    """Show the sign-up form; create the trial and e-mail the installation link."""
+    """Show the sign-up form; create the trial and e-mail the installation link (limited per IP and address)."""
     form = SignupForm()
     if form.validate_on_submit():
         session = get_session()
+        per_ip, per_email = attempts.signup_limits()
+        checks = [(per_ip, client_ip()), (per_email, form.email.data.strip().lower())]
+        if (stop := refused(session, checks, "signup/create.html", form=form)) is not None:
+            return stop
+        attempts.record(session, checks)
         result = onboarding.sign_up(session, name=form.name.data, email=form.email.data, country=form.country.data,
                                     shop_system=form.shop_system.data, accounting_system=form.accounting_system.data,
                                     language=language_for_country(form.country.data))
         tenant = session.get(Tenant, result.tenant_id)
-        emails.installation(session, tenant, result.username, result.password, result.install_url)
+        emails.installation(session, tenant, result.username, result.install_url)
         session.commit()
         return redirect(url_for("signup.done", email=tenant.email))
     return render_template("signup/create.html", form=form)

@@ -45,7 +45,8 @@ def test_after_the_trial_orders_are_kept_and_paying_sends_them_on(sandboxes, web
     client.post("/profile/subscribe")
     with db.session_scope() as session:
         invoice = session.execute(sa.select(Invoice)).scalar_one()
-    to_checkout = client.get(f"/profile/invoices/{invoice.id}/pay")
+    assert "Pay now" in client.get(f"/profile/invoices/{invoice.id}/pay").get_data(as_text=True)
+    to_checkout = client.post(f"/profile/invoices/{invoice.id}/pay")
     assert to_checkout.status_code == 302 and "/mollie/checkout/" in to_checkout.headers["Location"]
     paid = requests.post(to_checkout.headers["Location"], data={"status": "paid"}, allow_redirects=False, timeout=10)
     assert paid.status_code == 302  # back to Koppel
@@ -64,7 +65,7 @@ def test_a_failed_payment_changes_nothing(sandboxes, web, worker):
     client.post("/profile/subscribe")
     with db.session_scope() as session:
         invoice = session.execute(sa.select(Invoice)).scalar_one()
-    checkout = client.get(f"/profile/invoices/{invoice.id}/pay").headers["Location"]
+    checkout = client.post(f"/profile/invoices/{invoice.id}/pay").headers["Location"]
     requests.post(checkout, data={"status": "failed"}, allow_redirects=False, timeout=10)
     sandboxes.mollie.wait_for_webhooks(timeout=10)
     with db.session_scope() as session:
@@ -97,6 +98,7 @@ def test_invoice_pdf_is_a_pdf_and_only_for_its_own_tenant(sandboxes, web):
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert client_b.get(f"/profile/invoices/{invoice.id}.pdf").status_code == 404
     assert client_b.get(f"/profile/invoices/{invoice.id}/pay").status_code == 404
+    assert client_b.post(f"/profile/invoices/{invoice.id}/pay").status_code == 404
 
 
 def test_stopping_takes_effect_today_and_keeps_the_data(sandboxes, web, worker):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import pathlib
+import urllib.parse
 
 from email_validator import EmailNotValidError, validate_email
 from fpdf import FPDF
@@ -16,10 +18,19 @@ from worker.i18n import gettext_for
 from worker.models import Invoice, Tenant
 
 log = logging.getLogger(__name__)
+# DejaVu Sans (Bitstream Vera licence, static/fonts/LICENSE-DejaVu.txt): any name, € and ’ print.
+FONTS = pathlib.Path(__file__).resolve().parent.parent / "static" / "fonts"
 
 
 def client() -> MollieClient:
     return MollieClient(api_key=settings.mollie_api_key, base_url=settings.mollie_url, timeout=settings.http_timeout)
+
+
+def checkout_origin() -> str:
+    """Where the hosted checkout lives: Mollie's own site for the real API, the sandbox otherwise."""
+    if urllib.parse.urlsplit(settings.mollie_url).hostname == "api.mollie.com":
+        return "https://www.mollie.com"
+    return settings.mollie_url
 
 
 def check_email(address: str) -> None:
@@ -68,10 +79,12 @@ def invoice_pdf(invoice: Invoice, tenant: Tenant) -> bytes:
     """Our invoice to the merchant, as a one-page PDF in their language."""
     _ = gettext_for(tenant.language)
     pdf = FPDF()
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 18)
+    pdf.set_font("DejaVu", "B", 18)
     pdf.cell(0, 12, "Koppel", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=11)
+    pdf.set_font("DejaVu", size=11)
     # The labels are called outside the f-strings so that pybabel finds them.
     invoice_, date_, key_, excl_, vat_, total_ = (_("Invoice"), _("Date"), _("Licence key"), _("Amount excl. VAT"),
                                                   _("VAT"), _("Total"))
@@ -79,9 +92,9 @@ def invoice_pdf(invoice: Invoice, tenant: Tenant) -> bytes:
         f"{invoice_} {invoice.number}", f"{date_}: {invoice.created_at:%Y-%m-%d}", "",
         f"{tenant.name}", f"{tenant.email}", f"{key_}: {tenant.licence_key}", "",
         f"{_(invoice.description)} {invoice.period_start:%Y-%m-%d} - {invoice.period_end:%Y-%m-%d}",
-        f"{excl_}: EUR {invoice.amount_excl:.2f}",
-        f"{vat_} {invoice.vat_rate:.0f}%: EUR {invoice.vat:.2f}",
-        f"{total_}: EUR {invoice.total:.2f}", "",
+        f"{excl_}: € {invoice.amount_excl:.2f}",
+        f"{vat_} {invoice.vat_rate:.0f}%: € {invoice.vat:.2f}",
+        f"{total_}: € {invoice.total:.2f}", "",
         _("Paid on %(date)s") % {"date": f"{invoice.paid_at:%Y-%m-%d}"} if invoice.paid_at else _("Not paid yet"),
     ]
     for line in lines:

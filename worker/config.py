@@ -7,12 +7,18 @@ Postgres and set it.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import os
+import urllib.parse
 
 DEV_SECRET = "dev-only-not-secret"
 # A fixed Fernet key for development and tests only; production refuses to start with it.
 DEV_ENCRYPTION_KEY = "ZGV2LW9ubHkta29wcGVsLWtleS1ub3Qtc2VjcmV0ISE="
+DEV_EXACT_CLIENT = ("koppel-dev", "koppel-dev-secret")
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
+MIN_SECRET_LENGTH = 32
 
 
 def parse_bool(value: str | None, default: bool = False) -> bool:
@@ -55,19 +61,64 @@ class Settings:
     smtp_url: str | None
     mail_from: str
     webcare_email: str
+    sandbox_url: str = "http://127.0.0.1:8001"
+    # Rate limits: at most this many failed logins per account and per IP address within the window,
+    # and sign-ups per IP address and per e-mail address within theirs (soft lockout: it expires).
+    login_limit_account: int = 10
+    login_limit_ip: int = 30
+    login_window_seconds: int = 900
+    signup_limit_ip: int = 5
+    signup_limit_email: int = 3
+    signup_window_seconds: int = 3600
+    # How many proxies in front of the web process set X-Forwarded-For/-Proto (0: trust none).
+    trusted_proxies: int = 0
 
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
 
     def check(self) -> None:
-        """Refuse to run production with development secrets."""
-        if not self.is_production:
-            return
-        if self.secret_key == DEV_SECRET or DEV_ENCRYPTION_KEY in self.encryption_keys:
-            raise RuntimeError("SECRET_KEY and KOPPEL_ENCRYPTION_KEYS must be set in production")
+        """Refuse to run production with development secrets, sandboxes or plain HTTP."""
+        problems = self.production_problems() if self.is_production else []
+        if problems:
+            raise RuntimeError("KOPPEL_ENV=production refuses: " + "; ".join(problems))
+
+    def production_problems(self) -> list[str]:
+        """Everything in these settings that is not fit for production, as sentences."""
+        problems = [f"{name} is a sandbox or loopback URL" for name, url in self.remote_urls().items()
+                    if self.is_sandbox(url)]
+        if self.secret_key == DEV_SECRET or len(self.secret_key) < MIN_SECRET_LENGTH:
+            problems.append(f"SECRET_KEY must be set, at least {MIN_SECRET_LENGTH} characters")
+        if DEV_ENCRYPTION_KEY in self.encryption_keys or not all(map(valid_fernet_key, self.encryption_keys)):
+            problems.append("KOPPEL_ENCRYPTION_KEYS must be set to Fernet keys of your own")
         if not self.database_url:
-            raise RuntimeError("DATABASE_URL must be set in production")
+            problems.append("DATABASE_URL must be set")
+        if not self.public_url.startswith("https://"):
+            problems.append("KOPPEL_PUBLIC_URL must be https")
+        if self.exact_client_id in DEV_EXACT_CLIENT or self.exact_client_secret in DEV_EXACT_CLIENT:
+            problems.append("EXACT_CLIENT_ID and EXACT_CLIENT_SECRET are the development client")
+        if not self.mollie_api_key.startswith("live_"):
+            problems.append("MOLLIE_API_KEY must be a live_ key")
+        return problems
+
+    def remote_urls(self) -> dict[str, str]:
+        """The external systems' URLs by their variable's name."""
+        return {"KMOSHOPS_API_URL": self.kmoshops_api_url, "EXACT_BASE_URL": self.exact_base_url,
+                "VIES_URL": self.vies_url, "MOLLIE_API_URL": self.mollie_url}
+
+    def is_sandbox(self, url: str) -> bool:
+        """True for our sandboxes, loopback addresses and anything not https."""
+        parts = urllib.parse.urlsplit(url)
+        return (parts.scheme != "https" or (parts.hostname or "") in LOOPBACK_HOSTS
+                or url.startswith(self.sandbox_url))
+
+
+def valid_fernet_key(key: str) -> bool:
+    """True when ``key`` is a url-safe base64 Fernet key (32 bytes)."""
+    try:
+        return len(base64.urlsafe_b64decode(key.encode())) == 32
+    except (binascii.Error, ValueError):
+        return False
 
 
 def from_env(env: dict[str, str] | None = None) -> Settings:
@@ -100,7 +151,18 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         smtp_url=env.get("SMTP_URL") or None,
         mail_from=env.get("KOPPEL_MAIL_FROM", "Koppel <noreply@koppel.test>"),
         webcare_email=env.get("KOPPEL_WEBCARE_EMAIL", "webcare@koppel.test"),
+        sandbox_url=sandbox_url.rstrip("/"),
+        **_limits(env),
     )
+
+
+def _limits(env: dict[str, str]) -> dict:
+    """The rate-limit and proxy settings (see ``Settings``)."""
+    names = {"login_limit_account": "KOPPEL_LOGIN_LIMIT_ACCOUNT", "login_limit_ip": "KOPPEL_LOGIN_LIMIT_IP",
+             "login_window_seconds": "KOPPEL_LOGIN_WINDOW_SECONDS", "signup_limit_ip": "KOPPEL_SIGNUP_LIMIT_IP",
+             "signup_limit_email": "KOPPEL_SIGNUP_LIMIT_EMAIL", "signup_window_seconds": "KOPPEL_SIGNUP_WINDOW_SECONDS",
+             "trusted_proxies": "KOPPEL_TRUSTED_PROXIES"}
+    return {field: int(env[name]) for field, name in names.items() if env.get(name)}
 
 
 settings = from_env()

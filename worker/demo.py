@@ -63,7 +63,7 @@ def create_merchant(name: str, email: str, password: str, shop: dict, country: s
         session.add(tenant)
         session.flush()
         session.add(User(tenant_id=tenant.id, username=email.lower(), email=email.lower(),
-                         password_hash=hash_password(password)))
+                         password_hash=hash_password(password), password_set_at=utcnow()))
         source = Connection(tenant_id=tenant.id, role="source", system="kmoshops",
                             settings={"shop_id": shop["shop_id"], "transfer_statuses": "paid"})
         target = Connection(tenant_id=tenant.id, role="target", system="exact_online",

@@ -8,8 +8,8 @@ from worker.i18n import gettext_for
 from worker.models import Tenant
 
 
-def installation(session: orm.Session, tenant: Tenant, username: str, password: str, install_url: str) -> None:
-    """The sign-up e-mail: installation link, login details and licence key."""
+def installation(session: orm.Session, tenant: Tenant, username: str, install_url: str) -> None:
+    """The sign-up e-mail: installation link (where the merchant chooses a password), username, licence key."""
     _ = gettext_for(tenant.language)
     body = "\n".join([
         _("Hello %(name)s,") % {"name": tenant.name},
@@ -17,10 +17,10 @@ def installation(session: orm.Session, tenant: Tenant, username: str, password: 
         _("Thank you for trying Koppel. Your 30-day trial has started; it ends by itself."),
         _("Start the installation here:"),
         f"  {install_url}",
+        _("The link first asks you to choose your password; we never send it by e-mail."),
         "",
         _("Your login details:"),
         _("  Username: %(username)s") % {"username": username},
-        _("  Password: %(password)s") % {"password": password},
         _("  Licence key: %(key)s") % {"key": tenant.licence_key},
         "",
         _("Please quote your licence key when you write to us."),

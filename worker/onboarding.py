@@ -1,4 +1,4 @@
-"""Sign-up and installation: a new tenant with a trial, a login, and the installation e-mail."""
+"""Sign-up and installation: a new tenant with a trial, a login without a password yet, and its link."""
 from __future__ import annotations
 
 import dataclasses
@@ -22,11 +22,10 @@ SOURCE_DEFAULTS = {"kmoshops": {"transfer_statuses": "paid"}}
 
 @dataclasses.dataclass(frozen=True)
 class SignUp:
-    """What a new merchant gets: the tenant and the login we e-mailed."""
+    """What a new merchant gets: the tenant, its username and the installation link (no password)."""
 
     tenant_id: int
     username: str
-    password: str
     install_url: str
 
 
@@ -46,15 +45,21 @@ def sign_up(session: orm.Session, *, name: str, email: str, country: str, shop_s
                     trial_ends_at=now + dt.timedelta(days=TRIAL_DAYS))
     session.add(tenant)
     session.flush()
-    password = pysecrets.token_urlsafe(12)
     username = free_username(session, email, tenant.licence_key)
-    session.add(User(tenant_id=tenant.id, username=username, email=email, password_hash=hash_password(password)))
+    # Nobody knows this password: the merchant chooses theirs through the installation link.
+    session.add(User(tenant_id=tenant.id, username=username, email=email,
+                     password_hash=hash_password(pysecrets.token_urlsafe(32))))
     session.add_all([
         Connection(tenant_id=tenant.id, role="source", system=shop_system, settings=dict(SOURCE_DEFAULTS[shop_system])),
         Connection(tenant_id=tenant.id, role="target", system=accounting_system,
                    settings=dict(TARGET_DEFAULTS[accounting_system]))])
-    result = SignUp(tenant.id, username, password, f"{settings.public_url}/install/{tenant.install_token}")
-    return result
+    return SignUp(tenant.id, username, f"{settings.public_url}/install/{tenant.install_token}")
+
+
+def choose_password(user: User, password: str) -> None:
+    """Set the password the merchant chose; ends every other session of theirs. Caller commits."""
+    user.password_hash, user.password_set_at = hash_password(password), utcnow()
+    user.session_token = pysecrets.token_hex(16)
 
 
 def installation_missing(tenant: Tenant, connections: dict[str, Connection]) -> list[str]:

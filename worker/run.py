@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import logging
 
+from worker.config import settings
 from worker.jobs import app
 
 
 def main() -> None:
     """Work every queue until SIGTERM (finish running jobs) or SIGKILL (the sweeper recovers them)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings.check()
     app.run_worker(queues=["orders", "maintenance"])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from worker import db, digest, mail, subscription
+from worker import attempts, db, digest, mail, subscription
 from worker.config import settings
 from worker.connectors.errors import OutcomeUnknown, RemoteError, RemoteUnavailable
 from worker.jobs import RemoteRetryStrategy, app
@@ -106,3 +106,11 @@ def send_subscription_offers(timestamp: int) -> None:
     with db.session_scope() as session:
         subscription.send_offers(session)
     mail.send_outbox()
+
+
+@app.periodic(cron="17 * * * *", periodic_id="prune-auth-attempts")
+@app.task(name="prune_auth_attempts", queue="maintenance", queueing_lock="prune-auth-attempts")
+def prune_auth_attempts(timestamp: int) -> None:
+    """Every hour: forget sign-in and sign-up attempts that no rate limit looks at any more."""
+    with db.session_scope() as session:
+        attempts.prune(session)

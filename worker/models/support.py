@@ -57,4 +57,20 @@ class OutboxEmail(Base):
     body: orm.Mapped[str] = orm.mapped_column(sa.Text)
     kind: orm.Mapped[str] = orm.mapped_column(sa.String(40))
     sent_at: orm.Mapped[dt.datetime | None]
+    # Failed deliveries so far, when to try again, and why the last one failed.
+    attempts: orm.Mapped[int] = orm.mapped_column(default=0, server_default="0")
+    next_attempt_at: orm.Mapped[dt.datetime | None]
+    last_error: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    created_at: orm.Mapped[dt.datetime] = created_column()
+
+
+class AuthAttempt(Base):
+    """One counted sign-in or sign-up attempt, for rate limits shared by every web process."""
+
+    __tablename__ = "auth_attempts"
+    __table_args__ = (sa.Index("ix_auth_attempts_scope_key", "scope", "key", "created_at"),)
+
+    id: orm.Mapped[int] = orm.mapped_column(sa.BigInteger, primary_key=True)
+    scope: orm.Mapped[str] = orm.mapped_column(sa.String(20))
+    key: orm.Mapped[str] = orm.mapped_column(sa.String(400))
     created_at: orm.Mapped[dt.datetime] = created_column()

@@ -70,6 +70,12 @@ class User(Base):
     password_hash: orm.Mapped[str] = orm.mapped_column(sa.String(200))
     # Rotated on logout and password change, so old session cookies stop working (ASVS 7.4.1).
     session_token: orm.Mapped[str] = orm.mapped_column(sa.String(64), default=lambda: secrets.token_hex(16))
+    # None until the merchant chooses a password through the installation link.
+    password_set_at: orm.Mapped[dt.datetime | None]
+    # The TOTP secret, encrypted (worker.crypto, purpose "totp:<user id>"); None without a second factor.
+    totp_secret: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    # The last accepted TOTP time step: a code is accepted once (ASVS 6.5.1).
+    totp_last_step: orm.Mapped[int | None] = orm.mapped_column(sa.BigInteger)
     created_at: orm.Mapped[dt.datetime] = created_column()
 
     tenant: orm.Mapped[Tenant] = orm.relationship(back_populates="users")

@@ -1,0 +1,62 @@
+"""Security headers on every response: CSP, HSTS in production, no caching of merchants' pages."""
+from __future__ import annotations
+
+import functools
+import urllib.parse
+
+from flask import Flask, g, request
+from flask_login import current_user
+
+from worker.config import settings
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'{extra}")
+STATIC_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def origin(url: str) -> str:
+    """The scheme://host[:port] of ``url``."""
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def forms_post_to(*urls):
+    """Let this view's page submit forms that end at these sites (a POST redirecting to OAuth or checkout).
+
+    Browsers apply ``form-action`` to the redirects after a submission too, so only the pages with
+    such a button name the one site it leads to; every other page allows ``'self'`` alone.
+    """
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            g.form_action_extra = [origin(url() if callable(url) else url) for url in urls]
+            return view(*args, **kwargs)
+        return wrapper
+    return decorate
+
+
+def _private(response) -> bool:
+    return response.mimetype == "application/pdf" or (
+        request.endpoint != "static" and current_user.is_authenticated)
+
+
+def _security_headers(response):
+    extra = "".join(f" {site}" for site in g.get("form_action_extra", []))
+    response.headers.setdefault("Content-Security-Policy", CSP.format(extra=extra))
+    for name, value in STATIC_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if settings.is_production:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if _private(response):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Add the security headers to every response of ``app``."""
+    app.after_request(_security_headers)
