@@ -60,7 +60,8 @@ def test_rate_budget_is_shared_and_the_remote_count_wins(database):
         ratelimit.take(merchant["target"].id, (window,), now=now)
     assert caught.value.retry_at == now + dt.timedelta(seconds=60)
     ratelimit.take(merchant["target"].id, (window,), now=now + dt.timedelta(seconds=61))  # a new window
-    ratelimit.observe(merchant["target"].id, "exact:minute", 60, 0, now + dt.timedelta(seconds=90))
+    ratelimit.observe(merchant["target"].id, window, 60, 0, now + dt.timedelta(seconds=90),
+                      now=now + dt.timedelta(seconds=61))
     with pytest.raises(Throttled):  # the remote says nothing is left: we believe it
         ratelimit.take(merchant["target"].id, (window,), now=now + dt.timedelta(seconds=62))
 
