@@ -6,6 +6,7 @@ import time
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import orm
 
@@ -15,6 +16,7 @@ from portal.tenancy import connections, order_or_404, tenant
 from worker import ratelimit, subscription
 from worker.onboarding import installation_missing
 from worker.models import Order
+from worker.pipeline import reconcile
 
 bp = Blueprint("dashboard", __name__)
 
@@ -78,6 +80,12 @@ def pauses_for(connection) -> list[dict]:
     if connection is None or connection.role != "target":
         return []
     return ratelimit.exhausted_error_budgets(connection.id, "exact:errors:")
+
+
+@bp.app_template_global()
+def reconciliation_notes() -> list[str]:
+    """What the nightly reconciliation found in this tenant's administration, as sentences."""
+    return [reconcile.describe(finding, gettext) for finding in reconcile.current(get_session(), current_user.tenant_id)]
 
 
 @bp.route("/")

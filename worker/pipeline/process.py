@@ -113,7 +113,8 @@ def _process(order_id: int) -> None:
         fail(order_id, problem("TARGET_REJECTED", detail=exc.message), response=exc.body or exc.message)
         return
     except OutcomeUnknown as exc:
-        answer = None if exc.status is None else {"status": exc.status, "message": exc.message, "answer": exc.body}
+        # Only a 500 can be Exact refusing the document; 502-504 and no answer are resent once absent.
+        answer = {"status": 500, "message": exc.message, "answer": exc.body} if exc.status == 500 else None
         _set_posting(plan.posting_id, "in_doubt", last_response=answer)
         raise
     except (Throttled, RemoteUnavailable):

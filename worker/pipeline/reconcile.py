@@ -16,8 +16,17 @@ from sqlalchemy.dialects.postgresql import insert
 
 from worker import connectors, db, jobs
 from worker.config import settings
+from worker.i18n import N_
 from worker.models import Connection, Posting, ReconciliationFinding
 from worker.models.base import utcnow
+
+HEADING = N_("Our nightly check of your administration found:")
+TEXTS = {
+    "duplicate": N_("Order %(reference)s is in your administration %(count)d times (document numbers "
+                    "%(numbers)s). Delete the extra document in your accounting system."),
+    "unknown": N_("Document %(numbers)s carries the reference %(reference)s, which Koppel did not send. "
+                  "If it is an order from your shop, check that it is not in your books twice."),
+}
 
 
 def defer_all() -> int:
@@ -91,3 +100,10 @@ def current(session, tenant_id: int, since: dt.datetime | None = None) -> list[R
     if since is not None:
         query = query.where(ReconciliationFinding.first_seen_at > since)
     return session.execute(query.order_by(ReconciliationFinding.kind, ReconciliationFinding.reference)).scalars().all()
+
+
+def describe(finding: ReconciliationFinding, translate) -> str:
+    """One finding as a sentence for the merchant, in the language of ``translate`` (a gettext)."""
+    numbers = ", ".join(doc["number"] or doc["id"] for doc in finding.documents)
+    return translate(TEXTS[finding.kind]) % {"reference": finding.reference, "count": len(finding.documents),
+                                             "numbers": numbers}
