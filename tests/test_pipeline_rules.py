@@ -66,6 +66,18 @@ def test_rate_budget_is_shared_and_the_remote_count_wins(database):
         ratelimit.take(merchant["target"].id, (window,), now=now + dt.timedelta(seconds=62))
 
 
+def test_a_reset_time_from_a_remote_is_capped_at_one_window(database):
+    merchant = make_merchant()
+    now = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone.utc)
+    day = ratelimit.Window("exact:day", 5000, 86400)
+    ahead = now + dt.timedelta(minutes=20)  # a remote clock 20 minutes ahead
+    assert ratelimit.capped(ratelimit.Window("exact:minute", 60, 60), ahead, now) == now + dt.timedelta(seconds=60)
+    assert ratelimit.capped(day, ahead, now) == ahead  # within a day: the remote's own word
+    ratelimit.observe(merchant["target"].id, day, 5000, 0, now + dt.timedelta(days=3), now=now)
+    [budget] = ratelimit.budgets(merchant["target"].id)
+    assert budget["resets_at"] == now + dt.timedelta(days=1)
+
+
 def test_post_check_flags_only_differences_over_two_cents():
     assert post_check(Decimal("100.00"), "100.02") is None
     assert post_check(Decimal("100.00"), "99.98") is None
