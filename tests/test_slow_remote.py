@@ -96,6 +96,7 @@ def test_process_after_a_refusing_500_looks_the_document_up_before_sending_it_ag
     wait_for(lambda: state_of(number) == "failed", timeout=40)
     order = order_of(number)
     assert order.error_code == "TARGET_REJECTED" and "verkoopdagboek" in order.error_message
+    assert "answered 500" not in order.error_message  # Exact's own words, as for any refusal
     # In doubt first: the refusal is only believed once the look-up found no invoice.
     assert invoice_calls(number) == [("POST", 500), ("GET", 200)]
 

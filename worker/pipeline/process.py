@@ -114,7 +114,8 @@ def _process(order_id: int) -> None:
         return
     except OutcomeUnknown as exc:
         # Only a 500 can be Exact refusing the document; 502-504 and no answer are resent once absent.
-        answer = {"status": 500, "message": exc.message, "answer": exc.body} if exc.status == 500 else None
+        answer = None if exc.status != 500 else {
+            "status": 500, "message": exc.remote_message or exc.message, "answer": exc.body}
         _set_posting(plan.posting_id, "in_doubt", last_response=answer)
         raise
     except (Throttled, RemoteUnavailable):

@@ -142,8 +142,9 @@ class ExactClient:
         if status >= 500:
             # Exact answers business errors with 500 too, but a 500 may also come after it stored
             # the document: in doubt until our reference is looked up (targets.md §1.5).
-            raise OutcomeUnknown(f"Exact Online answered {status}: {error_message(response)}", status,
-                                 _json_or_text(response))
+            message = error_message(response)
+            raise OutcomeUnknown(f"Exact Online answered {status}: {message}", status, _json_or_text(response),
+                                 message)
         raise RemoteRejected(status, error_message(response), _json_or_text(response))
 
     @staticmethod
