@@ -85,7 +85,8 @@ def pauses_for(connection) -> list[dict]:
 @bp.app_template_global()
 def reconciliation_notes() -> list[str]:
     """What the nightly reconciliation found in this tenant's administration, as sentences."""
-    return [reconcile.describe(finding, gettext) for finding in reconcile.current(get_session(), current_user.tenant_id)]
+    found = reconcile.current(get_session(), current_user.tenant_id)
+    return [reconcile.describe(finding, gettext) for finding in found]
 
 
 @bp.route("/")

@@ -11,8 +11,8 @@ import time
 import sqlalchemy as sa
 
 from tests.support.merchants import division_of, make_merchant
+from tests.support.postings import INVOICES, invoice_calls, order_of, state_of
 from tests.support.waiting import wait_for
-from tests.test_slow_remote import INVOICES, invoice_calls, order_of, state_of
 from worker import db, ratelimit
 from worker.connectors.exact.sandbox import FaultRule
 from worker.models import Tenant

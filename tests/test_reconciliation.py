@@ -4,8 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from tests.support.merchants import division_of, make_merchant
+from tests.support.postings import INVOICES, state_of
 from tests.support.waiting import wait_for
-from tests.test_slow_remote import INVOICES, state_of
 from worker import db, digest
 from worker.connectors.exact import ExactOnlineTarget
 from worker.models import Connection, OutboxEmail, Posting, ReconciliationFinding, RemoteCall

@@ -10,31 +10,11 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.merchants import division_of, make_merchant
+from tests.support.postings import INVOICES, invoice_calls, order_of, state_of
 from tests.support.waiting import wait_for
 from worker import config, db
 from worker.connectors.exact.sandbox import FaultRule
-from worker.models import Connection, Order, Posting, RemoteCall
-
-INVOICES = "salesinvoice/SalesInvoices"
-
-
-def order_of(number: str) -> Order | None:
-    with db.session_scope() as session:
-        return session.execute(sa.select(Order).where(Order.number == number)).scalar()
-
-
-def state_of(number: str) -> str | None:
-    order = order_of(number)
-    return order.state if order else None
-
-
-def invoice_calls(number: str) -> list[tuple[str, int | None]]:
-    """(method, status) of every call to the invoice endpoint made for this order, oldest first."""
-    with db.session_scope() as session:
-        rows = session.execute(sa.select(RemoteCall.method, RemoteCall.status, RemoteCall.url)
-                               .join(Order, Order.id == RemoteCall.order_id)
-                               .where(Order.number == number).order_by(RemoteCall.id)).all()
-    return [(method, status) for method, status, url in rows if INVOICES in url]
+from worker.models import Connection, Posting
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from worker import db, digest, mail, subscription
 from worker.config import settings
 from worker.connectors.errors import OutcomeUnknown, RemoteError, RemoteUnavailable
 from worker.jobs import RemoteRetryStrategy, app
-from worker.pipeline import process, recheck, reconcile, waiting
+from worker.pipeline import process, recheck, reconcile, vat_step, waiting
 from worker.pipeline.messages import problem
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ def resume_order(order_id: int) -> None:
 def check_vat_number(context, order_id: int) -> None:
     """Ask VIES about an ICP order's VAT number, outside the merchant's lock, then queue the order."""
     with give_up_after_last_retry(context, order_id):
-        process.check_vat_number(order_id)
+        vat_step.check_vat_number(order_id)
 
 
 @contextlib.contextmanager

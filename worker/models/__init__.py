@@ -8,6 +8,6 @@ from worker.models.support import OutboxEmail, RemoteCall, Ticket
 from worker.models.tenants import Tenant, User
 
 __all__ = [
-    "Base", "Connection", "Invoice", "Order", "OutboxEmail", "Posting", "RateBudget", "ReconciliationFinding", "RemoteCall", "RemoteLink",
-    "Tenant", "Ticket", "User", "WebhookDelivery",
+    "Base", "Connection", "Invoice", "Order", "OutboxEmail", "Posting", "RateBudget", "ReconciliationFinding",
+    "RemoteCall", "RemoteLink", "Tenant", "Ticket", "User", "WebhookDelivery",
 ]

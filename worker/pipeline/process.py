@@ -75,27 +75,6 @@ def process_order(order_id: int) -> None:
         raise
 
 
-def check_vat_number(order_id: int) -> None:
-    """VIES first, without holding the merchant's lock (VIES being down must not stall other orders)."""
-    try:
-        with db.session_scope() as session:
-            order = session.get(Order, order_id)
-            if order is None or order.state != "queued":
-                return
-            target = intake.target_of(session, order.tenant_id)
-            canonical = intake.canonical_of(session, order)
-            found, proof = prechecks.check_icp_vat_number(
-                canonical, (target.settings if target else {}).get("own_vat_number"), order.vat_check)
-            if found:
-                raise Stop(found)
-            order.vat_check = proof
-            intake.defer_processing(session, order)
-    except Stop as stop:
-        fail(order_id, stop.problem)
-    except OrderDataError as exc:
-        fail(order_id, problem("ORDER_UNREADABLE", detail=str(exc)))
-
-
 def _process(order_id: int) -> None:
     plan = _begin(order_id)
     if plan is None:
