@@ -15,7 +15,8 @@ from tests.support.postings import INVOICES, invoice_calls, order_of, state_of
 from tests.support.waiting import wait_for
 from worker import db, ratelimit
 from worker.connectors.exact.sandbox import FaultRule
-from worker.models import Tenant
+from worker.connectors.exact.tokens import REAUTH_MESSAGE
+from worker.models import Connection, Tenant
 from worker.models.base import utcnow
 
 
@@ -80,14 +81,16 @@ def test_a_remote_clock_twenty_minutes_ahead_holds_a_merchant_up_for_at_most_a_m
 
 def test_orders_that_cannot_reach_their_target_never_take_its_lock(sandboxes, web):
     # No worker runs: what the webhooks leave behind in the queue is what a worker would find.
-    unconnected = make_merchant(sandboxes, connect_exact=False)
-    held = make_merchant(sandboxes)
+    merchants = {"unconnected": make_merchant(sandboxes, connect_exact=False), "held": make_merchant(sandboxes),
+                 "logged_out": make_merchant(sandboxes)}
     with db.session_scope() as session:
-        session.get(Tenant, held["tenant_id"]).trial_ends_at = utcnow()
+        session.get(Tenant, merchants["held"]["tenant_id"]).trial_ends_at = utcnow()
+        lost = session.get(Connection, merchants["logged_out"]["target"].id)
+        lost.status, lost.status_reason = "error", REAUTH_MESSAGE  # Exact refused our refresh token
     numbers = {name: [sandboxes.kmo.create_order(merchant["shop"]["shop_id"], kind="b2c", status="paid")["number"]
-                      for _ in range(4)] for name, merchant in (("unconnected", unconnected), ("held", held))}
+                      for _ in range(4)] for name, merchant in merchants.items()}
     wait_for(lambda: all(state_of(n) is not None for ns in numbers.values() for n in ns), timeout=30)
     assert [job for job in waiting_jobs() if job["lock"] is not None] == []
-    assert {order_of(n).error_code for n in numbers["unconnected"]} == {"NOT_CONNECTED"}
-    assert {state_of(n) for n in numbers["unconnected"]} == {"failed"}
+    assert {(state_of(n), order_of(n).error_code) for n in numbers["unconnected"]} == {("failed", "NOT_CONNECTED")}
+    assert {(state_of(n), order_of(n).error_code) for n in numbers["logged_out"]} == {("failed", "REAUTH_REQUIRED")}
     assert {state_of(n) for n in numbers["held"]} == {"held"}

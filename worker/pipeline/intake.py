@@ -53,7 +53,8 @@ def defer_processing(session: orm.Session, order: Order) -> None:
     """Defer ``process_order`` under the target connection's lock: one writer per administration.
 
     Only an order that can reach its target takes the lock. One that cannot (not in a transfer
-    status, subscription not active, no administration connected) is settled here and now, so a
+    status, subscription not active, no administration connected or its login gone) is settled
+    here and now, so a
     backlog of them never queues up behind the lock (procrastinate finds lock-waiting jobs only by
     polling, one at a time).
     """
@@ -66,6 +67,8 @@ def defer_processing(session: orm.Session, order: Order) -> None:
         order.state = "held"
     elif target is None or not target.settings.get("division"):
         outcome.fail_in(session, order, problem("NOT_CONNECTED"))
+    elif target.status == "error":  # its authorisation is gone: only the merchant logging in again helps
+        outcome.fail_in(session, order, problem("REAUTH_REQUIRED", detail=target.status_reason or ""))
     else:
         order.retry_at = None
         jobs.defer(session, "process_order", lock=f"target:{target.id}", order_id=order.id)
