@@ -6,7 +6,7 @@ import time
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_babel import gettext as _
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import orm
 
@@ -18,6 +18,7 @@ from worker import connectors, ratelimit, subscription
 from worker.config import settings
 from worker.onboarding import installation_missing
 from worker.models import Connection, Order
+from worker.pipeline import reconcile
 
 bp = Blueprint("dashboard", __name__)
 
@@ -82,7 +83,7 @@ def shop_status_label(order: Order) -> str:
     """The order's shop status as the shop names it, in the viewer's language (raw code if unknown)."""
     source = get_session().get(Connection, order.connection_id)
     labels = getattr(connectors.get(source.system), "status_labels", {}) if source else {}
-    return _(labels[order.shop_status]) if order.shop_status in labels else order.shop_status
+    return gettext(labels[order.shop_status]) if order.shop_status in labels else order.shop_status
 
 
 @bp.app_template_global()
@@ -91,6 +92,13 @@ def pauses_for(connection) -> list[dict]:
     if connection is None or connection.role != "target":
         return []
     return ratelimit.exhausted_error_budgets(connection.id, "exact:errors:")
+
+
+@bp.app_template_global()
+def reconciliation_notes() -> list[str]:
+    """What the nightly reconciliation found in this tenant's administration, as sentences."""
+    found = reconcile.current(get_session(), current_user.tenant_id)
+    return [reconcile.describe(finding, gettext) for finding in found]
 
 
 @bp.route("/")

@@ -16,6 +16,7 @@ TEST_ENV = {
     "KOPPEL_PUBLIC_URL": f"http://127.0.0.1:{WEB_PORT}",
     "KOPPEL_HTTP_TIMEOUT": "5",
     "KOPPEL_STALLED_WORKER_SECONDS": "3",
+    "KOPPEL_SETTLE_SECONDS": "1",  # tests of slow commits set their own window
 }
 os.environ.update(TEST_ENV)
 

@@ -60,9 +60,22 @@ def test_rate_budget_is_shared_and_the_remote_count_wins(database):
         ratelimit.take(merchant["target"].id, (window,), now=now)
     assert caught.value.retry_at == now + dt.timedelta(seconds=60)
     ratelimit.take(merchant["target"].id, (window,), now=now + dt.timedelta(seconds=61))  # a new window
-    ratelimit.observe(merchant["target"].id, "exact:minute", 60, 0, now + dt.timedelta(seconds=90))
+    ratelimit.observe(merchant["target"].id, window, 60, 0, now + dt.timedelta(seconds=90),
+                      now=now + dt.timedelta(seconds=61))
     with pytest.raises(Throttled):  # the remote says nothing is left: we believe it
         ratelimit.take(merchant["target"].id, (window,), now=now + dt.timedelta(seconds=62))
+
+
+def test_a_reset_time_from_a_remote_is_capped_at_one_window(database):
+    merchant = make_merchant()
+    now = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone.utc)
+    day = ratelimit.Window("exact:day", 5000, 86400)
+    ahead = now + dt.timedelta(minutes=20)  # a remote clock 20 minutes ahead
+    assert ratelimit.capped(ratelimit.Window("exact:minute", 60, 60), ahead, now) == now + dt.timedelta(seconds=60)
+    assert ratelimit.capped(day, ahead, now) == ahead  # within a day: the remote's own word
+    ratelimit.observe(merchant["target"].id, day, 5000, 0, now + dt.timedelta(days=3), now=now)
+    [budget] = ratelimit.budgets(merchant["target"].id)
+    assert budget["resets_at"] == now + dt.timedelta(days=1)
 
 
 def test_post_check_flags_only_differences_over_two_cents():

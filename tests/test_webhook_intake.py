@@ -25,8 +25,8 @@ def url_of(merchant) -> str:
     return f"/webhooks/kmoshops/{merchant['source'].webhook_token}"
 
 
-def test_signed_paid_order_is_stored_and_queued_under_its_target_lock(client):
-    merchant = make_merchant()
+def test_signed_paid_order_is_stored_and_queued_under_its_target_lock(sandboxes, client):
+    merchant = make_merchant(sandboxes)  # connected: only then does an order take the target's lock
     body, headers = delivery(merchant["shop"]["webhook_secret"], an_order(status="paid"))
     response = client.post(url_of(merchant), data=body, headers=headers)
     assert response.status_code == 200
@@ -41,8 +41,8 @@ def test_signed_paid_order_is_stored_and_queued_under_its_target_lock(client):
     assert job.args == {"order_id": order.id}  # ids only, no secrets or order data
 
 
-def test_same_delivery_five_times_concurrently_is_one_order_and_one_job(web):
-    merchant = make_merchant()
+def test_same_delivery_five_times_concurrently_is_one_order_and_one_job(sandboxes, web):
+    merchant = make_merchant(sandboxes)  # connected: only then does an order take the target's lock
     body, headers = delivery(merchant["shop"]["webhook_secret"], an_order(status="paid"))
     with concurrent.futures.ThreadPoolExecutor(5) as pool:
         answers = list(pool.map(lambda _: requests.post(
@@ -101,8 +101,8 @@ def test_order_in_a_status_not_chosen_waits_in_open_without_a_job(client):
     assert counts() == (1, 1, 0)
 
 
-def test_status_change_to_paid_queues_the_waiting_order_once(client):
-    merchant = make_merchant()
+def test_status_change_to_paid_queues_the_waiting_order_once(sandboxes, client):
+    merchant = make_merchant(sandboxes)  # connected: only then does an order take the target's lock
     secret = merchant["shop"]["webhook_secret"]
     order = an_order(status="pending_payment")
     body, headers = delivery(secret, order)

@@ -55,6 +55,8 @@ class Settings:
     visma_client_id: str
     visma_client_secret: str
     http_timeout: float
+    settle_seconds: float
+    reconcile_days: int
     stalled_worker_seconds: int
     worker_concurrency: int
     worker_poll_seconds: float
@@ -126,6 +128,7 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     port = int(env.get("PORT", "8000"))
     sandbox_url = env.get("KOPPEL_SANDBOX_URL", "http://127.0.0.1:8001")
+    http_timeout = float(env.get("KOPPEL_HTTP_TIMEOUT", "30"))
     return Settings(
         environment=env.get("KOPPEL_ENV", "development"),
         database_url=env.get("DATABASE_URL") or None,
@@ -144,7 +147,11 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         visma_identity_url=env.get("VISMA_IDENTITY_URL", f"{sandbox_url}/visma/identity").rstrip("/"),
         visma_client_id=env.get("VISMA_CLIENT_ID", "koppel-dev"),
         visma_client_secret=env.get("VISMA_CLIENT_SECRET", "koppel-dev-secret"),
-        http_timeout=float(env.get("KOPPEL_HTTP_TIMEOUT", "30")),
+        http_timeout=http_timeout,
+        # A remote may commit a POST after we stopped waiting for its answer; a posting in doubt is
+        # looked up only this long after it was sent, so the look-up sees a slow commit.
+        settle_seconds=float(env.get("KOPPEL_SETTLE_SECONDS") or http_timeout + 30),
+        reconcile_days=int(env.get("KOPPEL_RECONCILE_DAYS", "7")),
         stalled_worker_seconds=int(env.get("KOPPEL_STALLED_WORKER_SECONDS", "30")),
         worker_concurrency=int(env.get("KOPPEL_WORKER_CONCURRENCY", "4")),
         worker_poll_seconds=float(env.get("KOPPEL_WORKER_POLL_SECONDS", "0.5")),

@@ -1,4 +1,5 @@
-"""The daily digest: one e-mail per merchant, in their language, with orders that failed or differ since the last."""
+"""The daily digest: one e-mail per merchant, in their language, with orders that failed or differ since the last,
+and what the nightly reconciliation newly found in their administration."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -9,6 +10,7 @@ from worker.config import settings
 from worker.i18n import gettext_for, money
 from worker.models import Order, Posting, Tenant
 from worker.models.base import utcnow
+from worker.pipeline import reconcile
 
 
 def _new_problems(session: orm.Session, tenant: Tenant) -> tuple[list[Order], list[Order]]:
@@ -22,7 +24,7 @@ def _new_problems(session: orm.Session, tenant: Tenant) -> tuple[list[Order], li
             session.execute(differ.order_by(Order.id)).scalars().all())
 
 
-def body(tenant: Tenant, failed: list[Order], differ: list[Order]) -> str:
+def body(tenant: Tenant, failed: list[Order], differ: list[Order], findings: list | None = None) -> str:
     language = tenant.language
     _ = gettext_for(language)
     lines = [_("Hello %(name)s,") % {"name": tenant.name}, ""]
@@ -34,6 +36,8 @@ def body(tenant: Tenant, failed: list[Order], differ: list[Order]) -> str:
         lines += ["", _("In these orders the total in your accounting system differs from the shop's:")]
         lines += [f"  - {o.number}: " + _("difference %(amount)s") % {"amount": money(o.total_difference, language)}
                   for o in differ]
+    if findings:
+        lines += ["", _(reconcile.HEADING)] + [f"  - {reconcile.describe(f, _)}" for f in findings]
     lines += ["", _("Dashboard: %(url)s") % {"url": settings.public_url},
               _("Licence key: %(key)s") % {"key": tenant.licence_key}]
     return "\n".join(lines)
@@ -42,14 +46,15 @@ def body(tenant: Tenant, failed: list[Order], differ: list[Order]) -> str:
 def queue_for(session: orm.Session, tenant: Tenant) -> bool:
     """Queue the tenant's digest when there is news; returns whether one was queued."""
     failed, differ = _new_problems(session, tenant)
+    findings = reconcile.current(session, tenant.id, since=tenant.last_digest_at)
     tenant.last_digest_at = utcnow()
-    if not failed and not differ:
+    if not failed and not differ and not findings:
         return False
-    count = len(failed) + len(differ)
+    count = len(failed) + len(differ) + len(findings)
     _ = gettext_for(tenant.language)
     mail.queue_email(session, tenant.id, mail.recipients_of(tenant),
                      _("Koppel: %(count)d order(s) need your attention") % {"count": count},
-                     body(tenant, failed, differ), "digest")
+                     body(tenant, failed, differ, findings), "digest")
     return True
 
 

@@ -66,10 +66,18 @@ OBSERVE = sa.text("""
 """)
 
 
-def observe(connection_id: int, window: str, limit: int, remaining: int, resets_at: dt.datetime) -> None:
-    """Record what the remote says is left of ``window``: the remote's numbers win over ours."""
-    params = {"cid": connection_id, "window": window, "limit": limit, "remaining": remaining,
-              "resets_at": resets_at}
+def capped(window: Window, resets_at: dt.datetime, now: dt.datetime | None = None) -> dt.datetime:
+    """A reset time from a remote, at most one window from now: a remote clock running ahead
+    (or a wrong header) must not stall a merchant longer than the window itself lasts."""
+    return min(resets_at, (now or utcnow()) + dt.timedelta(seconds=window.seconds))
+
+
+def observe(connection_id: int, window: Window, limit: int, remaining: int, resets_at: dt.datetime,
+            now: dt.datetime | None = None) -> None:
+    """Record what the remote says is left of ``window``: the remote's numbers win over ours,
+    except a reset further away than one window (see :func:`capped`)."""
+    params = {"cid": connection_id, "window": window.name, "limit": limit, "remaining": remaining,
+              "resets_at": capped(window, resets_at, now)}
     with db.engine().begin() as conn:
         conn.execute(OBSERVE, params)
 

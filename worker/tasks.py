@@ -8,24 +8,29 @@ from worker import attempts, db, digest, mail, subscription
 from worker.config import settings
 from worker.connectors.errors import OutcomeUnknown, RemoteError, RemoteUnavailable
 from worker.jobs import RemoteRetryStrategy, app
-from worker.pipeline import process, recheck
+from worker.pipeline import process, recheck, reconcile, vat_step, waiting
 from worker.pipeline.messages import problem
 
 log = logging.getLogger(__name__)
 
 
-@app.task(name="process_order", queue="orders", retry=RemoteRetryStrategy(), pass_context=True)
-def process_order(context, order_id: int) -> None:
-    """Put one order into its target (deferred with lock=target:<connection id>)."""
-    with give_up_after_last_retry(context, order_id):
-        process.process_order(order_id)
+@app.task(name="process_order", queue="orders")
+def process_order(order_id: int) -> None:
+    """Put one order into its target (deferred with lock=target:<connection id>; never waits holding it)."""
+    process.process_order(order_id)
+
+
+@app.task(name="resume_order", queue="orders")
+def resume_order(order_id: int) -> None:
+    """An order's wait is over: queue it under its target's lock again (this job itself has no lock)."""
+    waiting.resume(order_id)
 
 
 @app.task(name="check_vat_number", queue="orders", retry=RemoteRetryStrategy(), pass_context=True)
 def check_vat_number(context, order_id: int) -> None:
     """Ask VIES about an ICP order's VAT number, outside the merchant's lock, then queue the order."""
     with give_up_after_last_retry(context, order_id):
-        process.check_vat_number(order_id)
+        vat_step.check_vat_number(order_id)
 
 
 @contextlib.contextmanager
@@ -82,6 +87,22 @@ def poll_shop_changes(timestamp: int) -> None:
             recheck.poll_changes(source_id)
         except RemoteError as exc:
             log.warning("poll of shop %s failed: %s", source_id, exc)
+
+
+@app.periodic(cron="30 4 * * *", periodic_id="reconcile-targets")
+@app.task(name="reconcile_targets", queue="maintenance", queueing_lock="reconcile-targets")
+def reconcile_targets(timestamp: int) -> None:
+    """Every night, before the digest: one reconciliation job per connected target administration."""
+    reconcile.defer_all()
+
+
+@app.task(name="reconcile_target", queue="maintenance")
+def reconcile_target(connection_id: int) -> None:
+    """List the administration's recent documents: references in it twice, or never sent by us."""
+    try:
+        reconcile.reconcile(connection_id)
+    except RemoteError as exc:
+        log.warning("reconciliation of connection %s failed: %s", connection_id, exc)
 
 
 @app.periodic(cron="0 7 * * *", periodic_id="error-digests")

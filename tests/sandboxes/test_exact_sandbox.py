@@ -14,6 +14,7 @@ import requests
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.wrappers import Response
 
+from tests.support.waiting import wait_for
 from worker.connectors.exact.sandbox import Clock
 from worker.connectors.exact.sandbox import ExactState
 from worker.connectors.exact.sandbox import FaultRule
@@ -552,6 +553,26 @@ def test_commit_then_hang_stores_the_document_although_the_client_times_out(exac
     exact.state.clear_faults()  # releases the hanging request
     found = exact.get("salesinvoice/SalesInvoices", **{"$filter": "YourRef eq 'KMO-1001'", "$select": "InvoiceID"})
     assert found.json()["d"]["results"][0]["InvoiceID"] == stored["InvoiceID"]
+
+
+def test_hold_then_commit_stores_the_document_only_after_the_client_gave_up(exact):
+    body = invoice_body(exact, exact.customer(), exact.item(), "1  ")
+    exact.state.add_fault(FaultRule(method="POST", path="salesinvoice/SalesInvoices", mode="hold_then_commit",
+                                    hang_seconds=30, count=1))
+    with pytest.raises(requests.ReadTimeout):
+        exact.call("POST", "salesinvoice/SalesInvoices", json=body, timeout=0.5)
+    assert exact.state.documents(exact.division, "SalesInvoices") == []  # not yet: a slow commit
+    exact.state.clear_faults()  # the held request goes on and stores the invoice
+    [stored] = wait_for(lambda: exact.state.documents(exact.division, "SalesInvoices"), timeout=10)
+    assert stored["YourRef"] == "KMO-1001"
+
+
+def test_commit_then_status_stores_the_document_and_answers_an_error(exact):
+    body = invoice_body(exact, exact.customer(), exact.item(), "1  ")
+    exact.state.add_fault(FaultRule(method="POST", path="salesinvoice/SalesInvoices", mode="commit_then_status"))
+    answer = exact.post("salesinvoice/SalesInvoices", body)
+    assert answer.status_code == 500 and message(answer)
+    assert exact.state.post_count(exact.division, "SalesInvoices") == 1
 
 
 def test_the_sandbox_control_api_works_without_auth(exact):

@@ -19,8 +19,18 @@ class Throttled(RemoteError):
 class OutcomeUnknown(RemoteError):
     """The request may or may not have been carried out (timeout, dropped connection, gateway error).
 
-    Nothing may be sent again before the document is looked up by our reference.
+    Nothing may be sent again before the document is looked up by our reference. ``status`` and
+    ``body`` are the remote's answer when there was one (a 500 may come after the remote committed),
+    ``remote_message`` the remote's own words in it.
     """
+
+    def __init__(self, message: str, status: int | None = None, body: object = None,
+                 remote_message: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.body = body
+        self.remote_message = remote_message
 
 
 class RemoteUnavailable(RemoteError):

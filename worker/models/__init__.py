@@ -3,10 +3,11 @@ from worker.models.base import Base
 from worker.models.billing import Invoice
 from worker.models.connections import Connection, RateBudget, RemoteLink
 from worker.models.orders import Order, Posting, WebhookDelivery
+from worker.models.reconciliation import ReconciliationFinding
 from worker.models.support import AuthAttempt, OutboxEmail, RemoteCall, Ticket
 from worker.models.tenants import Tenant, User
 
 __all__ = [
-    "AuthAttempt", "Base", "Connection", "Invoice", "Order", "OutboxEmail", "Posting", "RateBudget", "RemoteCall", "RemoteLink",
-    "Tenant", "Ticket", "User", "WebhookDelivery",
+    "AuthAttempt", "Base", "Connection", "Invoice", "Order", "OutboxEmail", "Posting", "RateBudget",
+    "ReconciliationFinding", "RemoteCall", "RemoteLink", "Tenant", "Ticket", "User", "WebhookDelivery",
 ]

@@ -63,6 +63,10 @@ class Order(Base):
     vat_check: orm.Mapped[dict | None] = orm.mapped_column(postgresql.JSONB)
     # Post-check: the target's total minus ours, when they differ by more than two cents.
     total_difference: orm.Mapped[Decimal | None] = orm.mapped_column(sa.Numeric(14, 2))
+    # Real failures (unreachable, in doubt) since the order was last queued; throttling never counts.
+    remote_failures: orm.Mapped[int] = orm.mapped_column(default=0, server_default="0")
+    # When a waiting order (rate limit, back-off, settle window) is tried again; None when not waiting.
+    retry_at: orm.Mapped[dt.datetime | None]
     created_at: orm.Mapped[dt.datetime] = created_column()
     updated_at: orm.Mapped[dt.datetime] = updated_column()
 
@@ -94,6 +98,9 @@ class Posting(Base):
     last_request: orm.Mapped[dict | None] = orm.mapped_column(postgresql.JSONB)
     last_response: orm.Mapped[dict | None] = orm.mapped_column(postgresql.JSONB)
     posted_at: orm.Mapped[dt.datetime | None]
+    # When the document last left for the target: an in-doubt posting is looked up only once the
+    # settle window after this has passed (a slow remote may still commit it).
+    sent_at: orm.Mapped[dt.datetime | None]
     created_at: orm.Mapped[dt.datetime] = created_column()
     updated_at: orm.Mapped[dt.datetime] = updated_column()
 

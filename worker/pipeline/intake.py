@@ -1,6 +1,8 @@
 """Storing an order that arrived (webhook or poll) and deciding whether it is to be processed."""
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.dialects.postgresql import insert
@@ -10,6 +12,7 @@ from worker.canonical import Order as CanonicalOrder
 from worker.i18n import gettext_for
 from worker.models import Connection, Order, Tenant
 from worker.models.base import utcnow
+from worker.pipeline import outcome
 from worker.pipeline.messages import problem
 
 
@@ -33,6 +36,7 @@ def queue(session: orm.Session, order: Order) -> None:
     """
     order.state = "queued"
     order.error_code = order.error_message = order.error_help = None
+    order.remote_failures, order.retry_at = 0, None  # a new round: Process gives every try back
     if not order.vat_check and _is_icp(session, order):
         jobs.defer(session, "check_vat_number", order_id=order.id)
     else:
@@ -47,10 +51,40 @@ def _is_icp(session: orm.Session, order: Order) -> bool:
 
 
 def defer_processing(session: orm.Session, order: Order) -> None:
-    """Defer ``process_order`` under the target connection's lock: one writer per administration."""
+    """Defer ``process_order`` under the target connection's lock: one writer per administration.
+
+    Only an order that can reach its target takes the lock. One that cannot (not in a transfer
+    status, subscription not active, no administration connected or its login gone) is settled
+    here and now, so a
+    backlog of them never queues up behind the lock (procrastinate finds lock-waiting jobs only by
+    polling, one at a time).
+    """
+    if order.state != "queued":
+        return  # posted, skipped, failed or waiting elsewhere: nothing to send
     target = target_of(session, order.tenant_id)
-    lock = f"target:{target.id}" if target else f"tenant:{order.tenant_id}"
-    jobs.defer(session, "process_order", lock=lock, order_id=order.id)
+    if not transfer_status(session, order):
+        order.state = "open"
+    elif not session.get(Tenant, order.tenant_id).transfers_allowed():
+        order.state = "held"
+    elif target is None or not target.settings.get("division"):
+        outcome.fail_in(session, order, problem("NOT_CONNECTED"))
+    elif target.status == "error":  # its authorisation is gone: only the merchant logging in again helps
+        outcome.fail_in(session, order, problem("REAUTH_REQUIRED", detail=target.status_reason or ""))
+    else:
+        order.retry_at = None
+        jobs.defer(session, "process_order", lock=f"target:{target.id}", order_id=order.id)
+
+
+def defer_resume(session: orm.Session, order: Order, at: dt.datetime) -> None:
+    """Try ``order`` again at ``at`` through a job without a lock: waiting never holds the merchant's queue."""
+    order.retry_at = at
+    jobs.defer(session, "resume_order", schedule_at=at, order_id=order.id)
+
+
+def transfer_status(session: orm.Session, order: Order) -> bool:
+    """Whether the order's shop status is one the merchant chose to transfer."""
+    source = session.get(Connection, order.connection_id)
+    return order.shop_status in connectors.get(source.system).transfer_statuses(source)
 
 
 def store(session: orm.Session, source: Connection, payload: dict, canonical: CanonicalOrder) -> Order:

@@ -1,17 +1,20 @@
 """Processing one order into its target, exactly once (reference/reliability.md A4).
 
 1. Under the target's job lock: re-check the order's state, map it, run the pre-checks.
-2. A posting row records every attempt. A posting that is ``in_flight`` or ``in_doubt`` from an
-   earlier attempt may already exist remotely, so it is looked up by our reference first.
+2. A posting row records every attempt. A posting that was sent before (``in_flight``,
+   ``in_doubt``, or ``failed`` on an answer) may already exist remotely, so it is looked up by our
+   reference right before anything is sent again; an ``in_flight``/``in_doubt`` one only once the
+   settle window after its sending has passed, because a slow remote may commit after our timeout.
 3. The posting is committed as ``in_flight`` right before the document is sent; an answer that
-   never came marks it ``in_doubt``; a success records the remote id in the same transaction that
-   moves the order to Report.
+   never came, or a 500, marks it ``in_doubt``; a success records the remote id in the same
+   transaction that moves the order to Report.
+4. Waiting (rate limit, back-off, settle window) happens outside the lock (``waiting``).
 """
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
-from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -22,13 +25,14 @@ from worker.connectors.errors import (
 from worker.connectors.kmoshops.mapping import OrderDataError
 from worker.models import Connection, Order, Posting, Tenant
 from worker.models.base import utcnow
-from worker.pipeline import intake, prechecks
+from worker.pipeline import intake, prechecks, waiting
 from worker.pipeline.messages import Problem, problem
+from worker.pipeline.outcome import fail, post_check
 
 log = logging.getLogger(__name__)
-# Targets round VAT per line or per document; up to two cents apart is the same total.
-POST_CHECK_TOLERANCE = Decimal("0.02")
-RETRIED_LATER = (Throttled, OutcomeUnknown, RemoteUnavailable)
+RETRIED_LATER = (Throttled, OutcomeUnknown, RemoteUnavailable, waiting.Settling)
+# Posting states whose document may exist remotely: looked up before anything is sent again.
+MAYBE_SENT = ("in_flight", "in_doubt", "failed")
 
 
 class Stop(Exception):
@@ -50,42 +54,24 @@ class Plan:
     reference: str
     target: Connection
     canonical: CanonicalOrder
+    sent_at: dt.datetime | None = None
+    # The remote's answer to the last POST when that answer left the outcome in doubt (a 500).
+    doubtful_answer: dict | None = None
 
 
 def process_order(order_id: int) -> None:
-    """Process one order; remote hiccups propagate (the job retries), anything else lands in Errors."""
+    """Process one order; remote hiccups make it wait (without the lock), anything else lands in Errors."""
     try:
         with calllog.for_order(order_id):
             _process(order_id)
     except Stop as stop:
         fail(order_id, stop.problem)
-    except RETRIED_LATER:
-        raise
+    except RETRIED_LATER as exc:
+        waiting.wait(order_id, exc, _sent_at(order_id))
     except Exception:
         log.exception("order %s: unexpected error", order_id)
         fail(order_id, problem("INTERNAL_ERROR"))
         raise
-
-
-def check_vat_number(order_id: int) -> None:
-    """VIES first, without holding the merchant's lock (VIES being down must not stall other orders)."""
-    try:
-        with db.session_scope() as session:
-            order = session.get(Order, order_id)
-            if order is None or order.state != "queued":
-                return
-            target = intake.target_of(session, order.tenant_id)
-            canonical = intake.canonical_of(session, order)
-            found, proof = prechecks.check_icp_vat_number(
-                canonical, (target.settings if target else {}).get("own_vat_number"), order.vat_check)
-            if found:
-                raise Stop(found)
-            order.vat_check = proof
-            intake.defer_processing(session, order)
-    except Stop as stop:
-        fail(order_id, stop.problem)
-    except OrderDataError as exc:
-        fail(order_id, problem("ORDER_UNREADABLE", detail=str(exc)))
 
 
 def _process(order_id: int) -> None:
@@ -93,11 +79,8 @@ def _process(order_id: int) -> None:
     if plan is None:
         return
     documents = connectors.get(plan.target.system).documents(plan.target)
-    if plan.posting_state in ("in_flight", "in_doubt"):
-        found = documents.find(plan.document_type, plan.reference)
-        if found:
-            _record(plan, found)
-            return
+    if plan.posting_state in MAYBE_SENT and _look_up(plan, documents):
+        return
     try:
         remote = documents.create(plan.document_type, plan.canonical, before_send=lambda body: _sending(plan, body))
     except MappingError as exc:
@@ -108,13 +91,38 @@ def _process(order_id: int) -> None:
         fail(order_id, problem("TARGET_REJECTED", detail=exc.message, system=connectors.get(plan.target.system).name),
              response=exc.body or exc.message)
         return
-    except OutcomeUnknown:
-        _set_posting(plan.posting_id, "in_doubt")
+    except OutcomeUnknown as exc:
+        # Only a 500 can be Exact refusing the document; 502-504 and no answer are resent once absent.
+        answer = None if exc.status != 500 else {
+            "status": 500, "message": exc.remote_message or exc.message, "answer": exc.body}
+        _set_posting(plan.posting_id, "in_doubt", last_response=answer)
         raise
     except (Throttled, RemoteUnavailable):
         _set_posting(plan.posting_id, "pending", only_from="in_flight")
         raise
     _record(plan, remote)
+
+
+def _look_up(plan: Plan, documents) -> bool:
+    """Resolve a posting that may exist remotely; True when that settled the order.
+
+    Raises ``waiting.Settling`` while a slow remote may still commit what was sent. A 500 whose
+    document is not there after the settle window was a refusal: the order goes to Errors with it.
+    """
+    settled = waiting.settled_at(plan.sent_at)
+    if plan.posting_state != "failed" and settled is not None and settled > utcnow():
+        raise waiting.Settling(settled)
+    found = documents.find(plan.document_type, plan.reference)
+    if found:
+        _record(plan, found)
+        return True
+    if plan.doubtful_answer:
+        answer = plan.doubtful_answer
+        system = connectors.get(plan.target.system).name
+        fail(plan.order_id, problem("TARGET_REJECTED", detail=answer.get("message"), system=system),
+             response=answer.get("answer") or answer.get("message"))
+        return True
+    return False
 
 
 def _begin(order_id: int) -> Plan | None:
@@ -141,7 +149,9 @@ def _begin(order_id: int) -> Plan | None:
         posting = order.posting or _new_posting(session, order, target, canonical, source)
         session.flush()
         canonical = dataclasses.replace(canonical, number=posting.reference)  # the reference in the books
-        return Plan(order.id, posting.id, posting.state, posting.document_type, posting.reference, target, canonical)
+        doubtful = posting.last_response if posting.state == "in_doubt" and posting.last_response else None
+        return Plan(order.id, posting.id, posting.state, posting.document_type, posting.reference, target, canonical,
+                    posting.sent_at, doubtful)
 
 
 def _checked(session, order: Order, source_cls, target: Connection) -> CanonicalOrder:
@@ -203,14 +213,21 @@ def _sending(plan: Plan, body: dict) -> None:
     with db.session_scope() as session:
         posting = session.get(Posting, plan.posting_id)
         posting.state, posting.attempts = "in_flight", posting.attempts + 1
-        posting.last_request = body
+        posting.last_request, posting.last_response, posting.sent_at = body, None, utcnow()
 
 
-def _set_posting(posting_id: int, state: str, only_from: str | None = None) -> None:
+def _set_posting(posting_id: int, state: str, only_from: str | None = None, **changes) -> None:
     with db.session_scope() as session:
         posting = session.get(Posting, posting_id)
         if only_from is None or posting.state == only_from:
             posting.state = state
+            for name, value in changes.items():
+                setattr(posting, name, value)
+
+
+def _sent_at(order_id: int) -> dt.datetime | None:
+    with db.session_scope() as session:
+        return session.execute(sa.select(Posting.sent_at).where(Posting.order_id == order_id)).scalar()
 
 
 def _record(plan: Plan, remote) -> None:
@@ -224,24 +241,3 @@ def _record(plan: Plan, remote) -> None:
         order.state = "posted"
         order.error_code = order.error_message = order.error_help = None
         order.total_difference = post_check(plan.canonical.total_incl, remote.total)
-
-
-def post_check(ours: Decimal, theirs: str | None) -> Decimal | None:
-    """The target's total minus ours when they differ by more than two cents (shown and e-mailed)."""
-    if theirs is None:
-        return None
-    difference = Decimal(theirs).quantize(Decimal("0.01")) - ours
-    return difference if abs(difference) > POST_CHECK_TOLERANCE else None
-
-
-def fail(order_id: int, found: Problem, response: object = None) -> None:
-    """Move the order to Errors, explained in the merchant's language; a refused posting is marked failed."""
-    with db.session_scope() as session:
-        order = session.get(Order, order_id)
-        tenant = session.get(Tenant, order.tenant_id)
-        found = found.in_language(tenant.language if tenant is not None else "en")
-        order.state, order.error_code, order.failed_at = "failed", found.code, utcnow()
-        order.error_message, order.error_help = found.message, found.help
-        posting = order.posting
-        if posting is not None and posting.state == "in_flight" and response is not None:
-            posting.state, posting.last_response = "failed", {"answer": response}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import urllib.parse
 
 from worker.canonical import Order
@@ -15,6 +16,8 @@ ENTITIES = {
     "order": ("salesorder/SalesOrders", "OrderID", "OrderNumber"),
     "entry": ("salesentry/SalesEntries", "EntryID", "EntryNumber"),
 }
+# Pages of 60 read at most by a reconciliation (30,000 documents).
+LIST_PAGES = 500
 
 
 # Exact refuses query strings over 2,048 bytes; a batch of filter clauses stays well under it.
@@ -66,6 +69,15 @@ class ExactDocuments:
         if not rows:
             return None
         return self._remote(document_type, rows[0])
+
+    def listed(self, document_type: str, since: dt.datetime) -> list[dict]:
+        """Documents created since ``since`` that carry a reference: ``{"reference", "id", "number"}``."""
+        path, key, number = ENTITIES[document_type]
+        stamp = since.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+        rows = self.client.get(path, {"$filter": f"Created ge datetime'{stamp}'",
+                                      "$select": f"{key},{number},YourRef"}, max_pages=LIST_PAGES)
+        return [{"reference": row["YourRef"], "id": row[key], "number": str(row.get(number) or "")}
+                for row in rows if row.get("YourRef")]
 
     def create(self, document_type: str, order: Order, before_send=lambda body: None) -> RemoteDocument:
         """Create the document: debtor and items first, then ``before_send(body)``, then the POST."""

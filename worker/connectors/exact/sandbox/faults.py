@@ -1,10 +1,10 @@
-"""Injected faults for reliability tests: failing statuses, commit-then-hang, and plain hangs."""
+"""Injected faults for reliability tests: failing statuses, slow commits, commit-then-fail, and plain hangs."""
 from __future__ import annotations
 
 import dataclasses
 import threading
 
-MODES = ("status", "commit_then_hang", "hang")
+MODES = ("status", "commit_then_hang", "hang", "hold_then_commit", "commit_then_status")
 
 
 @dataclasses.dataclass
@@ -14,7 +14,10 @@ class FaultRule:
     ``path`` matches the entity path (``salesinvoice/SalesInvoices``) or the end of the request
     path (``oauth2/token``); ``method`` may be ``*``. Modes: ``status`` answers ``status`` with an
     Exact error body without doing the work; ``commit_then_hang`` does the work, then blocks
-    ``hang_seconds`` before answering; ``hang`` blocks first, does nothing, and answers 504.
+    ``hang_seconds`` before answering; ``hang`` blocks first, does nothing, and answers 504;
+    ``hold_then_commit`` blocks ``hang_seconds`` first and then does the work and answers (a slow
+    commit, still stored when the client gave up waiting); ``commit_then_status`` does the work and
+    then answers ``status`` (default 500) with an error body, as if it failed.
     """
 
     method: str
@@ -31,6 +34,8 @@ class FaultRule:
         self.method = self.method.upper()
         if self.mode == "status" and self.status is None:
             self.status = 503
+        if self.mode == "commit_then_status" and self.status is None:
+            self.status = 500
 
     def matches(self, method: str, endpoint: str, path: str) -> bool:
         """Whether this rule applies to a request."""

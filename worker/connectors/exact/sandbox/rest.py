@@ -153,10 +153,14 @@ def _run(state: ExactState, ctx: Ctx, endpoint: str, work):
     if fault and fault.mode == "hang":
         state.faults.hang(fault.hang_seconds)
         raise _Injected(504, "Gateway Timeout", dict(fault.headers or {}))
+    if fault and fault.mode == "hold_then_commit":  # block outside the lock, then store (the client may be gone)
+        state.faults.hang(fault.hang_seconds)
     with state.lock:
         result = work(ctx)
-    if fault:  # commit_then_hang: the work is stored; block outside the lock, then answer
+    if fault and fault.mode == "commit_then_hang":  # the work is stored; block outside the lock, then answer
         state.faults.hang(fault.hang_seconds)
+    if fault and fault.mode == "commit_then_status":
+        raise _Injected(fault.status, f"Injected fault after commit: HTTP {fault.status}.", dict(fault.headers or {}))
     return result
 
 
