@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal import deliveries
 from portal.extensions import get_session
 from portal.tenancy import order_or_404
 from worker import support
@@ -34,11 +35,12 @@ def show_row(order_id: int):
 @bp.route("/<int:order_id>/info")
 @login_required
 def show_info(order_id: int):
-    """More info: the explanation, the fix, and the calls we made with their answers."""
+    """More info: the explanation, the fix, the calls we made with their answers, what the shop sent."""
     order = order_or_404(order_id)
     calls = get_session().execute(sa.select(RemoteCall).where(RemoteCall.order_id == order.id)
                                   .order_by(RemoteCall.id.desc()).limit(10)).scalars().all()
-    return render_template("dashboard/_order_info.html", order=order, calls=calls)
+    return render_template("dashboard/_order_info.html", order=order, calls=calls,
+                           deliveries=deliveries.of_order(order.id))
 
 
 @bp.route("/<int:order_id>/process", methods=["POST"])

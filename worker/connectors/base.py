@@ -55,6 +55,11 @@ class Source(Connector):
 
     role = "source"
 
+    @staticmethod
+    def identity(data) -> dict | None:
+        """``shop_order_id``, ``number`` and ``shop_status`` of an order too broken to map, or None."""
+        return None
+
 
 class Target(Connector):
     """An accounting system documents go to."""

@@ -9,6 +9,7 @@ from worker import connectors, jobs
 from worker.canonical import Order as CanonicalOrder
 from worker.models import Connection, Order, Tenant
 from worker.models.base import utcnow
+from worker.pipeline.messages import Problem
 
 
 def target_of(session: orm.Session, tenant_id: int) -> Connection | None:
@@ -62,6 +63,9 @@ def store(session: orm.Session, source: Connection, payload: dict, canonical: Ca
     ).with_for_update()).scalar_one()
     if order.shop_updated_at and canonical.updated_at and canonical.updated_at < order.shop_updated_at:
         return order  # an older version arriving late: what we have is newer
+    if order.state == "failed" and order.error_code == "ORDER_UNREADABLE":
+        order.state = "open"  # the shop sent a version we can read: the order starts again
+        order.error_code = order.error_message = order.error_help = None
     apply_version(order, payload, canonical)
     eligible = canonical.status in connectors.get(source.system).transfer_statuses(source)
     if order.state == "open" and eligible:
@@ -90,3 +94,28 @@ def apply_version(order: Order, payload: dict, canonical: CanonicalOrder) -> Non
     order.total = canonical.total_incl
     order.currency = canonical.currency
     order.shop_updated_at = canonical.updated_at
+
+
+def store_unreadable(session: orm.Session, source: Connection, identity: dict, payload: dict,
+                     found: Problem) -> Order:
+    """Keep an order we cannot read in Errors with ``found``; an order already in the books stays as it is.
+
+    ``identity`` (shop order id, number, status) comes from the source's mapping, cut to our columns.
+    """
+    session.execute(insert(Order).values(
+        tenant_id=source.tenant_id, connection_id=source.id, payload=payload, state="failed", **identity,
+    ).on_conflict_do_nothing(index_elements=["connection_id", "shop_order_id"]))
+    order = session.execute(sa.select(Order).where(
+        Order.connection_id == source.id, Order.shop_order_id == identity["shop_order_id"]
+    ).with_for_update()).scalar_one()
+    if order.state not in ("posted", "skipped"):
+        put_in_errors(session, order, found)
+    return order
+
+
+def put_in_errors(session: orm.Session, order: Order, found: Problem) -> None:
+    """Move ``order`` to Errors, explained in its merchant's language."""
+    tenant = session.get(Tenant, order.tenant_id)
+    found = found.in_language(tenant.language if tenant is not None else "en")
+    order.state, order.error_code, order.failed_at = "failed", found.code, utcnow()
+    order.error_message, order.error_help = found.message, found.help

@@ -22,7 +22,7 @@ from worker.connectors.kmoshops.mapping import OrderDataError
 from worker.models import Connection, Order, Posting, Tenant
 from worker.models.base import utcnow
 from worker.pipeline import intake, prechecks
-from worker.pipeline.messages import Problem, problem
+from worker.pipeline.messages import Problem, problem, unreadable
 
 log = logging.getLogger(__name__)
 # Targets round VAT per line or per document; up to two cents apart is the same total.
@@ -84,7 +84,7 @@ def check_vat_number(order_id: int) -> None:
     except Stop as stop:
         fail(order_id, stop.problem)
     except OrderDataError as exc:
-        fail(order_id, problem("ORDER_UNREADABLE", detail=str(exc)))
+        fail(order_id, unreadable(exc))
 
 
 def _process(order_id: int) -> None:
@@ -135,7 +135,7 @@ def _begin(order_id: int) -> Plan | None:
         try:
             canonical = source_cls.to_canonical(order.payload)
         except OrderDataError as exc:
-            raise Stop(problem("ORDER_UNREADABLE", detail=str(exc))) from exc
+            raise Stop(unreadable(exc)) from exc
         found = prechecks.run(canonical, target.settings)
         if found:
             raise Stop(found)
@@ -196,10 +196,7 @@ def fail(order_id: int, found: Problem, response: object = None) -> None:
     """Move the order to Errors, explained in the merchant's language; a refused posting is marked failed."""
     with db.session_scope() as session:
         order = session.get(Order, order_id)
-        tenant = session.get(Tenant, order.tenant_id)
-        found = found.in_language(tenant.language if tenant is not None else "en")
-        order.state, order.error_code, order.failed_at = "failed", found.code, utcnow()
-        order.error_message, order.error_help = found.message, found.help
+        intake.put_in_errors(session, order, found)
         posting = order.posting
         if posting is not None and posting.state == "in_flight" and response is not None:
             posting.state, posting.last_response = "failed", {"answer": response}

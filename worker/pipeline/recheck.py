@@ -11,11 +11,12 @@ import logging
 
 import sqlalchemy as sa
 
-from worker import connectors, db, secrets
+from worker import connectors, db, rawjson, secrets
 from worker.connectors.errors import RemoteError
 from worker.connectors.kmoshops.mapping import OrderDataError
 from worker.models import Connection, Order
 from worker.pipeline import intake, retry
+from worker.pipeline.messages import unreadable
 
 log = logging.getLogger(__name__)
 POLL_OVERLAP = dt.timedelta(minutes=10)
@@ -64,6 +65,10 @@ def poll_changes(source_id: int) -> int:
                 intake.store(session, source, payload, source_cls.to_canonical(payload))
             except OrderDataError as exc:
                 log.warning("shop %s order %s unreadable: %s", source_id, payload.get("id"), exc)
-                continue
+                identity = source_cls.identity(payload)
+                if identity is None:
+                    continue
+                # Kept in Errors saying why, like an unreadable webhook: never silently skipped.
+                intake.store_unreadable(session, source, identity, rawjson.clean(payload)[0], unreadable(exc))
             stored += 1
     return stored

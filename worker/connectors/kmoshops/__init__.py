@@ -19,7 +19,7 @@ from __future__ import annotations
 from worker.config import settings as app_settings
 from worker.connectors.base import Setting, Source
 from worker.connectors.kmoshops.client import KmoShopsClient
-from worker.connectors.kmoshops.mapping import to_canonical
+from worker.connectors.kmoshops.mapping import identity, to_canonical
 
 CONTRACT = "kmoshops-sim/v0"
 STATUSES = ("pending_payment", "paid", "processing", "shipped", "picked_up", "completed", "cancelled", "refunded")
@@ -38,6 +38,7 @@ class KmoShopsSource(Source):
     )
     statuses = STATUSES
     to_canonical = staticmethod(to_canonical)
+    identity = staticmethod(identity)
 
     @staticmethod
     def client(connection, api_key: str) -> KmoShopsClient:
