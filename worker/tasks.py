@@ -99,6 +99,12 @@ def send_outbox(timestamp: int) -> None:
     mail.send_outbox()
 
 
+@app.task(name="send_mail_now", queue="maintenance")
+def send_mail_now() -> None:
+    """Send the outbox now, for mail that must not wait (a connection needs its merchant to log in again)."""
+    mail.send_outbox()
+
+
 @app.periodic(cron="0 8 * * *", periodic_id="subscription-offers")
 @app.task(name="send_subscription_offers", queue="maintenance", queueing_lock="subscription-offers")
 def send_subscription_offers(timestamp: int) -> None:
