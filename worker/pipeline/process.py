@@ -60,7 +60,9 @@ def process_order(order_id: int) -> None:
         fail(order_id, stop.problem)
     except RETRIED_LATER:
         raise
-    except Exception:
+    except Exception as exc:
+        if db.unavailable(exc):
+            raise  # Postgres restarting is no fault of the order: the job tries again
         log.exception("order %s: unexpected error", order_id)
         fail(order_id, problem("INTERNAL_ERROR"))
         raise
