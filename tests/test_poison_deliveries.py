@@ -179,3 +179,16 @@ def test_missing_delivery_id_and_odd_topics_are_still_kept(client):
     with db.session_scope() as session:
         assert session.execute(sa.select(sa.func.count(WebhookDelivery.id))).scalar_one() == 2
         assert session.execute(sa.select(Order.shop_order_id)).scalars().all() == ["3300"]
+
+
+def test_the_hourly_poll_keeps_an_unreadable_order_in_errors_too(sandboxes):
+    from worker.pipeline import recheck
+
+    merchant = make_merchant(sandboxes)
+    sandboxes.sender.stop()  # the webhook never comes; only the poll finds the order
+    missed = sandboxes.kmo.create_order(merchant["shop"]["shop_id"], kind="b2c", status="paid", currency="EURO")
+    recheck.poll_changes(merchant["source"].id)
+    with db.session_scope() as session:
+        order = session.execute(sa.select(Order).where(Order.shop_order_id == str(missed["id"]))).scalar_one()
+        assert (order.state, order.error_code) == ("failed", "ORDER_UNREADABLE")
+        assert "EURO" in order.error_message
