@@ -20,12 +20,13 @@ from worker.connectors.kmoshops import signature
 from worker.i18n import N_
 from worker.models import Connection, Tenant, WebhookDelivery
 from worker.pipeline import intake
-from worker.pipeline.messages import unreadable
+from worker.pipeline.messages import delivery_problem, unreadable
 from worker.unreadable import Unreadable
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
 ORDER_TOPICS = ("orders/created", "orders/updated", "orders/status_changed", "orders/cancelled")
+OUR_FAULT = N_("something went wrong on our side while storing it")
 
 
 def receive_kmoshops(token: str, headers, body: bytes) -> tuple[int, str]:
@@ -80,9 +81,11 @@ def _take_order_safely(session: orm.Session, source: Connection, body: bytes) ->
     try:
         with session.begin_nested():
             return _take_order(session, source, body)
-    except Exception:
+    except Exception as exc:
+        if db.unavailable(exc):
+            raise  # nothing is stored and the shop gets a 500, so it delivers again
         log.exception("delivery for connection %s: the order could not be stored", source.id)
-        return None, _in_language(session, source, N_("something went wrong on our side while storing it"), {})
+        return None, _delivery_problem(session, source, Unreadable(OUR_FAULT))
 
 
 def _take_order(session: orm.Session, source: Connection, body: bytes) -> tuple[int | None, str | None]:
@@ -98,13 +101,13 @@ def _take_order(session: orm.Session, source: Connection, body: bytes) -> tuple[
             return intake.store(session, source, data, canonical).id, None
     identity = source_cls.identity(data)
     if identity is None:
-        return None, _in_language(session, source, found.template, found.values)
+        return None, _delivery_problem(session, source, found)
     payload = data if isinstance(data, dict) else {}
     order = intake.store_unreadable(session, source, identity, payload, unreadable(found))
-    return order.id, _in_language(session, source, found.template, found.values)
+    language = session.get(Tenant, source.tenant_id).language
+    return order.id, unreadable(found).in_language(language).message
 
 
-def _in_language(session: orm.Session, source: Connection, template: str, values: dict) -> str:
-    """Why a delivery could not be read, as the merchant reads it."""
-    tenant = session.get(Tenant, source.tenant_id)
-    return unreadable(Unreadable(template, **values)).in_language(tenant.language).message
+def _delivery_problem(session: orm.Session, source: Connection, found: Unreadable) -> str:
+    """Why a delivery without an order could not be read, as the merchant reads it."""
+    return delivery_problem(found, session.get(Tenant, source.tenant_id).language)

@@ -16,7 +16,7 @@ class Unreadable(ValueError):
 
     def __init__(self, template: str, **values):
         self.template = template
-        self.values = {name: value for name, value in values.items()}
+        self.values = dict(values)
         super().__init__(fill(template, self.values))
 
 

@@ -93,6 +93,15 @@ def problem(code: str, language: str = "en", **values) -> Problem:
     return Problem(code=code, message=translate(message).format(**shown), help=translate(help_text).format(**shown),
                    values=values)
 
+# A delivery we could not tell the order of (listed on the dashboard, not an order in Errors).
+DELIVERY_UNREADABLE = N_("We could not tell which order this delivery is about: {detail}.")
+
+
+def delivery_problem(exc: Unreadable, language: str) -> str:
+    """Why a delivery without a readable order id was kept aside, in ``language``."""
+    translate = gettext_for(language)
+    return fill(translate(DELIVERY_UNREADABLE), {"detail": fill(translate(exc.template), exc.values)})
+
 
 def unreadable(exc: Unreadable) -> Problem:
     """ORDER_UNREADABLE saying what ``exc`` found, translatable like every other problem."""
