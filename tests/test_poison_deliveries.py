@@ -20,7 +20,8 @@ from worker.models import Order, WebhookDelivery
 
 
 def login(client, merchant) -> None:
-    assert client.post("/login", data={"username": merchant["email"], "password": merchant["password"]}).status_code == 302
+    answer = client.post("/login", data={"username": merchant["email"], "password": merchant["password"]})
+    assert answer.status_code == 302
 
 
 def nested(depth: int) -> str:
@@ -192,3 +193,15 @@ def test_the_hourly_poll_keeps_an_unreadable_order_in_errors_too(sandboxes):
         order = session.execute(sa.select(Order).where(Order.shop_order_id == str(missed["id"]))).scalar_one()
         assert (order.state, order.error_code) == ("failed", "ORDER_UNREADABLE")
         assert "EURO" in order.error_message
+
+
+def test_a_customer_name_longer_than_our_column_is_cut_for_the_list_not_refused(client):
+    merchant = make_merchant()
+    order = an_order(3500, status="paid")
+    order["customer"] = {**order["customer"], "company_name": "B" * 400}
+    body, headers = delivery(merchant["shop"]["webhook_secret"], order)
+    assert client.post(url_of(merchant), data=body, headers=headers).status_code == 200
+    with db.session_scope() as session:
+        stored = session.execute(sa.select(Order)).scalar_one()
+        raw = session.execute(sa.select(WebhookDelivery)).scalar_one()
+        assert stored.state == "queued" and stored.customer_name == "B" * 300 and raw.problem is None

@@ -11,6 +11,8 @@ from worker.models import Connection, Order, Tenant
 from worker.models.base import utcnow
 from worker.pipeline.messages import Problem
 
+CUSTOMER_NAME_LENGTH = 300  # orders.customer_name
+
 
 def target_of(session: orm.Session, tenant_id: int) -> Connection | None:
     """The tenant's accounting connection."""
@@ -90,7 +92,7 @@ def apply_version(order: Order, payload: dict, canonical: CanonicalOrder) -> Non
     order.payload = payload
     order.number = canonical.number
     order.order_date = canonical.date
-    order.customer_name = canonical.customer.name
+    order.customer_name = canonical.customer.name[:CUSTOMER_NAME_LENGTH]  # for lists; the payload keeps it whole
     order.total = canonical.total_incl
     order.currency = canonical.currency
     order.shop_updated_at = canonical.updated_at

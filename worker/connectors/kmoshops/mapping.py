@@ -52,9 +52,9 @@ def _product_line(data: dict, number: int) -> Line:
 def _amount_line(kind: str, description: str, data: dict, path: str, keys: tuple[str, str], sign: int = 1) -> Line:
     incl = money(required(data, keys[0], f"{path}.{keys[0]}"), f"{path}.{keys[0]}") * sign
     excl = money(required(data, keys[1], f"{path}.{keys[1]}"), f"{path}.{keys[1]}") * sign
+    rate = money(required(data, "vat_rate", f"{path}.vat_rate"), f"{path}.vat_rate")
     return Line(kind=kind, description=description, quantity=Decimal(1), unit_price_incl=incl,
-                unit_price_excl=excl, vat_rate=money(required(data, "vat_rate", f"{path}.vat_rate"), f"{path}.vat_rate"),
-                total_incl=incl, total_excl=excl, vat_amount=incl - excl)
+                unit_price_excl=excl, vat_rate=rate, total_incl=incl, total_excl=excl, vat_amount=incl - excl)
 
 
 def _extra_lines(data: dict) -> list[Line]:
