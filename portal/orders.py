@@ -11,9 +11,9 @@ from portal.extensions import get_session
 from portal.tenancy import order_or_404
 from worker import support
 from worker.connectors.errors import RemoteError
-from worker.connectors.kmoshops.mapping import OrderDataError
 from worker.models import Order, RemoteCall
 from worker.pipeline import retry
+from worker.unreadable import Unreadable
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 TAB_OF_STATE = {"posted": "report", "failed": "errors", "open": "open", "queued": "open", "held": "open",
@@ -53,7 +53,7 @@ def process(order_id: int):
         return render_row(order)
     try:
         retry.process_again(session, order)
-    except (RemoteError, OrderDataError, KeyError) as exc:
+    except (RemoteError, Unreadable, KeyError) as exc:
         session.rollback()
         return render_row(order_or_404(order_id), note=_("Your shop did not give us the order just now "
                                                          "(%(error)s). Nothing changed; try again in a minute.",

@@ -21,7 +21,7 @@ def target_of(session: orm.Session, tenant_id: int) -> Connection | None:
 
 
 def canonical_of(session: orm.Session, order: Order) -> CanonicalOrder:
-    """The stored order read by its own source's mapping (OrderDataError when unreadable)."""
+    """The stored order read by its own source's mapping (``Unreadable`` when it cannot be read)."""
     source = session.get(Connection, order.connection_id)
     return connectors.get(source.system).to_canonical(order.payload)
 

@@ -18,11 +18,11 @@ from worker.canonical import Order as CanonicalOrder
 from worker.connectors.errors import (
     OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled)
 from worker.connectors.exact.mapping import MappingError
-from worker.connectors.kmoshops.mapping import OrderDataError
 from worker.models import Connection, Order, Posting, Tenant
 from worker.models.base import utcnow
 from worker.pipeline import intake, prechecks
 from worker.pipeline.messages import Problem, problem, unreadable
+from worker.unreadable import Unreadable
 
 log = logging.getLogger(__name__)
 # Targets round VAT per line or per document; up to two cents apart is the same total.
@@ -85,7 +85,7 @@ def check_vat_number(order_id: int) -> None:
             intake.defer_processing(session, order)
     except Stop as stop:
         fail(order_id, stop.problem)
-    except OrderDataError as exc:
+    except Unreadable as exc:
         fail(order_id, unreadable(exc))
 
 
@@ -136,7 +136,7 @@ def _begin(order_id: int) -> Plan | None:
             raise Stop(problem("NOT_CONNECTED"))
         try:
             canonical = source_cls.to_canonical(order.payload)
-        except OrderDataError as exc:
+        except Unreadable as exc:
             raise Stop(unreadable(exc)) from exc
         found = prechecks.run(canonical, target.settings)
         if found:
