@@ -56,6 +56,7 @@ def read(body: bytes) -> tuple[object | None, Unreadable | None]:
             return None, Unreadable(N_("it is not text in the UTF-8 encoding"))
         problem = Unreadable(N_("the shop sent it in the {encoding} text encoding instead of UTF-8"),
                              encoding=json.detect_encoding(body).upper())
+    text = text.removeprefix("\ufeff")  # a byte order mark, which RFC 8259 lets a parser ignore
     if depth(text) > MAX_DEPTH:
         return top_level_values(text), Unreadable(N_("its data is nested more than {limit} levels deep"),
                                                   limit=MAX_DEPTH)
