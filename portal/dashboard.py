@@ -10,6 +10,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import orm
 
+from portal.deliveries import unreadable_count
 from portal.extensions import get_session
 from portal.headers import forms_post_to
 from portal.htmx import render_partial
@@ -132,7 +133,7 @@ def show_tab(tab: str):
     me, mine = tenant(), connections()
     return render_partial("dashboard/index.html", "dashboard/_tab.html", tenant=me, connections=mine,
                           missing=installation_missing(me, mine), hold=subscription.hold_reason(me),
-                          polling=transfers_running(waiting_for), waiting=waiting_for,
+                          polling=transfers_running(waiting_for), waiting=waiting_for, unreadable=unreadable_count(),
                           until_ts=until_ts, **context)
 
 

@@ -6,13 +6,14 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal import deliveries
 from portal.extensions import get_session
 from portal.tenancy import order_or_404
 from worker import support
 from worker.connectors.errors import RemoteError
-from worker.connectors.kmoshops.mapping import OrderDataError
 from worker.models import Order, RemoteCall
 from worker.pipeline import retry
+from worker.unreadable import Unreadable
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 TAB_OF_STATE = {"posted": "report", "failed": "errors", "open": "open", "queued": "open", "held": "open",
@@ -34,11 +35,12 @@ def show_row(order_id: int):
 @bp.route("/<int:order_id>/info")
 @login_required
 def show_info(order_id: int):
-    """More info: the explanation, the fix, and the calls we made with their answers."""
+    """More info: the explanation, the fix, the calls we made with their answers, what the shop sent."""
     order = order_or_404(order_id)
     calls = get_session().execute(sa.select(RemoteCall).where(RemoteCall.order_id == order.id)
                                   .order_by(RemoteCall.id.desc()).limit(10)).scalars().all()
-    return render_template("dashboard/_order_info.html", order=order, calls=calls)
+    return render_template("dashboard/_order_info.html", order=order, calls=calls,
+                           deliveries=deliveries.of_order(order.id))
 
 
 @bp.route("/<int:order_id>/process", methods=["POST"])
@@ -51,7 +53,7 @@ def process(order_id: int):
         return render_row(order)
     try:
         retry.process_again(session, order)
-    except (RemoteError, OrderDataError, KeyError) as exc:
+    except (RemoteError, Unreadable, KeyError) as exc:
         session.rollback()
         return render_row(order_or_404(order_id), note=_("Your shop did not give us the order just now "
                                                          "(%(error)s). Nothing changed; try again in a minute.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy import orm
 
@@ -76,3 +77,18 @@ def session_scope() -> Iterator[orm.Session]:
 def psycopg_connection(session: orm.Session):
     """The psycopg connection under ``session``'s transaction, for deferring jobs in it."""
     return session.connection().connection.driver_connection
+
+
+def unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what caused it) says the database could not be reached or dropped us.
+
+    SQLAlchemy and procrastinate wrap psycopg's errors, so the chain of causes is followed. An
+    OperationalError also covers deadlocks and cancelled statements: all worth trying again.
+    """
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError,
+                            sa.exc.OperationalError, sa.exc.InterfaceError)):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False

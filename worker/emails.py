@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import orm
 
 from worker import mail
+from worker.config import settings
 from worker.i18n import gettext_for
 from worker.models import Tenant
 
@@ -27,3 +28,21 @@ def installation(session: orm.Session, tenant: Tenant, username: str, install_ur
     ])
     mail.queue_email(session, tenant.id, mail.recipients_of(tenant),
                      _("Your Koppel installation link and login"), body, "installation")
+
+
+def reconnect_needed(session: orm.Session, tenant: Tenant, system: str) -> None:
+    """A connection stopped working until the merchant logs in again: say so now, not in tomorrow's digest."""
+    _ = gettext_for(tenant.language)
+    body = "\n".join([
+        _("Hello %(name)s,") % {"name": tenant.name},
+        "",
+        _("%(system)s no longer accepts our authorisation, so Koppel cannot transfer your orders until you "
+          "log in to %(system)s again.") % {"system": system},
+        _("New orders are kept. Orders that could not be transferred wait in the Errors tab and go through "
+          "by themselves once you are connected again."),
+        "",
+        _("Log in to Koppel and press Connect next to the accounting system: %(url)s") % {"url": settings.public_url},
+        _("Licence key: %(key)s") % {"key": tenant.licence_key},
+    ])
+    mail.queue_email(session, tenant.id, mail.recipients_of(tenant),
+                     _("Koppel: log in to %(system)s again") % {"system": system}, body, "reauth")

@@ -1,24 +1,32 @@
 """Receiving a shop's webhook: verify, store raw, store the order, defer, answer — one transaction.
 
 The answer is a (status, text) pair the portal returns as it is. Nothing remote happens here, so
-the shop gets its 2xx in milliseconds; and nothing is stored unless all of it is.
+the shop gets its 2xx in milliseconds. Every signed delivery is kept raw and answered 2xx, however
+malformed: an order we cannot read goes to Errors saying why, and a delivery without even an
+order id is listed on the dashboard. A shop that stops retrying never takes an order with it.
 """
 from __future__ import annotations
 
-import json
+import hashlib
+import logging
 import time
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 from sqlalchemy.dialects.postgresql import insert
 
-from worker import connectors, db, secrets
+from worker import connectors, db, rawjson, secrets
 from worker.connectors.kmoshops import signature
-from worker.connectors.kmoshops.mapping import OrderDataError
-from worker.models import Connection, WebhookDelivery
+from worker.i18n import N_
+from worker.models import Connection, Tenant, WebhookDelivery
 from worker.pipeline import intake
+from worker.pipeline.messages import delivery_problem, unreadable
+from worker.unreadable import Unreadable
 
+log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
 ORDER_TOPICS = ("orders/created", "orders/updated", "orders/status_changed", "orders/cancelled")
+OUR_FAULT = N_("something went wrong on our side while storing it")
 
 
 def receive_kmoshops(token: str, headers, body: bytes) -> tuple[int, str]:
@@ -30,25 +38,76 @@ def receive_kmoshops(token: str, headers, body: bytes) -> tuple[int, str]:
             Connection.webhook_token == token, Connection.system == "kmoshops")).scalar()
         if source is None:
             return 404, "unknown webhook"
-        secret = secrets.read(source).get("webhook_secret", "")
-        if not secret or not signature.verify(secret, headers.get("X-KMOShops-Signature"), body, time.time()):
+        if not _signed(source, headers.get("X-KMOShops-Signature"), body):
             return 401, "invalid signature"
-        delivery_id, topic = headers.get("X-KMOShops-Delivery-Id", ""), headers.get("X-KMOShops-Topic", "")
-        if not delivery_id or len(delivery_id) > 100:
-            return 400, "missing X-KMOShops-Delivery-Id"
-        if topic not in ORDER_TOPICS:
-            return 202, "topic ignored"
-        try:
-            payload = json.loads(body)
-            canonical = connectors.get("kmoshops").to_canonical(payload)
-        except (ValueError, OrderDataError) as exc:
-            return 400, f"unreadable order: {exc}"
+        topic = _header(headers.get("X-KMOShops-Topic"), 60)[:60]  # a key for nothing: cut, not hashed
+        delivery_id = _header(headers.get("X-KMOShops-Delivery-Id"), 100) or _body_key(body)
+        text, exact = rawjson.storable_text(body)
         inserted = session.execute(insert(WebhookDelivery).values(
             tenant_id=source.tenant_id, connection_id=source.id, delivery_id=delivery_id, topic=topic,
-            body=body.decode("utf-8"),
+            body=text, body_bytes=exact,
         ).on_conflict_do_nothing().returning(WebhookDelivery.id)).scalar()
         if inserted is None:
             return 200, "duplicate delivery"
-        order = intake.store(session, source, payload, canonical)
-        session.execute(sa.update(WebhookDelivery).where(WebhookDelivery.id == inserted).values(order_id=order.id))
-        return 200, "stored"
+        if topic not in ORDER_TOPICS:
+            return 202, "topic ignored"
+        order_id, problem = _take_order_safely(session, source, body)
+        session.execute(sa.update(WebhookDelivery).where(WebhookDelivery.id == inserted)
+                        .values(order_id=order_id, problem=problem))
+        return 200, "stored" if problem is None else "stored, unreadable"
+
+
+def _signed(source: Connection, header: str | None, body: bytes) -> bool:
+    secret = secrets.read(source).get("webhook_secret", "")
+    try:
+        return bool(secret) and signature.verify(secret, header, body, time.time())
+    except (ValueError, TypeError, OverflowError):  # a hostile header is a bad signature, never a 500
+        return False
+
+
+def _header(value: str | None, limit: int) -> str:
+    """A header value that fits its column: NUL removed, an over-long one replaced by its hash."""
+    value = (value or "").replace("\x00", "")
+    return value if len(value) <= limit else "sha256:" + hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()
+
+
+def _body_key(body: bytes) -> str:
+    # Without a delivery id, a retry (same body) must still land on the same row.
+    return "body-sha256:" + hashlib.sha256(body).hexdigest()
+
+
+def _take_order_safely(session: orm.Session, source: Connection, body: bytes) -> tuple[int | None, str | None]:
+    """Store the delivery's order; should that fail unexpectedly, the raw delivery is still kept and shown."""
+    try:
+        with session.begin_nested():
+            return _take_order(session, source, body)
+    except Exception as exc:
+        if db.unavailable(exc):
+            raise  # nothing is stored and the shop gets a 500, so it delivers again
+        log.exception("delivery for connection %s: the order could not be stored", source.id)
+        return None, _delivery_problem(session, source, Unreadable(OUR_FAULT))
+
+
+def _take_order(session: orm.Session, source: Connection, body: bytes) -> tuple[int | None, str | None]:
+    """(order id, why unreadable): an order read and stored, or kept in Errors, or none without an id."""
+    source_cls = connectors.get(source.system)
+    data, found = rawjson.read(body)
+    if found is None:
+        try:
+            canonical = source_cls.to_canonical(data)
+        except Unreadable as exc:
+            found = exc
+        else:
+            return intake.store(session, source, data, canonical).id, None
+    identity = source_cls.identity(data)
+    if identity is None:
+        return None, _delivery_problem(session, source, found)
+    payload = data if isinstance(data, dict) else {}
+    order = intake.store_unreadable(session, source, identity, payload, unreadable(found))
+    language = session.get(Tenant, source.tenant_id).language
+    return order.id, unreadable(found).in_language(language).message
+
+
+def _delivery_problem(session: orm.Session, source: Connection, found: Unreadable) -> str:
+    """Why a delivery without an order could not be read, as the merchant reads it."""
+    return delivery_problem(found, session.get(Tenant, source.tenant_id).language)

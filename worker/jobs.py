@@ -32,7 +32,8 @@ class RemoteRetryStrategy(procrastinate.BaseRetryStrategy):
     """Retry by what went wrong remotely: at the limit's reset, soon, or with back-off.
 
     A throttled call is never a failure: it waits for its window however often that happens.
-    Anything else (a bug) is not retried; the task has already put the order in Errors.
+    Losing the database (a Postgres restart) is retried soon. Anything else (a bug) is not
+    retried; the task has already put the order in Errors.
     """
 
     max_attempts = 12
@@ -42,6 +43,8 @@ class RemoteRetryStrategy(procrastinate.BaseRetryStrategy):
             return RetryDecision(retry_at=max(exception.retry_at, _now()) + dt.timedelta(seconds=1))
         if isinstance(exception, (OutcomeUnknown, RemoteUnavailable)) and job.attempts < self.max_attempts:
             return RetryDecision(retry_in={"seconds": min(5 * 2 ** job.attempts, 3600)})
+        if db.unavailable(exception) and job.attempts < self.max_attempts:
+            return RetryDecision(retry_in={"seconds": min(2 ** job.attempts, 60)})
         return None
 
 

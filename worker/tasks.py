@@ -14,13 +14,15 @@ from worker.pipeline.messages import problem
 log = logging.getLogger(__name__)
 
 
-@app.task(name="process_order", queue="orders")
+# Remote waits are handled inside the job (a lock-free resume job); the retry strategy is there for
+# Postgres going away mid-job, which is no fault of the order.
+@app.task(name="process_order", queue="orders", retry=RemoteRetryStrategy())
 def process_order(order_id: int) -> None:
     """Put one order into its target (deferred with lock=target:<connection id>; never waits holding it)."""
     process.process_order(order_id)
 
 
-@app.task(name="resume_order", queue="orders")
+@app.task(name="resume_order", queue="orders", retry=RemoteRetryStrategy())
 def resume_order(order_id: int) -> None:
     """An order's wait is over: queue it under its target's lock again (this job itself has no lock)."""
     waiting.resume(order_id)
@@ -117,6 +119,12 @@ def send_error_digests(timestamp: int) -> None:
 @app.task(name="send_outbox", queue="maintenance", queueing_lock="send-outbox")
 def send_outbox(timestamp: int) -> None:
     """Every five minutes: send what waits in the outbox (only when SMTP is configured)."""
+    mail.send_outbox()
+
+
+@app.task(name="send_mail_now", queue="maintenance")
+def send_mail_now() -> None:
+    """Send the outbox now, for mail that must not wait (a connection needs its merchant to log in again)."""
     mail.send_outbox()
 
 

@@ -66,6 +66,11 @@ class Source(Connector):
         """The statuses a merchant may choose to transfer on."""
         return tuple(s for s in cls.status_labels if s not in cls.cancelled_statuses)
 
+    @staticmethod
+    def identity(data) -> dict | None:
+        """``shop_order_id``, ``number`` and ``shop_status`` of an order too broken to map, or None."""
+        return None
+
 
 class Target(Connector):
     """An accounting system documents go to."""

@@ -23,8 +23,17 @@ class WebhookDelivery(Base):
     delivery_id: orm.Mapped[str] = orm.mapped_column(sa.String(100))
     topic: orm.Mapped[str] = orm.mapped_column(sa.String(60))
     body: orm.Mapped[str] = orm.mapped_column(sa.Text)
+    # The exact bytes, only when ``body`` cannot hold them (not UTF-8, or a NUL character).
+    body_bytes: orm.Mapped[bytes | None] = orm.mapped_column(sa.LargeBinary)
     order_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("orders.id", ondelete="SET NULL"))
+    # Why the delivery could not be read, in the merchant's language; with no order_id the
+    # dashboard lists it as an unreadable delivery.
+    problem: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
     received_at: orm.Mapped[dt.datetime] = created_column()
+
+    def raw_body(self) -> bytes:
+        """The body exactly as the shop sent it."""
+        return self.body_bytes if self.body_bytes is not None else self.body.encode("utf-8")
 
 
 # Where an order is, as the dashboard tabs show it.

@@ -13,7 +13,9 @@ from worker.i18n import gettext_for
 from worker.models import Connection, Order, Tenant
 from worker.models.base import utcnow
 from worker.pipeline import outcome
-from worker.pipeline.messages import problem
+from worker.pipeline.messages import Problem, problem
+
+CUSTOMER_NAME_LENGTH = 300  # orders.customer_name
 
 
 def target_of(session: orm.Session, tenant_id: int) -> Connection | None:
@@ -23,7 +25,7 @@ def target_of(session: orm.Session, tenant_id: int) -> Connection | None:
 
 
 def canonical_of(session: orm.Session, order: Order) -> CanonicalOrder:
-    """The stored order read by its own source's mapping (OrderDataError when unreadable)."""
+    """The stored order read by its own source's mapping (``Unreadable`` when it cannot be read)."""
     source = session.get(Connection, order.connection_id)
     return connectors.get(source.system).to_canonical(order.payload)
 
@@ -98,6 +100,9 @@ def store(session: orm.Session, source: Connection, payload: dict, canonical: Ca
     ).with_for_update()).scalar_one()
     if order.shop_updated_at and canonical.updated_at and canonical.updated_at < order.shop_updated_at:
         return order  # an older version arriving late: what we have is newer
+    if order.state == "failed" and order.error_code == "ORDER_UNREADABLE":
+        order.state = "open"  # the shop sent a version we can read: the order starts again
+        order.error_code = order.error_message = order.error_help = None
     apply_version(order, payload, canonical)
     follow_status(session, order, source)
     return order
@@ -145,7 +150,24 @@ def apply_version(order: Order, payload: dict, canonical: CanonicalOrder) -> Non
     order.payload = payload
     order.number = canonical.number
     order.order_date = canonical.date
-    order.customer_name = canonical.customer.name
+    order.customer_name = canonical.customer.name[:CUSTOMER_NAME_LENGTH]  # for lists; the payload keeps it whole
     order.total = canonical.total_incl
     order.currency = canonical.currency
     order.shop_updated_at = canonical.updated_at
+
+
+def store_unreadable(session: orm.Session, source: Connection, identity: dict, payload: dict,
+                     found: Problem) -> Order:
+    """Keep an order we cannot read in Errors with ``found``; an order already in the books stays as it is.
+
+    ``identity`` (shop order id, number, status) comes from the source's mapping, cut to our columns.
+    """
+    session.execute(insert(Order).values(
+        tenant_id=source.tenant_id, connection_id=source.id, payload=payload, state="failed", **identity,
+    ).on_conflict_do_nothing(index_elements=["connection_id", "shop_order_id"]))
+    order = session.execute(sa.select(Order).where(
+        Order.connection_id == source.id, Order.shop_order_id == identity["shop_order_id"]
+    ).with_for_update()).scalar_one()
+    if order.state not in ("posted", "skipped"):
+        outcome.fail_in(session, order, found)
+    return order

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from worker.i18n import N_, gettext_for
+from worker.unreadable import Unreadable, fill
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,8 +100,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 # Codes whose ``detail`` is a sentence of our own (marked ``N_`` where it is made), so it is
-# translated too; other details come from the shop, VIES or Exact Online and stay as they are.
-OWN_DETAIL = frozenset({"REAUTH_REQUIRED"})
+# translated too, then filled with the other values; other details come from the shop, VIES or
+# Exact Online and stay as they are.
+OWN_DETAIL = frozenset({"REAUTH_REQUIRED", "ORDER_UNREADABLE"})
 
 
 def problem(code: str, language: str = "en", **values) -> Problem:
@@ -109,6 +111,20 @@ def problem(code: str, language: str = "en", **values) -> Problem:
     message, help_text = CATALOGUE[code]
     shown = dict(values)
     if code in OWN_DETAIL and isinstance(shown.get("detail"), str):
-        shown["detail"] = translate(shown["detail"])
+        shown["detail"] = fill(translate(shown["detail"]), shown)
     return Problem(code=code, message=translate(message).format(**shown), help=translate(help_text).format(**shown),
                    values=values)
+
+# A delivery we could not tell the order of (listed on the dashboard, not an order in Errors).
+DELIVERY_UNREADABLE = N_("We could not tell which order this delivery is about: {detail}.")
+
+
+def delivery_problem(exc: Unreadable, language: str) -> str:
+    """Why a delivery without a readable order id was kept aside, in ``language``."""
+    translate = gettext_for(language)
+    return fill(translate(DELIVERY_UNREADABLE), {"detail": fill(translate(exc.template), exc.values)})
+
+
+def unreadable(exc: Unreadable) -> Problem:
+    """ORDER_UNREADABLE saying what ``exc`` found, translatable like every other problem."""
+    return problem("ORDER_UNREADABLE", detail=exc.template, **exc.values)

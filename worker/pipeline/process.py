@@ -22,12 +22,12 @@ from worker import calllog, connectors, db
 from worker.canonical import Order as CanonicalOrder
 from worker.connectors.errors import (
     MappingError, OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled)
-from worker.connectors.kmoshops.mapping import OrderDataError
 from worker.models import Connection, Order, Posting, Tenant
 from worker.models.base import utcnow
 from worker.pipeline import intake, prechecks, waiting
-from worker.pipeline.messages import Problem, problem
+from worker.pipeline.messages import Problem, problem, unreadable
 from worker.pipeline.outcome import fail, post_check
+from worker.unreadable import Unreadable
 
 log = logging.getLogger(__name__)
 RETRIED_LATER = (Throttled, OutcomeUnknown, RemoteUnavailable, waiting.Settling)
@@ -68,7 +68,9 @@ def process_order(order_id: int) -> None:
         fail(order_id, stop.problem)
     except RETRIED_LATER as exc:
         waiting.wait(order_id, exc, _sent_at(order_id))
-    except Exception:
+    except Exception as exc:
+        if db.unavailable(exc):
+            raise  # Postgres restarting is no fault of the order: the job tries again
         log.exception("order %s: unexpected error", order_id)
         fail(order_id, problem("INTERNAL_ERROR"))
         raise
@@ -158,8 +160,8 @@ def _checked(session, order: Order, source_cls, target: Connection) -> Canonical
     """The order read by its source and passed through every pre-check (``Stop`` at the first problem)."""
     try:
         canonical = source_cls.to_canonical(order.payload)
-    except OrderDataError as exc:
-        raise Stop(problem("ORDER_UNREADABLE", detail=str(exc))) from exc
+    except Unreadable as exc:
+        raise Stop(unreadable(exc)) from exc
     target_cls = connectors.get(target.system)
     document_type = order.posting.document_type if order.posting else _document_type(target)
     found = prechecks.run(canonical, target.settings, target_cls, document_type)

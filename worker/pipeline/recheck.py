@@ -11,11 +11,12 @@ import logging
 
 import sqlalchemy as sa
 
-from worker import connectors, db, secrets
+from worker import connectors, db, rawjson, secrets
 from worker.connectors.errors import RemoteError
-from worker.connectors.kmoshops.mapping import OrderDataError
 from worker.models import Connection, Order
 from worker.pipeline import intake, retry
+from worker.pipeline.messages import unreadable
+from worker.unreadable import Unreadable
 
 log = logging.getLogger(__name__)
 POLL_OVERLAP = dt.timedelta(minutes=10)
@@ -40,7 +41,7 @@ def recheck_open_orders(source_id: int) -> int:
                 continue
             try:
                 retry.process_again(session, order)
-            except (RemoteError, OrderDataError) as exc:
+            except (RemoteError, Unreadable) as exc:
                 log.warning("recheck of order %s failed: %s", order_id, exc)
                 continue
             moved += order.state == "queued"
@@ -59,11 +60,23 @@ def poll_changes(source_id: int) -> int:
     stored = 0
     for payload in client.orders(updated_since=since):
         with db.session_scope() as session:
-            source = session.get(Connection, source_id)
-            try:
-                intake.store(session, source, payload, source_cls.to_canonical(payload))
-            except OrderDataError as exc:
-                log.warning("shop %s order %s unreadable: %s", source_id, payload.get("id"), exc)
-                continue
-            stored += 1
+            stored += _store_polled(session, session.get(Connection, source_id), source_cls, payload)
     return stored
+
+
+def _store_polled(session, source: Connection, source_cls, payload) -> bool:
+    """Store one polled order; one we cannot read is kept in Errors saying why, like an unreadable webhook."""
+    payload, found = rawjson.clean(payload)  # what JSONB refuses (NUL, NaN) never reaches the insert
+    try:
+        if found is None:
+            intake.store(session, source, payload, source_cls.to_canonical(payload))
+            return True
+    except Unreadable as exc:
+        found = exc
+    log.warning("shop %s order %s unreadable: %s", source.id, source_cls.identity(payload), found)
+    identity = source_cls.identity(payload)
+    if identity is None:
+        return False
+    intake.store_unreadable(session, source, identity, payload if isinstance(payload, dict) else {},
+                            unreadable(found))
+    return True

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from worker import db
-from worker.connectors.kmoshops.mapping import OrderDataError
 from worker.models import Order
 from worker.pipeline import intake, prechecks
-from worker.pipeline.messages import problem
+from worker.pipeline.messages import unreadable
 from worker.pipeline.outcome import fail
+from worker.unreadable import Unreadable
 
 
 def check_vat_number(order_id: int) -> None:
@@ -23,8 +23,8 @@ def check_vat_number(order_id: int) -> None:
             if found is None:
                 order.vat_check = proof
                 intake.defer_processing(session, order)
-    except OrderDataError as exc:
-        fail(order_id, problem("ORDER_UNREADABLE", detail=str(exc)))
+    except Unreadable as exc:
+        fail(order_id, unreadable(exc))
         return
     if found is not None:
         fail(order_id, found)

@@ -11,7 +11,7 @@ import time
 
 import sqlalchemy as sa
 
-from worker import db, secrets
+from worker import db, reauth, secrets
 from worker.connectors.errors import ReauthRequired, RemoteRejected
 from worker.connectors.exact import oauth
 from worker.i18n import N_
@@ -20,6 +20,7 @@ from worker.models import Connection
 # Refresh when fewer than this many seconds remain: Exact refuses a refresh before 570 s of 600.
 REFRESH_MARGIN = 30
 REAUTH_MESSAGE = N_("Exact Online no longer accepts our authorisation. Press Connect to log in to Exact Online again.")
+SYSTEM = "Exact Online"
 
 
 def _fresh(values: dict, now: float) -> bool:
@@ -40,19 +41,26 @@ def access_token(connection_id: int, base_url: str) -> str:
         values = secrets.read(connection)
         if _fresh(values, time.time()):
             return values["access_token"]
-        if not values.get("refresh_token"):
+        if reauth.is_marked(connection, REAUTH_MESSAGE):
+            # Our refresh token is dead: asking again would only spend Exact's error budget.
             raise ReauthRequired(REAUTH_MESSAGE)
+        if not values.get("refresh_token"):
+            _needs_login(session, connection)
         return _refresh_locked(session, connection, base_url, values)
+
+
+def _needs_login(session, connection: Connection) -> None:
+    """Mark the connection (mailing the merchant once per incident), commit, and stop the caller."""
+    reauth.mark(session, connection, REAUTH_MESSAGE, SYSTEM)
+    session.commit()
+    raise ReauthRequired(REAUTH_MESSAGE)
 
 
 def _refresh_locked(session, connection: Connection, base_url: str, values: dict) -> str:
     try:
         new = oauth.refresh(base_url, values["refresh_token"])
     except ReauthRequired:
-        connection.status = "error"
-        connection.status_reason = REAUTH_MESSAGE
-        session.commit()
-        raise ReauthRequired(REAUTH_MESSAGE) from None
+        _needs_login(session, connection)
     except RemoteRejected:
         # "Too early to refresh": the stored token is still ours to use until it expires.
         return values["access_token"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 from worker.config import settings as app_settings
 from worker.connectors.base import Setting, Source
 from worker.connectors.kmoshops.client import KmoShopsClient
-from worker.connectors.kmoshops.mapping import to_canonical
+from worker.connectors.kmoshops.mapping import identity, to_canonical
 from worker.i18n import N_
 
 CONTRACT = "kmoshops-sim/v0"
@@ -46,6 +46,7 @@ class KmoShopsSource(Source):
     status_labels = STATUS_LABELS
     cancelled_statuses = frozenset({"cancelled", "refunded"})
     to_canonical = staticmethod(to_canonical)
+    identity = staticmethod(identity)
 
     @staticmethod
     def client(connection, api_key: str) -> KmoShopsClient:

@@ -1,94 +1,139 @@
-"""KMO Shops order JSON (contract kmoshops-sim/v0) to the canonical order."""
+"""KMO Shops order JSON (contract kmoshops-sim/v0) to the canonical order.
+
+Every field is checked for its kind and size as it is read (``fields``), so an order the shop got
+wrong ends in Errors saying what is wrong, never as a crash or a database error at intake.
+"""
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal, InvalidOperation
+import hashlib
+from decimal import Decimal
 
 from worker.canonical import Address, Customer, Line, Order
+from worker.connectors.kmoshops.fields import (
+    OrderDataError, currency, group, items, moment, money, quantity, required, text)
+from worker.i18n import N_
+from worker.unreadable import shown
+
+__all__ = ["OrderDataError", "identity", "money", "to_canonical"]
+ID_LENGTH = NUMBER_LENGTH = 100  # orders.shop_order_id and orders.number
 
 
-class OrderDataError(ValueError):
-    """The shop's order JSON lacks a field or holds a value we cannot read."""
+def _address(data: dict, path: str) -> Address:
+    return Address(street=text(data, "street", f"{path}.street"),
+                   house_number=text(data, "house_number", f"{path}.house_number", numbers=True),
+                   postal_code=text(data, "postal_code", f"{path}.postal_code", numbers=True),
+                   city=text(data, "city", f"{path}.city"),
+                   country=text(data, "country_code", f"{path}.country_code").upper())
 
 
-def money(value) -> Decimal:
-    try:
-        return Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, TypeError) as exc:
-        raise OrderDataError(f"not an amount: {value!r}") from exc
+def _customer(data: dict) -> Customer:
+    return Customer(email=text(data, "email", "customer.email").strip().lower(),
+                    first_name=text(data, "first_name", "customer.first_name"),
+                    last_name=text(data, "last_name", "customer.last_name"),
+                    company=text(data, "company_name", "customer.company_name"),
+                    vat_number=text(data, "vat_number", "customer.vat_number"),
+                    phone=text(data, "phone", "customer.phone", numbers=True))
 
 
-def _address(data: dict | None) -> Address:
-    data = data or {}
-    return Address(street=data.get("street", ""), house_number=str(data.get("house_number", "")),
-                   postal_code=data.get("postal_code", ""), city=data.get("city", ""),
-                   country=(data.get("country_code") or "").upper())
+def _product_line(data: dict, number: int) -> Line:
+    path = f"lines[{number}]"
+
+    def amount(key: str) -> Decimal:
+        return money(required(data, key, f"{path}.{key}"), f"{path}.{key}")
+
+    return Line(kind="product", description=text(data, "name", f"{path}.name"),
+                sku=text(data, "sku", f"{path}.sku", numbers=True),
+                quantity=quantity(required(data, "quantity", f"{path}.quantity"), number),
+                unit_price_incl=amount("unit_price_incl_vat"), unit_price_excl=amount("unit_price_excl_vat"),
+                vat_rate=amount("vat_rate"), total_incl=amount("total_incl_vat"),
+                total_excl=amount("total_excl_vat"), vat_amount=amount("vat_amount"))
 
 
-def _product_line(data: dict) -> Line:
-    quantity = Decimal(str(data["quantity"]))
-    return Line(kind="product", description=data.get("name", ""), sku=data.get("sku") or "",
-                quantity=quantity, unit_price_incl=money(data["unit_price_incl_vat"]),
-                unit_price_excl=money(data["unit_price_excl_vat"]), vat_rate=money(data["vat_rate"]),
-                total_incl=money(data["total_incl_vat"]), total_excl=money(data["total_excl_vat"]),
-                vat_amount=money(data["vat_amount"]))
-
-
-def _amount_line(kind: str, description: str, incl, excl, rate, sign: int = 1) -> Line:
-    incl, excl = money(incl) * sign, money(excl) * sign
+def _amount_line(kind: str, description: str, data: dict, path: str, keys: tuple[str, str], sign: int = 1) -> Line:
+    incl = money(required(data, keys[0], f"{path}.{keys[0]}"), f"{path}.{keys[0]}") * sign
+    excl = money(required(data, keys[1], f"{path}.{keys[1]}"), f"{path}.{keys[1]}") * sign
+    rate = money(required(data, "vat_rate", f"{path}.vat_rate"), f"{path}.vat_rate")
     return Line(kind=kind, description=description, quantity=Decimal(1), unit_price_incl=incl,
-                unit_price_excl=excl, vat_rate=money(rate), total_incl=incl, total_excl=excl,
-                vat_amount=incl - excl)
+                unit_price_excl=excl, vat_rate=rate, total_incl=incl, total_excl=excl, vat_amount=incl - excl)
 
 
 def _extra_lines(data: dict) -> list[Line]:
-    lines = []
-    shipping = data.get("shipping")
-    if shipping and money(shipping.get("price_incl_vat", "0")) != 0:
-        lines.append(_amount_line("shipping", f"Verzendkosten {shipping.get('method', '')}".strip(),
-                                  shipping["price_incl_vat"], shipping["price_excl_vat"], shipping["vat_rate"]))
-    costs = data.get("payment_costs")
-    if costs and money(costs.get("price_incl_vat", "0")) != 0:
-        lines.append(_amount_line("payment", "Betaalkosten", costs["price_incl_vat"], costs["price_excl_vat"],
-                                  costs["vat_rate"]))
-    for discount in data.get("discounts") or []:
-        lines.append(_amount_line("discount", f"Korting {discount.get('code', '')}".strip(),
-                                  discount["amount_incl_vat"], discount["amount_excl_vat"],
-                                  discount["vat_rate"], sign=-1))
+    lines, prices = [], ("price_incl_vat", "price_excl_vat")
+    shipping = group(data, "shipping", "shipping")
+    if shipping and money(shipping.get("price_incl_vat", "0"), "shipping.price_incl_vat") != 0:
+        method = text(shipping, "method", "shipping.method")
+        lines.append(_amount_line("shipping", f"Verzendkosten {method}".strip(), shipping, "shipping", prices))
+    costs = group(data, "payment_costs", "payment_costs")
+    if costs and money(costs.get("price_incl_vat", "0"), "payment_costs.price_incl_vat") != 0:
+        lines.append(_amount_line("payment", "Betaalkosten", costs, "payment_costs", prices))
+    for number, discount in enumerate(items(data, "discounts", "discounts"), 1):
+        path = f"discounts[{number}]"
+        code = text(discount, "code", f"{path}.code")
+        lines.append(_amount_line("discount", f"Korting {code}".strip(), discount, path,
+                                  ("amount_incl_vat", "amount_excl_vat"), sign=-1))
     return lines
 
 
-def _date(value: str | None) -> dt.datetime | None:
-    if not value:
+def _key(data: dict) -> str:
+    """The shop's order id as text: required, a number or text, at most 100 characters."""
+    value = required(data, "id", "id")
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or str(value).strip() == "":
+        raise OrderDataError(N_("the order id is {value}, which is not a number or text"), value=shown(value))
+    if len(str(value)) > ID_LENGTH:
+        raise OrderDataError(N_("the order id is {length} characters long; at most {limit} are allowed"),
+                             length=len(str(value)), limit=ID_LENGTH)
+    return str(value)
+
+
+def _number(data: dict) -> str:
+    value = text(data, "number", "number", numbers=True) or str(required(data, "number", "number"))
+    if len(value) > NUMBER_LENGTH:
+        raise OrderDataError(N_("the order number is {length} characters long; at most {limit} are allowed"),
+                             length=len(value), limit=NUMBER_LENGTH)
+    return value
+
+
+def to_canonical(data) -> Order:
+    """Read a KMO Shops order; raises ``OrderDataError`` saying which field is missing or unreadable."""
+    if not isinstance(data, dict):
+        raise OrderDataError(N_("it holds {value} where an order belongs"), value=shown(data))
+    created = moment(data, "created_at")
+    if created is None:
+        raise OrderDataError(N_("the field {field} is missing"), field="created_at")
+    billing = _address(group(data, "billing_address", "billing_address"), "billing_address")
+    shipping = _address(group(data, "shipping_address", "shipping_address"), "shipping_address")
+    totals = group(data, "totals", "totals")
+    return Order(
+        source_id=_key(data), number=_number(data), date=created.date(),
+        status=text(data, "status", "status", limit=60) or required(data, "status", "status"),
+        currency=currency(data), prices_include_vat=bool(data.get("prices_include_vat", True)),
+        customer=_customer(group(data, "customer", "customer")),
+        billing=billing, shipping=None if shipping in (billing, Address()) else shipping,
+        lines=tuple([_product_line(line, n) for n, line in enumerate(items(data, "lines", "lines", True), 1)]
+                    + _extra_lines(data)),
+        total_incl=money(required(totals, "total_incl_vat", "totals.total_incl_vat"), "totals.total_incl_vat"),
+        vat_total=money(required(totals, "vat_total", "totals.vat_total"), "totals.vat_total"),
+        vat_regime=text(data, "vat_regime", "vat_regime", default="standard") or "standard",
+        payment_method=text(group(data, "payment", "payment"), "method", "payment.method"),
+        updated_at=moment(data, "updated_at"))
+
+
+def identity(data) -> dict | None:
+    """What an unreadable order can still be stored under (its id first), or None without an id.
+
+    An id longer than our column keeps a readable start and a hash of the whole, so every retry of
+    the same delivery finds the same row.
+    """
+    if not isinstance(data, dict):
         return None
-    try:
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise OrderDataError(f"not a date: {value!r}") from exc
-
-
-def to_canonical(data: dict) -> Order:
-    """Read a KMO Shops order; raises ``OrderDataError`` when a field is missing or unreadable."""
-    try:
-        customer = data.get("customer") or {}
-        billing, shipping = _address(data.get("billing_address")), _address(data.get("shipping_address"))
-        created = _date(data.get("created_at"))
-        return Order(
-            source_id=str(data["id"]), number=str(data["number"]), date=created.date(),
-            status=data["status"], currency=data.get("currency", "EUR"),
-            prices_include_vat=bool(data.get("prices_include_vat", True)),
-            customer=Customer(email=(customer.get("email") or "").strip().lower(),
-                              first_name=customer.get("first_name") or "", last_name=customer.get("last_name") or "",
-                              company=customer.get("company_name") or "", vat_number=customer.get("vat_number") or "",
-                              phone=customer.get("phone") or ""),
-            billing=billing, shipping=None if shipping in (billing, Address()) else shipping,
-            lines=tuple([_product_line(line) for line in data["lines"]] + _extra_lines(data)),
-            total_incl=money(data["totals"]["total_incl_vat"]), vat_total=money(data["totals"]["vat_total"]),
-            vat_regime=data.get("vat_regime", "standard"),
-            payment_method=(data.get("payment") or {}).get("method", ""), updated_at=_date(data.get("updated_at")))
-    except OrderDataError:
-        raise
-    except (KeyError, TypeError, AttributeError, IndexError) as exc:
-        raise OrderDataError(f"missing or malformed field: {exc}") from exc
-    except (InvalidOperation, ValueError) as exc:  # a quantity or rate that is not a number
-        raise OrderDataError(f"not a number where a number belongs ({exc.__class__.__name__})") from exc
+    raw = data.get("id")
+    if isinstance(raw, bool) or not isinstance(raw, (int, str)) or str(raw).strip() == "":
+        return None
+    key = str(raw)
+    if len(key) > ID_LENGTH:
+        key = key[:ID_LENGTH - 33] + "~" + hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:32]
+    number = data.get("number")
+    number = str(number) if isinstance(number, (str, int)) and not isinstance(number, bool) and str(number) else key
+    status = data.get("status")
+    return {"shop_order_id": key, "number": number[:NUMBER_LENGTH],
+            "shop_status": status[:60] if isinstance(status, str) else ""}

@@ -7,8 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 
 TOLERANCE_SECONDS = 300
+# ASCII only: str.isdigit() also accepts "²³" and other scripts' digits, which int() then refuses
+# or reads; twelve digits reach far past any clock and keep int-to-float comparisons safe.
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -22,9 +27,9 @@ def parse(header: str) -> tuple[int, list[str]] | None:
     timestamp, digests = None, []
     for part in header.split(","):
         key, _, value = part.strip().partition("=")
-        if key == "t" and value.isdigit():
+        if key == "t" and _TIMESTAMP.fullmatch(value):
             timestamp = int(value)
-        elif key == "v1" and value:
+        elif key == "v1" and _DIGEST.fullmatch(value):
             digests.append(value)
     if timestamp is None or not digests:
         return None

@@ -118,7 +118,7 @@ class VismaClient:
         if status == 429:
             retry_at = self._retry_at(response)
             # Visma sends no rate headers; its "try again in" tells every worker how long to wait.
-            ratelimit.observe(self.connection_id, budget.name, budget.limit, 0, retry_at)
+            ratelimit.observe(self.connection_id, budget, budget.limit, 0, retry_at)
             raise Throttled(retry_at, "Visma eAccounting rate limit reached")
         if status == 401 or error_code(response) in (4005, 4006):
             raise ReauthRequired(tokens.REAUTH_MESSAGE)

@@ -1,0 +1,165 @@
+"""Reading a webhook body that may be anything: strict UTF-8 JSON, nothing Postgres cannot store.
+
+``read`` never raises: it returns what could be read and, when something was wrong, why. A body
+nested too deep for a recursive parser is scanned without recursion, keeping its top-level values
+(an order id among them) so the order can still be shown to the merchant.
+"""
+from __future__ import annotations
+
+import json
+import math
+
+from worker.i18n import N_
+from worker.unreadable import Unreadable, shown
+
+# An order is about four levels deep; anything far deeper is not an order we can book.
+MAX_DEPTH = 32
+_CLOSERS = {"{": "}", "[": "]"}
+
+
+class _Constant:
+    """NaN or Infinity where JSON allows neither (Python's parser accepts them by default)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+def storable_text(body: bytes) -> tuple[str, bytes | None]:
+    """The body as text for reading, and the exact bytes when the text cannot be them (not UTF-8, NUL)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = _decoded_json(body) or body.decode("utf-8", "backslashreplace")
+        return text.replace("\x00", "\\u0000"), body
+    return (text, None) if "\x00" not in text else (text.replace("\x00", "\\u0000"), body)
+
+
+def _decoded_json(body: bytes) -> str | None:
+    """UTF-16 or UTF-32 JSON (which RFC 8259 does not allow between systems) decoded, else None."""
+    encoding = json.detect_encoding(body)
+    if encoding == "utf-8":
+        return None
+    try:
+        return body.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def read(body: bytes) -> tuple[object | None, Unreadable | None]:
+    """(what could be read, why it is unreadable or None)."""
+    problem = None
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = _decoded_json(body)
+        if text is None:
+            return None, Unreadable(N_("it is not text in the UTF-8 encoding"))
+        problem = Unreadable(N_("the shop sent it in the {encoding} text encoding instead of UTF-8"),
+                             encoding=json.detect_encoding(body).upper())
+    text = text.removeprefix("\ufeff")  # a byte order mark, which RFC 8259 lets a parser ignore
+    if depth(text) > MAX_DEPTH:
+        return top_level_values(text), Unreadable(N_("its data is nested more than {limit} levels deep"),
+                                                  limit=MAX_DEPTH)
+    try:
+        data = json.loads(text, parse_constant=_Constant)
+    except (ValueError, RecursionError) as exc:
+        return None, Unreadable(N_("it is not valid JSON ({error})"), error=str(exc)[:80])
+    data, bad = clean(data)
+    return data, problem or bad
+
+
+def clean(data, path: str = "") -> tuple[object, Unreadable | None]:
+    """``data`` with what Postgres's JSONB refuses (NUL, lone surrogates, NaN) replaced, and the first such field."""
+    if isinstance(data, dict):
+        items = [(_clean_text(key)[0], clean(value, f"{path}.{key}" if path else str(key)))
+                 for key, value in data.items()]
+        return {key: value for key, (value, _) in items}, next((bad for _, (_, bad) in items if bad), None)
+    if isinstance(data, list):
+        items = [clean(value, f"{path}[{index}]") for index, value in enumerate(data, 1)]
+        return [value for value, _ in items], next((bad for _, bad in items if bad), None)
+    if isinstance(data, _Constant) or (isinstance(data, float) and not math.isfinite(data)):
+        name = data.name if isinstance(data, _Constant) else str(data)
+        return None, Unreadable(N_("the field {field} is {value}, which is not a number"), field=path, value=name)
+    if isinstance(data, str):
+        text, changed = _clean_text(data)
+        bad = Unreadable(N_("the field {field} holds characters that are not text: {value}"),
+                         field=path, value=shown(data)) if changed else None
+        return text, bad
+    return data, None
+
+
+def _clean_text(text: str) -> tuple[str, bool]:
+    cleaned = text.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+    return cleaned, cleaned != text
+
+
+def depth(text: str) -> int:
+    """The deepest nesting of objects and arrays in ``text``, counted without recursion."""
+    deepest = level = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            level += 1
+            deepest = max(deepest, level)
+        elif char in "}]":
+            level -= 1
+    return deepest
+
+
+def top_level_values(text: str) -> dict | None:
+    """The scalar values of a top-level object (nested ones skipped unread), or None."""
+    values = _top_level(text)
+    return None if values is None else clean(values)[0]
+
+
+def _top_level(text: str) -> dict | None:
+    decoder, values, position = json.JSONDecoder(parse_constant=_Constant), {}, _skip_space(text, 0)
+    if not text.startswith("{", position):
+        return None
+    position += 1
+    while True:
+        position = _skip_space(text, position)
+        if not text.startswith('"', position):
+            return values
+        try:
+            key, position = decoder.raw_decode(text, position)
+            position = _skip_space(text, position)
+            position = _skip_space(text, position + 1)  # the colon
+            if text[position:position + 1] in _CLOSERS:
+                position = _skip_nested(text, position)
+            else:
+                values[key], position = decoder.raw_decode(text, position)
+        except (ValueError, IndexError):
+            return values
+        position = _skip_space(text, position)
+        if not text.startswith(",", position):
+            return values
+        position += 1
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
+
+
+def _skip_nested(text: str, position: int) -> int:
+    """The position after the object or array starting at ``position``."""
+    level, in_string, escaped = 0, False, False
+    for index in range(position, len(text)):
+        char = text[index]
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            level += 1
+        elif char in "}]":
+            level -= 1
+            if level == 0:
+                return index + 1
+    raise ValueError("unterminated")
