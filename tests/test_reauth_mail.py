@@ -19,8 +19,9 @@ from worker.models import Connection, Order, OutboxEmail
 
 
 @pytest.fixture
-def smtp():
+def smtp(monkeypatch):
     server = SmtpServer().start()
+    monkeypatch.setenv("SSL_CERT_FILE", server.cert_path)  # we verify the server's certificate, as in production
     old = override(smtp_url=server.url)
     yield server
     override(**old)

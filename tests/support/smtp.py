@@ -1,8 +1,10 @@
-"""A real SMTP server on a real socket for tests: STARTTLS (self-signed), and every message it accepted."""
+"""A real SMTP server on a real socket for tests: STARTTLS with a certificate of its own (trust it by pointing
+SSL_CERT_FILE at ``cert_path``: Koppel verifies certificates), and every message it accepted."""
 from __future__ import annotations
 
 import datetime as dt
 import email
+import ipaddress
 import socketserver
 import ssl
 import tempfile
@@ -20,7 +22,9 @@ def _certificate(directory: str) -> tuple[str, str]:
     now = dt.datetime.now(dt.timezone.utc)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=1)).sign(key, hashes.SHA256()))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .sign(key, hashes.SHA256()))
     cert_path, key_path = f"{directory}/cert.pem", f"{directory}/key.pem"
     with open(cert_path, "wb") as out:
         out.write(cert.public_bytes(serialization.Encoding.PEM))
@@ -76,7 +80,8 @@ class SmtpServer(socketserver.ThreadingTCPServer):
         self.received: list[email.message.Message] = []
         self._dir = tempfile.TemporaryDirectory(prefix="koppel-smtp-")
         self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        self.tls.load_cert_chain(*_certificate(self._dir.name))
+        self.cert_path, key_path = _certificate(self._dir.name)
+        self.tls.load_cert_chain(self.cert_path, key_path)
         self._thread = threading.Thread(target=self.serve_forever, daemon=True, name="test-smtp")
 
     @property
