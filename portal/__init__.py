@@ -24,11 +24,12 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     db.configure(app.config["DATABASE_URL"])
 
-    from portal import (auth, config, connect, dashboard, demo, extensions, i18n, install, orders, outbox, profile,
-                    signup, webhooks)
+    from portal import (askus, auth, config, connect, dashboard, demo, extensions, i18n, install, orders, outbox,
+                        profile, signup, staff, webhooks)
 
     extensions.init_app(app)
     i18n.init_app(app)
-    for module in (auth, dashboard, orders, webhooks, connect, demo, outbox, signup, install, config, profile):
+    for module in (auth, dashboard, orders, webhooks, connect, demo, outbox, signup, install, config, profile, askus,
+                   staff):
         app.register_blueprint(module.bp)
     return app

@@ -51,6 +51,9 @@ class Settings:
     smtp_url: str | None
     mail_from: str
     webcare_email: str
+    staff_idle_minutes: int
+    staff_max_hours: int
+    monitoring_token: str | None
 
     @property
     def is_production(self) -> bool:
@@ -92,6 +95,9 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         smtp_url=env.get("SMTP_URL") or None,
         mail_from=env.get("KOPPEL_MAIL_FROM", "Koppel <noreply@koppel.test>"),
         webcare_email=env.get("KOPPEL_WEBCARE_EMAIL", "webcare@koppel.test"),
+        staff_idle_minutes=int(env.get("KOPPEL_STAFF_IDLE_MINUTES", "30")),
+        staff_max_hours=int(env.get("KOPPEL_STAFF_MAX_HOURS", "10")),
+        monitoring_token=env.get("KOPPEL_MONITORING_TOKEN") or None,
     )
 
 
