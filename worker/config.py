@@ -54,6 +54,7 @@ class Settings:
     staff_idle_minutes: int
     staff_max_hours: int
     monitoring_token: str | None
+    migration_step_seconds: float
 
     @property
     def is_production(self) -> bool:
@@ -98,6 +99,7 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         staff_idle_minutes=int(env.get("KOPPEL_STAFF_IDLE_MINUTES", "30")),
         staff_max_hours=int(env.get("KOPPEL_STAFF_MAX_HOURS", "10")),
         monitoring_token=env.get("KOPPEL_MONITORING_TOKEN") or None,
+        migration_step_seconds=float(env.get("KOPPEL_MIGRATION_STEP_SECONDS", "15")),
     )
 
 

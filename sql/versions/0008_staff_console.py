@@ -1,5 +1,5 @@
 """Webcare console: staff accounts with TOTP, the staff audit log, ticket kinds and messages,
-retired licence keys.
+retired licence keys, migrations of past orders (and invoices of kind "migration").
 
 Existing tickets are Report problem tickets (kind "problem"); their status "open" stays valid.
 
@@ -66,9 +66,51 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_ticket_messages_ticket_id'), 'ticket_messages', ['ticket_id'], unique=False)
     op.add_column('tenants', sa.Column('retired_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('invoices', sa.Column('kind', sa.String(length=20), nullable=False, server_default='subscription'))
+    op.create_table('migrations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=True),
+    sa.Column('since', sa.Date(), nullable=False),
+    sa.Column('until', sa.Date(), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('order_count', sa.Integer(), nullable=False),
+    sa.Column('price_excl', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('invoice_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('next_step_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['invoice_id'], ['invoices.id'], name=op.f('fk_migrations_invoice_id_invoices'),
+                            ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_users.id'], name=op.f('fk_migrations_staff_id_staff_users'),
+                            ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_migrations_tenant_id_tenants'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_migrations'))
+    )
+    op.create_index(op.f('ix_migrations_tenant_id'), 'migrations', ['tenant_id'], unique=False)
+    op.create_table('migration_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('migration_id', sa.Integer(), nullable=False),
+    sa.Column('shop_order_id', sa.String(length=100), nullable=False),
+    sa.Column('number', sa.String(length=100), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=True),
+    sa.Column('fed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['migration_id'], ['migrations.id'], name=op.f('fk_migration_items_migration_id_migrations'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_migration_items_order_id_orders'),
+                            ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_migration_items')),
+    sa.UniqueConstraint('migration_id', 'shop_order_id', name=op.f('uq_migration_items_migration_id'))
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('migration_items')
+    op.drop_index(op.f('ix_migrations_tenant_id'), table_name='migrations')
+    op.drop_table('migrations')
+    op.drop_column('invoices', 'kind')
     op.drop_column('tenants', 'retired_at')
     op.drop_index(op.f('ix_ticket_messages_ticket_id'), table_name='ticket_messages')
     op.drop_table('ticket_messages')

@@ -24,6 +24,7 @@ ACTIONS = [
     ("resume", "POST", "/staff/merchants/{t}/resume", {}, "resume"),
     ("trial", "POST", "/staff/merchants/{t}/trial", {"days": "14"}, "extend_trial"),
     ("old key", "POST", "/staff/merchants/{t}/retire/{old}", {}, "retire_licence_key"),
+    ("migrations", "GET", "/staff/merchants/{t}/migrations", None, "view_migration"),
 ]
 
 

@@ -6,6 +6,9 @@ counts for nothing; support staff get 403 on admin routes.
 """
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 import sqlalchemy as sa
 
@@ -13,7 +16,7 @@ from tests.support.merchants import make_merchant
 from tests.support.staff import make_staff, staff_client
 from tests.support.webhooks import an_order, delivery
 from worker import db, support
-from worker.models import Order, Tenant
+from worker.models import Migration, Order, Tenant
 
 PUBLIC = {"staff.login", "staff.second_factor", "staff.enrol"}
 ROLES = {
@@ -23,7 +26,8 @@ ROLES = {
     "staff.change_state": "support", "staff.show_health": "support", "staff.show_health_live": "support",
     "staff.health_json": "support", "staff.find_missing": "support", "staff.fetch_missing": "support",
     "staff.save_contract": "admin", "staff.stop": "admin", "staff.resume": "admin", "staff.extend_trial": "admin",
-    "staff.retire_licence_key": "admin",
+    "staff.retire_licence_key": "admin", "staff.show_migrations": "admin", "staff.quote_migration": "admin",
+    "staff.change_migration": "admin", "staff.show_migration_progress": "admin",
 }
 
 
@@ -45,8 +49,12 @@ def ids(app):
         session.add(old)
         session.flush()
         order_id = session.execute(sa.select(Order.id).where(Order.tenant_id == tenant.id)).scalar_one()
+        migration = Migration(tenant_id=tenant.id, since=dt.date(2026, 1, 1), until=dt.date(2026, 1, 31),
+                              price_excl=Decimal("67.50"))
+        session.add(migration)
+        session.flush()
         return {"tenant_id": tenant.id, "ticket_id": ticket.id, "order_id": order_id, "old_id": old.id,
-                "tab": "open", "merchant": merchant}
+                "tab": "open", "merchant": merchant, "migration_id": migration.id, "action": "pause"}
 
 
 def staff_rules(app):

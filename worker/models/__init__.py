@@ -3,11 +3,11 @@ from worker.models.base import Base
 from worker.models.billing import Invoice
 from worker.models.connections import Connection, RateBudget, RemoteLink
 from worker.models.orders import Order, Posting, WebhookDelivery
-from worker.models.staff import AuditEntry, StaffUser
+from worker.models.staff import AuditEntry, Migration, MigrationItem, StaffUser
 from worker.models.support import OutboxEmail, RemoteCall, Ticket, TicketMessage
 from worker.models.tenants import Tenant, User
 
 __all__ = [
-    "AuditEntry", "Base", "Connection", "Invoice", "Order", "OutboxEmail", "Posting", "RateBudget", "RemoteCall",
-    "RemoteLink", "StaffUser", "Tenant", "Ticket", "TicketMessage", "User", "WebhookDelivery",
+    "AuditEntry", "Base", "Connection", "Invoice", "Migration", "MigrationItem", "Order", "OutboxEmail", "Posting",
+    "RateBudget", "RemoteCall", "RemoteLink", "StaffUser", "Tenant", "Ticket", "TicketMessage", "User", "WebhookDelivery",
 ]

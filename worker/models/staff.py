@@ -1,14 +1,15 @@
-"""Webcare staff accounts and the audit log of everything they look at and do."""
+"""Webcare staff accounts, the audit log of everything they look at and do, and migrations of past orders."""
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.dialects import postgresql
 
-from worker.models.base import Base, created_column
+from worker.models.base import Base, created_column, updated_column
 
 STAFF_ROLES = ("support", "admin")  # support: read and act on tickets; admin: everything
 
@@ -47,3 +48,42 @@ class AuditEntry(Base):
     action: orm.Mapped[str] = orm.mapped_column(sa.String(60))
     detail: orm.Mapped[dict] = orm.mapped_column(postgresql.JSONB, default=dict)
     created_at: orm.Mapped[dt.datetime] = created_column()
+
+
+# quoted: counted and priced, waiting for confirmation; running / paused; done: every order fed in.
+MIGRATION_STATES = ("quoted", "running", "paused", "done", "cancelled")
+
+
+class Migration(Base):
+    """Past orders of one merchant back-filled through the normal pipeline at a pace that spares their budget."""
+
+    __tablename__ = "migrations"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    tenant_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    staff_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("staff_users.id", ondelete="SET NULL"))
+    since: orm.Mapped[dt.date]
+    until: orm.Mapped[dt.date]
+    state: orm.Mapped[str] = orm.mapped_column(sa.String(20), default="quoted")
+    order_count: orm.Mapped[int] = orm.mapped_column(default=0)
+    price_excl: orm.Mapped[Decimal] = orm.mapped_column(sa.Numeric(12, 2))
+    invoice_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("invoices.id", ondelete="SET NULL"))
+    # Why the last step fed nothing more (budget used up until …), for the progress view.
+    note: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    next_step_at: orm.Mapped[dt.datetime | None]
+    created_at: orm.Mapped[dt.datetime] = created_column()
+    updated_at: orm.Mapped[dt.datetime] = updated_column()
+
+
+class MigrationItem(Base):
+    """One shop order of a migration: counted at the quote, fed into the pipeline once."""
+
+    __tablename__ = "migration_items"
+    __table_args__ = (sa.UniqueConstraint("migration_id", "shop_order_id"),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    migration_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("migrations.id", ondelete="CASCADE"))
+    shop_order_id: orm.Mapped[str] = orm.mapped_column(sa.String(100))
+    number: orm.Mapped[str] = orm.mapped_column(sa.String(100))
+    order_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("orders.id", ondelete="SET NULL"))
+    fed_at: orm.Mapped[dt.datetime | None]

@@ -22,6 +22,11 @@ MERCHANT_LINES = {
     "retire_licence_key": N_("Webcare removed an old licence key."),
     "missing_order_search": N_("Webcare searched your shop for a missing order."),
     "fetch_order": N_("Webcare fetched an order from your shop."),
+    "migration_quote": N_("Webcare counted your past orders for a migration."),
+    "migration_start": N_("Webcare started the migration of your past orders."),
+    "migration_pause": N_("Webcare paused the migration of your past orders."),
+    "migration_resume": N_("Webcare resumed the migration of your past orders."),
+    "view_migration": N_("Webcare looked at the migration of your past orders."),
 }
 
 
