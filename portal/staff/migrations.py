@@ -9,7 +9,7 @@ from portal.staff.blueprint import bp, passive, requires
 from portal.staff.merchants import tenant_or_404
 from worker.connectors.errors import RemoteError
 from worker.models import Migration
-from worker.staff import audit, migrations
+from worker.staff import audit, migration_progress, migrations
 
 
 def migration_or_404(migration_id: int) -> Migration:
@@ -29,7 +29,7 @@ def show_migrations(tenant_id: int):
     audit.record(session, g.staff, tenant.id, "view_migration")
     session.commit()
     return render_template("staff/migrations.html", tenant=tenant,
-                           rows=[(m, migrations.progress(session, m)) for m in rows])
+                           rows=[(m, migration_progress.progress(session, m)) for m in rows])
 
 
 @bp.route("/merchants/<int:tenant_id>/migrations", methods=["POST"])
@@ -73,4 +73,4 @@ def change_migration(migration_id: int, action: str):
 def show_migration_progress(migration_id: int):
     """One migration's progress (polled while it runs)."""
     session, migration = get_session(), migration_or_404(migration_id)
-    return render_template("staff/_migration.html", m=migration, p=migrations.progress(session, migration))
+    return render_template("staff/_migration.html", m=migration, p=migration_progress.progress(session, migration))

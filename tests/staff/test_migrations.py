@@ -15,7 +15,7 @@ from tests.support.waiting import wait_for
 from worker import config, db
 from worker.connectors.exact import ExactOnlineTarget
 from worker.models import Connection, Invoice, Migration, Order, OutboxEmail, Posting, RateBudget
-from worker.staff import migrations
+from worker.staff import migration_progress, migrations
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_a_migration_keeps_the_budget_for_new_orders_and_posts_each_order_once(w
     waiting = migration()
     assert waiting.state == "running" and waiting.next_step_at > dt.datetime.now(dt.timezone.utc) + dt.timedelta(
         minutes=1)
-    assert migrations.progress_counts(waiting.id)["fed"] == 2
+    assert migration_progress.progress_counts(waiting.id)["fed"] == 2
     new = sandboxes.kmo.create_order(shop_id, status="paid")
     store(merchant, new)  # a new order, as its webhook would store it: the kept budget books it
     wait_for(lambda: state_of(new["number"]) == "posted", timeout=30)

@@ -50,7 +50,8 @@ def price(source: str, target: str, count: int) -> Decimal:
     return (per_thousand * max(1, math.ceil(count / 1000))).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def _connections(session: orm.Session, tenant_id: int) -> dict[str, Connection]:
+def connections_of(session: orm.Session, tenant_id: int) -> dict[str, Connection]:
+    """The tenant's connections by role."""
     rows = session.execute(sa.select(Connection).where(Connection.tenant_id == tenant_id)).scalars()
     return {c.role: c for c in rows}
 
@@ -77,7 +78,7 @@ def quote(session: orm.Session, staff: StaffUser, tenant: Tenant, since: dt.date
     """Count the orders in the shop for the range and price them; nothing runs until it is confirmed."""
     if since > until or until >= utcnow().date() + dt.timedelta(days=1):
         raise ValueError("choose a past range, from before to")
-    mine = _connections(session, tenant.id)
+    mine = connections_of(session, tenant.id)
     pace = PACES.get(mine["target"].system, PACES["exact_online"])
     orders = shop_orders(mine["source"], since, until)
     if pace.max_orders is not None and len(orders) > pace.max_orders:
@@ -154,7 +155,7 @@ def step(migration_id: int, expected: str | None = None, now: dt.datetime | None
         if expected is not None and (migration.next_step_at is None
                                      or migration.next_step_at.isoformat() != expected):
             return 0  # a step of a chain that a pause and resume replaced
-        mine = _connections(session, migration.tenant_id)
+        mine = connections_of(session, migration.tenant_id)
         pace = PACES.get(mine["target"].system, PACES["exact_online"])
         windows = list(session.execute(sa.select(RateBudget).where(
             RateBudget.connection_id == mine["target"].id)).scalars())
@@ -192,32 +193,3 @@ def _feed(session: orm.Session, source: Connection, items: list[MigrationItem], 
         item.order_id, item.fed_at = order.id, now
     return len(items)
 
-
-def progress(session: orm.Session, migration: Migration, now: dt.datetime | None = None) -> dict:
-    """How far a migration is: orders fed, where they are now, and an estimate of the time left."""
-    now = now or utcnow()
-    states = dict(session.execute(sa.select(Order.state, sa.func.count()).select_from(MigrationItem).join(
-        Order, Order.id == MigrationItem.order_id).where(MigrationItem.migration_id == migration.id)
-        .group_by(Order.state)).all())
-    fed = session.execute(sa.select(sa.func.count()).select_from(MigrationItem).where(
-        MigrationItem.migration_id == migration.id, MigrationItem.fed_at.is_not(None))).scalar_one()
-    left = migration.order_count - fed
-    target = _connections(session, migration.tenant_id)["target"]
-    pace = PACES.get(target.system, PACES["exact_online"])
-    windows = session.execute(sa.select(RateBudget).where(RateBudget.connection_id == target.id)).scalars()
-    per_second = min([w.limit * (1 - pace.reserve) / _seconds(w.window) for w in windows if ":errors:" not in w.window]
-                     or [60 * (1 - pace.reserve) / 60])
-    eta = round((left + states.get("queued", 0)) * pace.calls_per_order / per_second) if migration.state in (
-        "running", "paused") else 0
-    return {"total": migration.order_count, "fed": fed, "left": left, "states": states, "eta_seconds": eta,
-            "percent": 100 if not migration.order_count else round(100 * fed / migration.order_count)}
-
-
-def _seconds(window: str) -> int:
-    return {"minute": 60, "hour": 3600, "day": 86400}.get(window.rsplit(":", 1)[-1], 60)
-
-
-def progress_counts(migration_id: int) -> dict:
-    """``progress`` of one migration in a session of its own (tests and the JSON of a monitoring system)."""
-    with db.session_scope() as session:
-        return progress(session, session.get(Migration, migration_id))
