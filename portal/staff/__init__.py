@@ -2,7 +2,7 @@
 
 Views are split by area; importing them registers their routes on ``bp``.
 """
-from portal.staff import auth, contract, health, merchants, migrations, missing, tickets  # noqa: F401  (register the routes)
+from portal.staff import auth, contract, health, install, merchants, migrations, missing, tickets  # noqa: F401  (register the routes)
 from portal.staff.blueprint import bp
 
 __all__ = ["bp"]

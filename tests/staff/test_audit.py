@@ -25,6 +25,7 @@ ACTIONS = [
     ("trial", "POST", "/staff/merchants/{t}/trial", {"days": "14"}, "extend_trial"),
     ("old key", "POST", "/staff/merchants/{t}/retire/{old}", {}, "retire_licence_key"),
     ("migrations", "GET", "/staff/merchants/{t}/migrations", None, "view_migration"),
+    ("install consent", "POST", "/staff/merchants/{t}/install/consent", {"reference": "ticket 1"}, "install_consent"),
 ]
 
 

@@ -27,7 +27,8 @@ ROLES = {
     "staff.health_json": "support", "staff.find_missing": "support", "staff.fetch_missing": "support",
     "staff.save_contract": "admin", "staff.stop": "admin", "staff.resume": "admin", "staff.extend_trial": "admin",
     "staff.retire_licence_key": "admin", "staff.show_migrations": "admin", "staff.quote_migration": "admin",
-    "staff.change_migration": "admin", "staff.show_migration_progress": "admin",
+    "staff.change_migration": "admin", "staff.show_migration_progress": "admin", "staff.show_install": "admin",
+    "staff.record_install_consent": "admin", "staff.install_shop": "admin",
 }
 
 

@@ -27,6 +27,8 @@ MERCHANT_LINES = {
     "migration_pause": N_("Webcare paused the migration of your past orders."),
     "migration_resume": N_("Webcare resumed the migration of your past orders."),
     "view_migration": N_("Webcare looked at the migration of your past orders."),
+    "install_consent": N_("Webcare recorded your request to install Koppel for you."),
+    "install_shop": N_("Webcare connected your webshop for you."),
 }
 
 
