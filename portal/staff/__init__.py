@@ -1,8 +1,10 @@
 """The webcare console under /staff: its own blueprint, session, templates and roles.
 
-Views are split by area; importing them registers their routes on ``bp``.
+Views are split by area: accounts, auth, contract, health, install, merchants, migrations, missing, tickets.
 """
-from portal.staff import auth, contract, health, install, merchants, migrations, missing, tickets  # noqa: F401  (register the routes)
+# Importing the view modules registers their routes on ``bp``.
+from portal.staff import (accounts, auth, contract, health, install, merchants, migrations,  # noqa: F401
+                          missing, tickets)
 from portal.staff.blueprint import bp
 
 __all__ = ["bp"]

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 
 from portal.staff import session as staff_session
 from tests.support.merchants import make_merchant
-from tests.support.staff import PASSWORD, code, log_in, make_staff
+from tests.support.staff import PASSWORD, code, log_in, make_staff, staff_client
 from worker import db
-from worker.models import StaffUser
+from worker.models import AuditEntry, StaffUser
 
 
 def run_cli(database, *args, password: str) -> subprocess.CompletedProcess:
@@ -106,3 +106,23 @@ def test_a_disabled_account_is_refused_even_with_a_live_cookie(app, database):
     with db.session_scope() as session:
         session.get(StaffUser, staff["id"]).disabled_at = sa.func.now()
     assert client.get("/staff/").status_code == 302
+
+
+def test_an_admin_resets_a_lost_authenticator_and_disables_an_account(app, database):
+    admin_client, admin = staff_client(app, "admin")
+    agent_client, agent = app.test_client(), make_staff()
+    log_in(agent_client, agent)
+    assert admin_client.post(f"/staff/accounts/{agent['id']}/reset-totp").status_code == 302
+    assert agent_client.get("/staff/").status_code == 302  # the old session ended with the old authenticator
+    agent["secret"] = None
+    log_in(agent_client, agent)  # enrols a new one
+    admin_client.post(f"/staff/accounts/{agent['id']}/disable")
+    assert agent_client.get("/staff/").status_code == 302
+    assert app.test_client().post("/staff/login", data={"email": agent["email"], "password": PASSWORD}
+                                  ).status_code == 401
+    admin_client.post(f"/staff/accounts/{admin['id']}/disable")  # not on one's own account
+    assert admin_client.get("/staff/accounts").status_code == 200
+    with db.session_scope() as session:
+        actions = session.execute(sa.select(AuditEntry.action).where(AuditEntry.staff_id == admin["id"])
+                                  .order_by(AuditEntry.id)).scalars().all()
+    assert actions == ["staff_enrolled", "staff_reset_totp", "staff_disable"]

@@ -28,7 +28,8 @@ ROLES = {
     "staff.save_contract": "admin", "staff.stop": "admin", "staff.resume": "admin", "staff.extend_trial": "admin",
     "staff.retire_licence_key": "admin", "staff.show_migrations": "admin", "staff.quote_migration": "admin",
     "staff.change_migration": "admin", "staff.show_migration_progress": "admin", "staff.show_install": "admin",
-    "staff.record_install_consent": "admin", "staff.install_shop": "admin",
+    "staff.record_install_consent": "admin", "staff.install_shop": "admin", "staff.list_accounts": "admin",
+    "staff.change_account": "admin",
 }
 
 
@@ -55,7 +56,8 @@ def ids(app):
         session.add(migration)
         session.flush()
         return {"tenant_id": tenant.id, "ticket_id": ticket.id, "order_id": order_id, "old_id": old.id,
-                "tab": "open", "merchant": merchant, "migration_id": migration.id, "action": "pause"}
+                "tab": "open", "merchant": merchant, "migration_id": migration.id, "action": "pause",
+                "staff_id": make_staff("support")["id"], "what": "reset-totp"}
 
 
 def staff_rules(app):

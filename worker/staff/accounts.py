@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hmac
+import secrets
 import time
 
 import pyotp
@@ -14,6 +15,7 @@ from worker.models import StaffUser
 from worker.models.base import utcnow
 from worker.models.staff import STAFF_ROLES
 from worker.passwords import check_password, hash_password
+from worker.staff import audit
 
 ISSUER = "Koppel webcare"
 STAFF_TENANT = 0  # staff secrets belong to no tenant; crypto binds them to "tenant 0" and their own purpose
@@ -88,3 +90,26 @@ def confirm_enrolment(staff: StaffUser, code: str) -> bool:
         staff.totp_confirmed_at = utcnow()
         return True
     return False
+
+
+def change(session: orm.Session, admin: StaffUser, staff: StaffUser, what: str) -> None:
+    """An admin disables, enables, resets the TOTP of, or changes the role of another staff account."""
+    if staff.id == admin.id:
+        raise ValueError("not on your own account")
+    if what == "disable":
+        staff.disabled_at, staff.session_token = utcnow(), secrets.token_hex(16)
+    elif what == "enable":
+        staff.disabled_at = None
+    elif what == "reset-totp":  # a lost phone: the next login enrols a new authenticator
+        staff.totp_secret = staff.totp_confirmed_at = staff.totp_last_step = None
+        staff.session_token = secrets.token_hex(16)
+    elif what in ("support", "admin"):
+        staff.role = what
+    else:
+        raise ValueError(f"unknown change {what!r}")
+    audit.record(session, admin, None, "staff_" + what.replace("-", "_"), account=staff.email)
+
+
+def all_staff(session: orm.Session) -> list[StaffUser]:
+    """Every staff account, by name."""
+    return list(session.execute(sa.select(StaffUser).order_by(StaffUser.name, StaffUser.id)).scalars())
