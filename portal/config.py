@@ -23,7 +23,7 @@ def page_context(**extra) -> dict:
             "options": configuration.options(reference),
             "vat_codes": configuration.vat_codes_for(reference, target.settings.get("price_mode", "incl")),
             "vat_rows": configuration.vat_rows(target, me.country),
-            "document_types": connectors.get(target.system).document_types,
+            "document_types": configuration.allowed_document_types(target),
             "statuses": connectors.get(source.system).transferable_statuses(),
             "status_labels": connectors.get(source.system).status_labels, "errors": {}, "saved": None, **extra}
 

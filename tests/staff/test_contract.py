@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from tests.support.merchants import make_merchant
 from tests.support.staff import staff_client
-from worker import connectors, db
+from worker import configuration, connectors, db
 from worker.models import Connection, Tenant, User
 from worker.models.base import utcnow
 from worker.pipeline import prechecks
@@ -92,3 +92,18 @@ def test_an_old_licence_key_loses_its_logins_and_stops_but_a_strangers_cannot_be
     own = app.test_client()  # the e-mail now names one installation again
     assert own.post("/login", data={"username": merchant["email"], "password": merchant["password"]}
                     ).status_code == 302
+
+
+def test_allowed_document_types_limit_what_the_merchant_can_choose_in_configuration(app, database):
+    merchant = make_merchant()
+    client, _ = staff_client(app, "admin")
+    client.post(f"/staff/merchants/{merchant['tenant_id']}/contract", data={"document_types": ["invoice"]})
+    with db.session_scope() as session:
+        target = session.get(Connection, merchant["target"].id)
+        assert [key for key, _ in configuration.allowed_document_types(target)] == ["invoice"]
+        errors = configuration.save_general(target, {**target.settings, "document_type": "entry"})
+        assert "document_type" in errors and target.settings["document_type"] == "invoice"
+    client.post(f"/staff/merchants/{merchant['tenant_id']}/contract", data={})
+    with db.session_scope() as session:
+        target = session.get(Connection, merchant["target"].id)
+        assert len(configuration.allowed_document_types(target)) == 3  # none ticked: all the target offers
