@@ -36,12 +36,14 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         staff = accounts.authenticate(get_session(), form.email.data, form.password.data)
+        get_session().commit()  # a failed attempt counts towards the lock
         if staff is not None:
             logout_user()  # one browser is never a merchant and staff at once
             staff_session.begin(staff, second_factor=False)
             step = "staff.second_factor" if staff.totp_confirmed_at else "staff.enrol"
             return redirect(url_for(step, next=safe_next(request.args.get("next"))))
-        flash("That e-mail and password do not match a staff account.", "error")
+        flash("That e-mail and password do not match an active staff account (five wrong tries lock it for "
+              "15 minutes).", "error")
     return render_template("staff/login.html", form=form), (401 if request.method == "POST" else 200)
 
 
@@ -61,8 +63,14 @@ def second_factor():
         return redirect(url_for("staff.enrol"))
     form = CodeForm()
     if form.validate_on_submit():
-        if accounts.check_code(staff, form.code.data):
+        right = not accounts.is_locked(staff) and accounts.check_code(staff, form.code.data)
+        if accounts.note_attempt(staff, right):
             return _logged_in(staff, "login")
+        get_session().commit()
+        if accounts.is_locked(staff):
+            staff_session.end()
+            flash("Too many wrong codes: the account is locked for 15 minutes.", "error")
+            return redirect(url_for("staff.login"))
         flash("That code is not right (or was used already). Wait for the next one.", "error")
     return render_template("staff/code.html", form=form), (401 if request.method == "POST" else 200)
 

@@ -30,6 +30,8 @@ def upgrade() -> None:
     sa.Column('totp_last_step', sa.BigInteger(), nullable=True),
     sa.Column('session_token', sa.String(length=64), nullable=False),
     sa.Column('disabled_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('failed_logins', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_users')),
     sa.UniqueConstraint('email', name=op.f('uq_staff_users_email'))

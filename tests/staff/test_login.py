@@ -126,3 +126,21 @@ def test_an_admin_resets_a_lost_authenticator_and_disables_an_account(app, datab
         actions = session.execute(sa.select(AuditEntry.action).where(AuditEntry.staff_id == admin["id"])
                                   .order_by(AuditEntry.id)).scalars().all()
     assert actions == ["staff_enrolled", "staff_reset_totp", "staff_disable"]
+
+
+def test_five_wrong_passwords_or_codes_lock_the_account_until_an_admin_enables_it(app, database):
+    staff = make_staff()
+    log_in(app.test_client(), staff)
+    guesser = app.test_client()
+    for _ in range(5):
+        assert guesser.post("/staff/login", data={"email": staff["email"], "password": "guess"}).status_code == 401
+    locked = guesser.post("/staff/login", data={"email": staff["email"], "password": PASSWORD})
+    assert locked.status_code == 401  # the right password, but locked
+    admin_client, _ = staff_client(app, "admin")
+    admin_client.post(f"/staff/accounts/{staff['id']}/enable")
+    thief = app.test_client()  # has the password, not the phone
+    assert thief.post("/staff/login", data={"email": staff["email"], "password": PASSWORD}).status_code == 302
+    for _ in range(4):
+        assert thief.post("/staff/login/code", data={"code": "123456"}).status_code == 401
+    assert thief.post("/staff/login/code", data={"code": "654321"}).headers["Location"].endswith("/staff/login")
+    assert thief.post("/staff/login", data={"email": staff["email"], "password": PASSWORD}).status_code == 401

@@ -32,6 +32,9 @@ class StaffUser(Base):
     # Rotated on logout, so an old staff cookie stops working.
     session_token: orm.Mapped[str] = orm.mapped_column(sa.String(64), default=lambda: secrets.token_hex(16))
     disabled_at: orm.Mapped[dt.datetime | None]
+    # Wrong passwords and codes in a row; at five the account is locked for a while.
+    failed_logins: orm.Mapped[int] = orm.mapped_column(default=0, server_default="0")
+    locked_until: orm.Mapped[dt.datetime | None]
     created_at: orm.Mapped[dt.datetime] = created_column()
 
 

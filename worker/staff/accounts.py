@@ -1,6 +1,7 @@
 """Staff accounts: created from the command line, argon2 passwords, a TOTP second factor."""
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 import time
@@ -20,6 +21,8 @@ from worker.staff import audit
 ISSUER = "Koppel webcare"
 STAFF_TENANT = 0  # staff secrets belong to no tenant; crypto binds them to "tenant 0" and their own purpose
 MIN_PASSWORD = 12
+MAX_FAILURES = 5
+LOCK_TIME = dt.timedelta(minutes=15)
 
 
 def add_staff(session: orm.Session, email: str, name: str, role: str, password: str) -> StaffUser:
@@ -35,10 +38,28 @@ def add_staff(session: orm.Session, email: str, name: str, role: str, password: 
 
 
 def authenticate(session: orm.Session, email: str, password: str) -> StaffUser | None:
-    """The active staff member with this e-mail and password (one argon2 check either way)."""
+    """The active, unlocked staff member with this e-mail and password (one argon2 check either way)."""
     staff = session.execute(sa.select(StaffUser).where(StaffUser.email == email.strip().lower())).scalar()
     ok = check_password(staff.password_hash if staff else None, password)
-    return staff if ok and staff.disabled_at is None else None
+    if staff is None or staff.disabled_at is not None or is_locked(staff):
+        return None
+    return staff if note_attempt(staff, ok) else None
+
+
+def is_locked(staff: StaffUser) -> bool:
+    """True while the account is locked after too many wrong passwords or codes."""
+    return staff.locked_until is not None and staff.locked_until > utcnow()
+
+
+def note_attempt(staff: StaffUser, ok: bool) -> bool:
+    """Count a wrong password or code (five in a row lock the account for a while); a right one resets."""
+    if ok:
+        staff.failed_logins = 0
+        return True
+    staff.failed_logins = (staff.failed_logins or 0) + 1
+    if staff.failed_logins >= MAX_FAILURES:
+        staff.failed_logins, staff.locked_until = 0, utcnow() + LOCK_TIME
+    return False
 
 
 def _purpose(staff: StaffUser) -> str:
@@ -99,7 +120,7 @@ def change(session: orm.Session, admin: StaffUser, staff: StaffUser, what: str) 
     if what == "disable":
         staff.disabled_at, staff.session_token = utcnow(), secrets.token_hex(16)
     elif what == "enable":
-        staff.disabled_at = None
+        staff.disabled_at = staff.locked_until = None
     elif what == "reset-totp":  # a lost phone: the next login enrols a new authenticator
         staff.totp_secret = staff.totp_confirmed_at = staff.totp_last_step = None
         staff.session_token = secrets.token_hex(16)
