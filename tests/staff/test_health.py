@@ -79,3 +79,18 @@ def test_the_backlog_eta_waits_for_the_day_budget_when_it_runs_out():
     assert health.backlog_eta(0, [day, minute], now) == 0
     assert health.backlog_eta(5, [day, minute], now) == 15  # 15 calls at 60 a minute
     assert health.backlog_eta(100, [day, minute], now) >= 2 * 3600  # 300 calls, 30 left today
+
+
+def test_failed_webhooks_are_what_the_shops_report_about_their_subscriptions_to_koppel(web, sandboxes):
+    healthy, unsubscribed = make_merchant(sandboxes, connect_exact=False), make_merchant(sandboxes,
+                                                                                          connect_exact=False)
+    shop_id = unsubscribed["shop"]["shop_id"]
+    for sub in sandboxes.kmo.subscriptions(shop_id):
+        sandboxes.kmo.unsubscribe(shop_id, sub["id"])
+    client, _ = staff_client(web)
+    report = client.get("/staff/health.json", query_string={"webhooks": "1"}).get_json()["shop_webhooks"]
+    assert report["asked"] == 2
+    assert [(p["tenant_id"], p["problem"][:15]) for p in report["failing"]] == [
+        (unsubscribed["tenant_id"], "no webhook subs")]
+    assert healthy["tenant_id"] not in {p["tenant_id"] for p in report["failing"]}
+    assert "no webhook subscription" in client.get("/staff/health/webhooks").get_data(as_text=True)

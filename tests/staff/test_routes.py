@@ -24,7 +24,7 @@ ROLES = {
     "staff.show_merchant": "support", "staff.show_tab": "support", "staff.show_order": "support",
     "staff.inbox": "support", "staff.show_ticket": "support", "staff.reply": "support",
     "staff.change_state": "support", "staff.show_health": "support", "staff.show_health_live": "support",
-    "staff.health_json": "support", "staff.find_missing": "support", "staff.fetch_missing": "support",
+    "staff.health_json": "support", "staff.show_webhook_health": "support", "staff.find_missing": "support", "staff.fetch_missing": "support",
     "staff.save_contract": "admin", "staff.stop": "admin", "staff.resume": "admin", "staff.extend_trial": "admin",
     "staff.retire_licence_key": "admin", "staff.show_migrations": "admin", "staff.quote_migration": "admin",
     "staff.change_migration": "admin", "staff.show_migration_progress": "admin", "staff.show_install": "admin",
