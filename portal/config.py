@@ -27,7 +27,7 @@ def page_context(**extra) -> dict:
             "vat_choices": configuration.vat_code_choices(target), "eu_countries": vat_rates.EU,
             "vat_rates_date": format_date(vat_rates.as_of(), "d MMMM y"),
             "target_name": connectors.get(target.system).name,
-            "document_types": connectors.get(target.system).document_types,
+            "document_types": configuration.allowed_document_types(target),
             "statuses": connectors.get(source.system).transferable_statuses(),
             "status_labels": connectors.get(source.system).status_labels, "errors": {}, "saved": None,
             "row_error": None, **extra}

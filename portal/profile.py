@@ -13,6 +13,7 @@ from portal.tenancy import tenant
 from worker import billing, subscription
 from worker.connectors.errors import RemoteError
 from worker.models import Invoice
+from worker.staff import audit
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
@@ -25,14 +26,21 @@ def invoice_or_404(invoice_id: int) -> Invoice:
     return invoice
 
 
+@bp.app_template_global()
+def merchant_line(entry) -> str:
+    """The (untranslated) sentence a merchant reads for one webcare audit entry."""
+    return audit.merchant_line(entry)
+
+
 @bp.route("/")
 @login_required
 def index():
-    """Invoices, the extra e-mail address and the stop button."""
+    """Invoices, the extra e-mail address, the stop button, and what webcare looked at and did."""
     invoices = get_session().execute(sa.select(Invoice).where(Invoice.tenant_id == current_user.tenant_id)
                                      .order_by(Invoice.id.desc())).scalars().all()
     return render_template("profile/index.html", tenant=tenant(), invoices=invoices,
-                           hold=subscription.hold_reason(tenant()))
+                           hold=subscription.hold_reason(tenant()),
+                           webcare=audit.for_tenant(get_session(), current_user.tenant_id, limit=30))
 
 
 @bp.route("/email", methods=["POST"])

@@ -23,5 +23,6 @@ def test_empty_database_upgrades_to_head_with_every_table(pg_admin):
         postgres.drop_database(pg_admin, url)
     assert {"tenants", "users", "connections", "orders", "postings", "webhook_deliveries",
             "rate_budgets", "remote_links", "remote_calls", "tickets", "outbox_emails", "invoices", "auth_attempts",
-            "reconciliation_findings", "procrastinate_jobs", "procrastinate_workers"} <= tables
-    assert version == "0006"
+            "reconciliation_findings", "staff_users", "staff_audit", "ticket_messages", "procrastinate_jobs",
+            "procrastinate_workers"} <= tables
+    assert version == "0008"

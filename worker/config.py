@@ -63,6 +63,10 @@ class Settings:
     smtp_url: str | None
     mail_from: str
     webcare_email: str
+    staff_idle_minutes: int
+    staff_max_hours: int
+    monitoring_token: str | None
+    migration_step_seconds: float
     sandbox_url: str = "http://127.0.0.1:8001"
     # Rate limits: at most this many failed logins per account and per IP address within the window,
     # and sign-ups per IP address and per e-mail address within theirs (soft lockout: it expires).
@@ -158,6 +162,10 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         smtp_url=env.get("SMTP_URL") or None,
         mail_from=env.get("KOPPEL_MAIL_FROM", "Koppel <noreply@koppel.test>"),
         webcare_email=env.get("KOPPEL_WEBCARE_EMAIL", "webcare@koppel.test"),
+        staff_idle_minutes=int(env.get("KOPPEL_STAFF_IDLE_MINUTES", "30")),
+        staff_max_hours=int(env.get("KOPPEL_STAFF_MAX_HOURS", "10")),
+        monitoring_token=env.get("KOPPEL_MONITORING_TOKEN") or None,
+        migration_step_seconds=float(env.get("KOPPEL_MIGRATION_STEP_SECONDS", "15")),
         sandbox_url=sandbox_url.rstrip("/"),
         **_limits(env),
     )

@@ -36,12 +36,18 @@ def vat_codes_for(reference: dict, price_mode: str) -> list[dict]:
     return [code for code in reference.get("vat_codes", []) if code.get("Type") in kinds]
 
 
+def allowed_document_types(target: Connection) -> tuple[tuple[str, str], ...]:
+    """The (key, label) document types the merchant may choose: all the target offers, or those of the contract."""
+    offered = connectors.get(target.system).document_types
+    contract = set(target.settings.get("contract_document_types") or ())
+    return tuple(pair for pair in offered if not contract or pair[0] in contract)
+
+
 def save_general(target: Connection, form: dict) -> dict[str, str]:
     """Validate and store the general settings; returns errors by field (empty when saved)."""
     reference, errors = target.settings.get("reference") or {}, {}
     choices = options(reference)
-    target_cls = connectors.get(target.system)
-    if form.get("document_type") not in dict(target_cls.document_types):
+    if form.get("document_type") not in dict(allowed_document_types(target)):
         errors["document_type"] = N_("Choose what Koppel creates.")
     checks = {"sales_journal": ("Code", choices["sales_journals"]), "cash_journal": ("Code", choices["cash_journals"]),
               "payment_condition": ("Code", choices["payment_conditions"]), "warehouse": ("ID", choices["warehouses"])}

@@ -32,8 +32,8 @@ def hold_reason(tenant: Tenant) -> str | None:
 
 def open_invoice(session: orm.Session, tenant: Tenant, now: dt.datetime | None = None) -> Invoice:
     """The tenant's unpaid invoice for the next year, made once."""
-    existing = session.execute(sa.select(Invoice).where(Invoice.tenant_id == tenant.id, Invoice.status == "open")
-                               ).scalars().first()
+    existing = session.execute(sa.select(Invoice).where(Invoice.tenant_id == tenant.id, Invoice.status == "open",
+                                                        Invoice.kind == "subscription")).scalars().first()
     if existing:
         return existing
     now = now or utcnow()
@@ -75,6 +75,8 @@ def mark_paid(session: orm.Session, invoice: Invoice, paid_at: dt.datetime) -> i
     if invoice.status == "paid":
         return 0
     invoice.status, invoice.paid_at = "paid", paid_at
+    if invoice.kind != "subscription":
+        return 0  # a migration invoice pays for work done; it does not extend the subscription
     tenant = session.get(Tenant, invoice.tenant_id)
     end = dt.datetime.combine(invoice.period_end, dt.time(23, 59), tzinfo=dt.timezone.utc)
     tenant.paid_until = max(filter(None, [tenant.paid_until, end]))

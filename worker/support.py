@@ -1,4 +1,4 @@
-"""Report problem: a ticket holding everything webcare needs, frozen at the moment it was reported."""
+"""Report problem and Ask us: tickets holding everything webcare needs, frozen at the moment they came in."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -7,7 +7,7 @@ from sqlalchemy import orm
 from worker import mail
 from worker.config import settings
 from worker.i18n import gettext_for
-from worker.models import Connection, Order, RemoteCall, Tenant, Ticket
+from worker.models import Connection, Order, RemoteCall, Tenant, Ticket, TicketMessage
 from worker.models.base import utcnow
 
 
@@ -55,4 +55,27 @@ def report_problem(session: orm.Session, order: Order, reporter: str) -> Ticket:
                      _("Thank you. Webcare has everything about order %(number)s that they need, and will answer "
                        "by e-mail. Quote ticket %(ticket)s and licence key %(key)s if you write to us about it.")
                      % values, "ticket-receipt")
+    return ticket
+
+
+def ask_us(session: orm.Session, tenant: Tenant, reporter: str, subject: str, question: str) -> Ticket:
+    """Ask us: a general question from the portal, the licence key and the connections attached."""
+    connections = session.execute(sa.select(Connection).where(Connection.tenant_id == tenant.id)).scalars()
+    snapshot = {"licence_key": tenant.licence_key, "reporter": reporter, "reported_at": utcnow().isoformat(),
+                "settings": {c.role: {"system": c.system, "status": c.status, "settings": c.settings}
+                             for c in connections}}
+    ticket = Ticket(tenant_id=tenant.id, kind="question", subject=subject.strip()[:300], snapshot=snapshot)
+    session.add(ticket)
+    session.flush()
+    session.add(TicketMessage(ticket_id=ticket.id, author=reporter, from_staff=False, body=question.strip()))
+    mail.queue_email(session, tenant.id, [settings.webcare_email],
+                     f"Ticket {ticket.id}: question from {tenant.name} ({tenant.licence_key})",
+                     f"{reporter} asks: {subject}\n\n{question}\n\n"
+                     f"The staff console shows ticket {ticket.id}.", "ticket")
+    _ = gettext_for(tenant.language)
+    values = {"ticket": ticket.id, "key": tenant.licence_key}
+    mail.queue_email(session, tenant.id, mail.recipients_of(tenant),
+                     _("We received your question (ticket %(ticket)s)") % values,
+                     _("Thank you. Webcare will answer by e-mail. Quote ticket %(ticket)s and licence key %(key)s "
+                       "if you write to us about it.") % values, "ticket-receipt")
     return ticket

@@ -10,6 +10,7 @@ from worker.connectors.errors import OutcomeUnknown, RemoteError, RemoteUnavaila
 from worker.jobs import RemoteRetryStrategy, app
 from worker.pipeline import process, recheck, reconcile, vat_step, waiting
 from worker.pipeline.messages import problem
+from worker.staff import jobs as staff_jobs  # noqa: F401  (registers run_migration)
 
 log = logging.getLogger(__name__)
 

@@ -4,10 +4,12 @@ from worker.models.billing import Invoice
 from worker.models.connections import Connection, RateBudget, RemoteLink
 from worker.models.orders import Order, Posting, WebhookDelivery
 from worker.models.reconciliation import ReconciliationFinding
-from worker.models.support import AuthAttempt, OutboxEmail, RemoteCall, Ticket
+from worker.models.staff import AuditEntry, Migration, MigrationItem, StaffUser
+from worker.models.support import AuthAttempt, OutboxEmail, RemoteCall, Ticket, TicketMessage
 from worker.models.tenants import Tenant, User
 
 __all__ = [
-    "AuthAttempt", "Base", "Connection", "Invoice", "Order", "OutboxEmail", "Posting", "RateBudget",
-    "ReconciliationFinding", "RemoteCall", "RemoteLink", "Tenant", "Ticket", "User", "WebhookDelivery",
+    "AuditEntry", "AuthAttempt", "Base", "Connection", "Invoice", "Migration", "MigrationItem", "Order",
+    "OutboxEmail", "Posting", "RateBudget", "ReconciliationFinding", "RemoteCall", "RemoteLink", "StaffUser",
+    "Tenant", "Ticket", "TicketMessage", "User", "WebhookDelivery",
 ]

@@ -11,7 +11,7 @@ from worker.models.base import Base, created_column
 
 
 class Invoice(Base):
-    """A subscription invoice from Koppel to a merchant; paid through the payment provider."""
+    """An invoice from Koppel to a merchant (subscription or migration); paid through the payment provider."""
 
     __tablename__ = "invoices"
 
@@ -26,6 +26,8 @@ class Invoice(Base):
     period_start: orm.Mapped[dt.date]
     period_end: orm.Mapped[dt.date]
     status: orm.Mapped[str] = orm.mapped_column(sa.String(20), default="open")
+    # "subscription" (a paid year) or "migration" (past orders back-filled by webcare).
+    kind: orm.Mapped[str] = orm.mapped_column(sa.String(20), default="subscription")
     payment_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(40))
     checkout_url: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
     paid_at: orm.Mapped[dt.datetime | None]

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.dialects import postgresql
 
-from worker.models.base import Base, created_column
+from worker.models.base import Base, created_column, updated_column
 
 
 class RemoteCall(Base):
@@ -32,8 +32,12 @@ class RemoteCall(Base):
     created_at: orm.Mapped[dt.datetime] = created_column()
 
 
+# open: webcare is to act; waiting: webcare answered and waits for the merchant; closed: done.
+TICKET_STATES = ("open", "waiting", "closed")
+
+
 class Ticket(Base):
-    """A problem a merchant reported on an order, with everything webcare needs frozen at that moment."""
+    """A problem a merchant reported on an order, or a question ("Ask us"), with a frozen snapshot."""
 
     __tablename__ = "tickets"
 
@@ -42,6 +46,24 @@ class Ticket(Base):
     order_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("orders.id", ondelete="SET NULL"))
     snapshot: orm.Mapped[dict] = orm.mapped_column(postgresql.JSONB)
     status: orm.Mapped[str] = orm.mapped_column(sa.String(20), default="open")
+    kind: orm.Mapped[str] = orm.mapped_column(sa.String(20), default="problem")  # "problem" or "question"
+    subject: orm.Mapped[str | None] = orm.mapped_column(sa.String(300))
+    created_at: orm.Mapped[dt.datetime] = created_column()
+    updated_at: orm.Mapped[dt.datetime] = updated_column()
+
+    messages: orm.Mapped[list[TicketMessage]] = orm.relationship(order_by="TicketMessage.id")
+
+
+class TicketMessage(Base):
+    """One message on a ticket: the merchant's question, or webcare's answer (sent through the outbox)."""
+
+    __tablename__ = "ticket_messages"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    ticket_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    author: orm.Mapped[str] = orm.mapped_column(sa.String(200))
+    from_staff: orm.Mapped[bool] = orm.mapped_column(default=False)
+    body: orm.Mapped[str] = orm.mapped_column(sa.Text)
     created_at: orm.Mapped[dt.datetime] = created_column()
 
 

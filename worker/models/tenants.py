@@ -40,6 +40,8 @@ class Tenant(Base):
     paid_until: orm.Mapped[dt.datetime | None]
     offer_sent_at: orm.Mapped[dt.datetime | None]
     stopped_at: orm.Mapped[dt.datetime | None]
+    # Webcare removed this (old) licence key: its logins are gone, its data stays for the record.
+    retired_at: orm.Mapped[dt.datetime | None]
     extra_email: orm.Mapped[str | None] = orm.mapped_column(sa.String(320))
     last_digest_at: orm.Mapped[dt.datetime | None]
     licence_key: orm.Mapped[str] = orm.mapped_column(sa.String(32), unique=True, default=new_licence_key)

@@ -1,0 +1,55 @@
+"""Installing on the merchant's behalf (admins): consent on record first, then the shop's credentials."""
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+
+from portal.extensions import get_session
+from portal.staff.blueprint import bp, requires
+from portal.staff.merchants import tenant_or_404
+from worker.connectors.errors import RemoteError
+from worker.onboarding import installation_missing
+from worker.staff import install, merchants
+
+
+@bp.route("/merchants/<int:tenant_id>/install")
+@requires("admin")
+def show_install(tenant_id: int):
+    """What is left of the installation, the consent on record, the shop form."""
+    session, tenant = get_session(), tenant_or_404(tenant_id)
+    mine = merchants.connections(session, tenant.id)
+    return render_template("staff/install.html", tenant=tenant, connections=mine,
+                           missing=installation_missing(tenant, mine), consent=install.consent(session, tenant))
+
+
+@bp.route("/merchants/<int:tenant_id>/install/consent", methods=["POST"])
+@requires("admin")
+def record_install_consent(tenant_id: int):
+    """Record where the merchant asked for the installation; the installation is invoiced."""
+    session, tenant = get_session(), tenant_or_404(tenant_id)
+    try:
+        invoice = install.record_consent(session, g.staff, tenant, request.form.get("reference", ""))
+        session.commit()
+        flash(f"Consent recorded; invoice {invoice.number} sent to the merchant.", "success")
+    except ValueError as exc:
+        session.rollback()
+        flash(f"Not recorded: {exc}.", "error")
+    return redirect(url_for("staff.show_install", tenant_id=tenant.id))
+
+
+@bp.route("/merchants/<int:tenant_id>/install/shop", methods=["POST"])
+@requires("admin")
+def install_shop(tenant_id: int):
+    """Connect the merchant's shop with the credentials they gave us."""
+    session, tenant = get_session(), tenant_or_404(tenant_id)
+    form = [request.form.get(name, "") for name in ("shop_id", "api_key", "webhook_secret")]
+    if not all(value.strip() for value in form):
+        flash("Fill in the shop id, the API key and the webhook secret.", "error")
+        return redirect(url_for("staff.show_install", tenant_id=tenant.id))
+    try:
+        install.connect_shop(session, g.staff, tenant, *form)
+        session.commit()
+        flash("The shop is connected.", "success")
+    except (PermissionError, RemoteError) as exc:
+        session.rollback()
+        flash(f"Not connected: {exc}.", "error")
+    return redirect(url_for("staff.show_install", tenant_id=tenant.id))
