@@ -65,6 +65,15 @@ def sandboxes(sandbox_server, database):
     sandbox_server.sender.stop()
 
 
+@pytest.fixture
+def unthrottled(sandbox_server, database):
+    """Sandboxes whose Exact limits are out of the way (money and big orders, not rate limits, are tested)."""
+    sandbox_server.exact_options = {"minute_limit": 10**6, "day_limit": 10**8}
+    sandbox_server.reset()
+    yield sandbox_server
+    sandbox_server.exact_options = {}
+
+
 @pytest.fixture(scope="session")
 def web_server():
     from worker.httpserver import ServerThread

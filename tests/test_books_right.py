@@ -16,14 +16,6 @@ from worker.models import Connection
 _ids = itertools.count(1)
 
 
-@pytest.fixture
-def unthrottled(sandbox_server, database):
-    """Sandboxes with Exact's rate limits out of the way (big orders make hundreds of calls)."""
-    sandbox_server.exact_options = {"minute_limit": 10**6, "day_limit": 10**8}
-    sandbox_server.reset()
-    yield sandbox_server
-    sandbox_server.exact_options = {}
-
 
 def order(lines, incl=True, country="BE", **options) -> dict:
     n = next(_ids)

@@ -11,7 +11,7 @@ from tests.support.merchants import make_merchant
 from tests.support.orders import Amount, build
 from tests.support.pipeline import configure, post, reload, store
 from worker import db
-from worker.connectors.exact.sandbox.faults import FaultRule
+from worker.connectors.exact.sandbox import FaultRule
 from worker.models import Connection, Order
 from worker.pipeline import process
 

@@ -24,14 +24,6 @@ zero_rated = st.builds(Amount, unit=prices, rate=st.just(Decimal(0)), quantity=s
 charges = st.builds(Amount, unit=st.integers(1, 2_500).map(lambda c: Decimal(c) / 100), rate=st.sampled_from(RATES))
 
 
-@pytest.fixture
-def unthrottled(sandbox_server, database):
-    """Sandboxes whose Exact limits are out of the way: this test is about money, not rate limits."""
-    sandbox_server.exact_options = {"minute_limit": 10**6, "day_limit": 10**8}
-    sandbox_server.reset()
-    yield sandbox_server
-    sandbox_server.exact_options = {}
-
 
 @pytest.fixture
 def merchants(unthrottled):

@@ -16,7 +16,7 @@ from flask import Flask
 from . import control
 from . import oauth
 from . import rest
-from .faults import FaultRule
+from worker.sandbox_faults import FaultRule
 from .state import Clock
 from .state import ExactState
 

@@ -8,7 +8,7 @@ from flask import jsonify
 from flask import request
 
 from .entities import COLLECTIONS
-from .faults import FaultRule
+from worker.sandbox_faults import FaultRule
 from .state import ExactState
 
 bp = Blueprint("exact_control", __name__, url_prefix="/_sandbox")

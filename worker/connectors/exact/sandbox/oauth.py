@@ -130,7 +130,7 @@ def _grant(state: ExactState) -> dict:
 def token():
     """The token endpoint; one lock makes concurrent refreshes of one token yield exactly one winner."""
     state = _state()
-    fault = state.faults.take("POST", "oauth2/token", request.path)
+    fault = state.faults.take("POST", request.path, "oauth2/token")
     if fault and fault.mode == "status":
         return _json(fault.status, error_body(f"Injected fault: HTTP {fault.status}."), fault.headers)
     if fault and fault.mode == "hang":

@@ -147,7 +147,7 @@ def _admit(state: ExactState, caller: Caller, division, budget_key, now: float, 
 
 
 def _run(state: ExactState, ctx: Ctx, endpoint: str, work):
-    fault = state.faults.take(request.method, endpoint, request.path)
+    fault = state.faults.take(request.method, request.path, endpoint)
     if fault and fault.mode == "status":
         raise _Injected(fault.status, f"Injected fault: HTTP {fault.status}.", dict(fault.headers or {}))
     if fault and fault.mode == "hang":

@@ -9,8 +9,8 @@ import threading
 import uuid
 
 from worker.sandbox_clock import Clock
-from .faults import FaultRule
-from .faults import Faults
+from worker.sandbox_faults import FaultRule
+from worker.sandbox_faults import Faults
 from .limits import ErrorBudget
 from .limits import RateLimiter
 from .seed import open_years

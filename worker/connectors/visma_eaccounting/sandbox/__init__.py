@@ -14,7 +14,7 @@ from __future__ import annotations
 from flask import Flask
 
 from . import api, control, oauth
-from .faults import FaultRule
+from worker.sandbox_faults import FaultRule
 from .state import Clock, VismaState
 
 __all__ = ["Clock", "FaultRule", "VismaState", "create_app"]

@@ -5,7 +5,7 @@ import json
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from .faults import FaultRule
+from worker.sandbox_faults import FaultRule
 from .state import VismaState
 
 bp = Blueprint("visma_control", __name__, url_prefix="/_sandbox")

@@ -9,7 +9,7 @@ import threading
 import uuid
 
 from worker.sandbox_clock import Clock
-from .faults import FaultRule, Faults
+from worker.sandbox_faults import FaultRule, Faults
 from .limits import RateLimiter
 from .seed import seed_company
 from .tokens import TokenStore

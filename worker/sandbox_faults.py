@@ -1,4 +1,5 @@
-"""Injected faults for reliability tests: failing statuses, slow commits, commit-then-fail, and plain hangs."""
+"""Injected faults for the sandboxes' reliability tests (development and tests only, like sandbox_clock):
+failing statuses, slow commits, commit-then-fail and plain hangs. Every sandbox arms the same rules."""
 from __future__ import annotations
 
 import dataclasses
@@ -11,9 +12,9 @@ MODES = ("status", "commit_then_hang", "hang", "hold_then_commit", "commit_then_
 class FaultRule:
     """Answer the next ``count`` matching requests badly.
 
-    ``path`` matches the entity path (``salesinvoice/SalesInvoices``) or the end of the request
-    path (``oauth2/token``); ``method`` may be ``*``. Modes: ``status`` answers ``status`` with an
-    Exact error body without doing the work; ``commit_then_hang`` does the work, then blocks
+    ``path`` matches the sandbox's endpoint name (Exact: ``salesinvoice/SalesInvoices``) or the end
+    of the request path (``oauth2/token``, ``customerinvoicedrafts``); ``method`` may be ``*``.
+    Modes: ``status`` answers ``status`` with the sandbox's error body without doing the work; ``commit_then_hang`` does the work, then blocks
     ``hang_seconds`` before answering; ``hang`` blocks first, does nothing, and answers 504;
     ``hold_then_commit`` blocks ``hang_seconds`` first and then does the work and answers (a slow
     commit, still stored when the client gave up waiting); ``commit_then_status`` does the work and
@@ -37,7 +38,7 @@ class FaultRule:
         if self.mode == "commit_then_status" and self.status is None:
             self.status = 500
 
-    def matches(self, method: str, endpoint: str, path: str) -> bool:
+    def matches(self, method: str, path: str, endpoint: str = "") -> bool:
         """Whether this rule applies to a request."""
         if self.method not in ("*", method.upper()):
             return False
@@ -65,11 +66,11 @@ class Faults:
             self._release.set()
             self._release = threading.Event()
 
-    def take(self, method: str, endpoint: str, path: str) -> FaultRule | None:
+    def take(self, method: str, path: str, endpoint: str = "") -> FaultRule | None:
         """The first armed rule matching this request, consuming one of its ``count``."""
         with self._lock:
             for rule in self._rules:
-                if rule.matches(method, endpoint, path):
+                if rule.matches(method, path, endpoint):
                     rule.count -= 1
                     if rule.count <= 0:
                         self._rules.remove(rule)
