@@ -91,6 +91,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         N_("We could not reach a system this order needs, even after trying for hours: {detail}"),
         N_("Press Process to try again. If the order may already be in your books, we look it up before "
            "sending anything, so it is never booked twice.")),
+    "DIRECT_INVOICE_WITHOUT_WAREHOUSE": (
+        N_("Your contract creates direct sales invoices, and those need a warehouse; none is chosen."),
+        N_("In Configuration, choose the warehouse, save, then press Process.")),
     "SKIPPED_CANCELLED": (
         N_("Cancelled in your shop (status \"{status}\") before it was transferred; nothing was booked."),
         N_("Nothing to do. Should it be booked after all, give it a status you transfer in your shop.")),

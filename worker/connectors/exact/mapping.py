@@ -69,19 +69,30 @@ def _currency(order: Order) -> dict:
 
 
 def invoice_payload(order: Order, account_id: str, items: dict, settings: dict) -> dict:
-    """A SalesInvoices body: type 8020, the sales journal, our order number as YourRef."""
-    return {**_currency(order),
-        "OrderedBy": account_id, "InvoiceDate": order.date.isoformat(), "Type": 8020,
+    """A SalesInvoices body: our order number as YourRef, on the sales journal (manual 003).
+
+    Contract options set by webcare: direct sales invoices (type 8023, which Exact only takes with a
+    warehouse) and no revenue account on the lines (Exact then takes the item's own).
+    """
+    with_gl = not settings.get("contract_no_revenue_account")
+    payload = {
+        **_currency(order), "OrderedBy": account_id, "InvoiceDate": order.date.isoformat(), "Type": 8020,
         "Journal": settings["sales_journal"], "Description": f"Order number {order.number}"[:60],
         "YourRef": order.number, "PaymentReference": order.number[:35], "Remarks": order.payment_method,
-        "SalesInvoiceLines": [_item_line(order, line, items, settings, True) for line in order.lines],
+        "SalesInvoiceLines": [_item_line(order, line, items, settings, with_gl) for line in order.lines],
     }
+    if settings.get("contract_direct_sales_invoices"):
+        if not settings.get("warehouse"):
+            raise MappingError("DIRECT_INVOICE_WITHOUT_WAREHOUSE", order.number)
+        payload.update(Type=8023, Warehouse=settings["warehouse"])
+    return payload
 
 
 def order_payload(order: Order, account_id: str, items: dict, settings: dict, address_id: str | None) -> dict:
     """A SalesOrders body; the product decides the ledger account, so no GLAccount on lines."""
     payload = {
-        **_currency(order), "OrderedBy": account_id, "OrderDate": order.date.isoformat(), "Description": order.number[:60],
+        **_currency(order), "OrderedBy": account_id, "OrderDate": order.date.isoformat(),
+        "Description": order.number[:60],
         "YourRef": order.number, "PaymentReference": order.number[:35],
         "SalesOrderLines": [_item_line(order, line, items, settings, False) for line in order.lines],
     }
