@@ -74,5 +74,5 @@ def test_connect_slugs_are_unique():
 
 def test_vat_code_rates_read_each_targets_own_reference_data():
     exact = connectors.get("exact_online").vat_code_rates({"vat_codes": [{"Code": "2  ", "Percentage": 0.21}]})
-    visma = connectors.get("visma_eaccounting").vat_code_rates({"vat_codes": [{"Code": "HOOG", "VatRate": 0.21}]})
-    assert exact == {"2  ": Decimal("21.00")} and visma == {"HOOG": Decimal("21.00")}
+    visma = connectors.get("visma_eaccounting").vat_code_rates({"vat_codes": [{"Id": "a1", "Code": "HOOG", "VatRate": 0.21}]})
+    assert exact == {"2  ": Decimal("21.00")} and visma == {"a1": Decimal("21.00")}

@@ -30,6 +30,16 @@ class Setting:
         return schema
 
 
+@dataclasses.dataclass(frozen=True)
+class Choice:
+    """One drop-down of the Configuration tab's general section: a setting chosen from the administration's lists."""
+
+    name: str
+    label: str  # marked N_, translated where shown
+    rows: tuple[tuple[str, str], ...]  # (value stored, text shown)
+    required: str | None = None  # the message when left empty (marked N_); None: may stay empty
+
+
 class Connector:
     """Base of every connector class: a registry key, a display name and a settings schema."""
 
@@ -107,6 +117,38 @@ class Target(Connector):
     connected_text: ClassVar[str] = N_("Connected.")
     # The Configuration tab's sections this target needs, in order.
     config_sections: ClassVar[tuple[str, ...]] = ("general", "statuses", "vat", "payments")
+
+    # Prices the merchant may choose to send ("incl", "excl"); empty: the target's own settings decide.
+    price_modes: ClassVar[tuple[str, ...]] = ()
+    # A setting naming the administration that the merchant may change by hand (None: the login decides).
+    administration_setting: ClassVar[Setting | None] = None
+    # Settings typed as text in the general section, as (name, label, default); labels marked N_.
+    text_settings: ClassVar[tuple[tuple[str, str, str], ...]] = ()
+
+    @classmethod
+    def general_choices(cls, reference: dict) -> tuple[Choice, ...]:
+        """The general section's drop-downs, filled from the reference data."""
+        return ()
+
+    @classmethod
+    def check_general(cls, form: dict) -> dict[str, str]:
+        """Rules between general settings (errors by field, messages marked N_)."""
+        return {}
+
+    @classmethod
+    def vat_code_rows(cls, reference: dict, price_mode: str | None) -> list[dict]:
+        """The VAT codes to offer (``value`` stored, ``label`` shown); all of them when ``price_mode`` is None."""
+        raise NotImplementedError
+
+    @classmethod
+    def revenue_accounts(cls, reference: dict) -> list[dict]:
+        """The revenue accounts to offer in the VAT table (``value`` stored, ``label`` shown)."""
+        raise NotImplementedError
+
+    @classmethod
+    def customer_row(cls, row: dict) -> dict:
+        """A customer found by ``debtors`` as the fixed-debtor drop-down shows it (``value``, ``label``)."""
+        raise NotImplementedError
 
     @classmethod
     def defaults(cls) -> dict:

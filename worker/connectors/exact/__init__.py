@@ -7,7 +7,7 @@ from worker.config import settings as app_settings
 from worker.connectors.base import Setting, Target
 from worker.connectors.exact.client import ExactClient
 from worker.connectors.exact.documents import ExactDocuments
-from worker.connectors.exact import oauth, tokens
+from worker.connectors.exact import choices, oauth, tokens
 from worker.i18n import N_
 
 
@@ -20,6 +20,8 @@ class ExactOnlineTarget(Target):
     connect_slug = "exact"
     error_budget_prefix = "exact:errors:"
     connected_text = N_("Connected to division %(division)s.")
+    price_modes = ("incl", "excl")
+    text_settings = (("default_unit", N_("Default unit for new products"), "pc"),)
     document_types = (("invoice", N_("Sales invoice")), ("order", N_("Sales order")), ("entry", N_("Sales entry")))
     settings_schema = (
         Setting("division", "Division code"),
@@ -34,6 +36,7 @@ class ExactOnlineTarget(Target):
         Setting("refresh_token", "OAuth refresh token", secret=True),
     )
 
+    administration_setting = settings_schema[0]
     amount_document_types = frozenset({"entry"})
     supports_foreign_currency = True  # the document's Currency field; Exact converts with its own rates
 
@@ -47,6 +50,26 @@ class ExactOnlineTarget(Target):
         """Exact states percentages as fractions (0.21); codes are padded to three characters."""
         return {row["Code"]: (Decimal(str(row.get("Percentage") or 0)) * 100).quantize(Decimal("0.01"))
                 for row in reference.get("vat_codes", [])}
+
+    @classmethod
+    def general_choices(cls, reference: dict):
+        return choices.general(reference)
+
+    @classmethod
+    def check_general(cls, form: dict) -> dict[str, str]:
+        return choices.check_general(form)
+
+    @classmethod
+    def vat_code_rows(cls, reference: dict, price_mode: str | None) -> list[dict]:
+        return choices.vat_codes(reference, price_mode)
+
+    @classmethod
+    def revenue_accounts(cls, reference: dict) -> list[dict]:
+        return choices.revenue_accounts(reference)
+
+    @classmethod
+    def customer_row(cls, row: dict) -> dict:
+        return {"value": row["ID"], "label": f"{(row.get('Code') or '').strip()} {row.get('Name') or ''}".strip()}
 
     @classmethod
     def is_ready(cls, connection) -> bool:

@@ -7,7 +7,7 @@ from worker.config import settings as app_settings
 from worker.connectors.base import Setting, Target
 from worker.connectors.visma_eaccounting.client import VismaClient
 from worker.connectors.visma_eaccounting.documents import VismaDocuments
-from worker.connectors.visma_eaccounting import oauth, tokens
+from worker.connectors.visma_eaccounting import choices, oauth, tokens
 from worker.i18n import N_
 
 
@@ -34,9 +34,25 @@ class VismaEAccountingTarget(Target):
 
     @classmethod
     def vat_code_rates(cls, reference: dict) -> dict[str, Decimal]:
-        """Visma states rates as fractions (0.21) in ``VatRate``."""
-        return {row["Code"]: (Decimal(str(row.get("VatRate") or 0)) * 100).quantize(Decimal("0.01"))
+        """Visma states rates as fractions (0.21) in ``VatRate``; codes are stored by their id."""
+        return {row["Id"]: (Decimal(str(row.get("VatRate") or 0)) * 100).quantize(Decimal("0.01"))
                 for row in reference.get("vat_codes", [])}
+
+    @classmethod
+    def general_choices(cls, reference: dict):
+        return choices.general(reference)
+
+    @classmethod
+    def vat_code_rows(cls, reference: dict, price_mode: str | None) -> list[dict]:
+        return choices.vat_codes(reference)
+
+    @classmethod
+    def revenue_accounts(cls, reference: dict) -> list[dict]:
+        return choices.revenue_accounts(reference)
+
+    @classmethod
+    def customer_row(cls, row: dict) -> dict:
+        return {"value": row["Id"], "label": f"{row.get('CustomerNumber') or ''} {row.get('Name') or ''}".strip()}
 
     @classmethod
     def oauth_site(cls) -> str:
