@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets as pysecrets
 
-from flask import Blueprint, abort, flash, redirect, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -37,6 +37,15 @@ def my_target():
 def connector_of(connection):
     """The connector class of ``connection`` (its ``name``, ``connect_slug`` ...), None without one."""
     return connectors.REGISTRY.get(connection.system) if connection is not None else None
+
+
+@bp.app_template_global()
+def accounting_name() -> str:
+    """The name of the logged-in tenant's accounting system (read once per request)."""
+    if "accounting_name" not in g:
+        system = connector_of(connections().get("target")) if current_user.is_authenticated else None
+        g.accounting_name = system.name if system is not None else _("your accounting system")
+    return g.accounting_name
 
 
 def login_site() -> str:

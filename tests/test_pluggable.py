@@ -1,6 +1,7 @@
 """A second accounting system chosen at sign-up: Visma eAccounting installed through the generic connect flow."""
 from __future__ import annotations
 
+import pathlib
 import re
 
 import sqlalchemy as sa
@@ -76,3 +77,32 @@ def test_a_callback_without_a_started_login_connects_nothing(sandboxes, web):
     answer = client.get("/connect/visma/callback?code=stolen&state=guess")
     assert answer.status_code == 302
     assert target_of("ander@example.nl").status == "not_connected"
+
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+# "exact" but not "exactly"; "exact_online", "Exact Online", "exact:errors:" all match.
+SYSTEM_NAMES = re.compile(r"exact(?!ly)|division|visma", re.IGNORECASE)
+ALLOWED = {
+    # A contract switch only Exact implements (its direct sales invoice type 8023), on the English-only staff
+    # page: a connector-declared contract option would remove it, which the contract settings do not have yet.
+    ("templates/staff/_contract.html", "Direct sales invoices (Exact type 8023, booked on the cash journal)"),
+}
+
+
+def test_the_portal_the_pipeline_and_the_templates_name_no_accounting_system():
+    found = []
+    for folder in ("portal", "worker/pipeline", "templates"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.suffix not in (".py", ".html", ".txt", ".js"):
+                continue
+            relative = str(path.relative_to(ROOT))
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if SYSTEM_NAMES.search(line) and not any(relative == p and text in line for p, text in ALLOWED):
+                    found.append(f"{relative}:{number}: {line.strip()}")
+    assert not found, "\n".join(found)
+
+
+def test_the_grep_would_see_a_system_name():
+    assert SYSTEM_NAMES.search('url_for("connect.connect_exact")') and SYSTEM_NAMES.search("Exact Online")
+    assert SYSTEM_NAMES.search('settings.get("division")') and SYSTEM_NAMES.search("Visma eAccounting")
+    assert not SYSTEM_NAMES.search("exactly once")
