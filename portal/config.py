@@ -20,9 +20,8 @@ bp = Blueprint("config", __name__, url_prefix="/config")
 def page_context(**extra) -> dict:
     mine, me = connections(), tenant()
     target, source = mine.get("target"), mine.get("source")
-    reference = target.settings.get("reference") or {}
     return {"tenant": me, "connections": mine, "target": target, "source": source,
-            "options": configuration.options(reference),
+            "system": connectors.get(target.system), "options": configuration.options(target),
             "vat_rows": configuration.vat_rows(target, me.country),
             "vat_choices": configuration.vat_code_choices(target), "eu_countries": vat_rates.EU,
             "vat_rates_date": format_date(vat_rates.as_of(), "d MMMM y"),
@@ -57,7 +56,7 @@ def index():
 @bp.route("/general", methods=["POST"])
 @login_required
 def save_general():
-    """Save what Koppel creates and where (document type, journals, payment condition, warehouse)."""
+    """Save what Koppel creates and the general choices the accounting system declares."""
     errors = configuration.save_general(connections()["target"], request.form.to_dict())
     if not errors:
         mark_configured()
@@ -166,7 +165,8 @@ def find_debtors():
     if not needle:
         return render_section("payments", errors={"debtor_filter": _("Type part of the debtor's name first.")})
     try:
-        found = connectors.get(target.system).debtors(target, needle)
+        cls = connectors.get(target.system)
+        found = [cls.customer_row(row) for row in cls.debtors(target, needle)]
     except RemoteError as exc:
         return render_section("payments", errors={"debtor_filter": _("%(system)s did not answer (%(error)s).")
                                                   % {"system": connectors.get(target.system).name, "error": exc}})
@@ -178,20 +178,21 @@ def find_debtors():
 @bp.route("/reload", methods=["POST"])
 @login_required
 def reload_reference():
-    """Reload VAT codes, ledger accounts, journals, payment conditions and warehouses from the accounting system."""
+    """Reload the administration's reference data (VAT codes, accounts ...) from the accounting system."""
     target = connections()["target"]
-    division = request.form.get("division", "").strip()
-    if division.isdigit():
-        target.settings = {**target.settings, "division": division}
+    chosen = connectors.get(target.system).administration_setting
+    value = request.form.get(chosen.name, "").strip() if chosen else ""
+    if value.isdigit():  # an administration chosen by hand (numbered)
+        target.settings = {**target.settings, chosen.name: value}
     try:
         target.settings = {**target.settings,
                            "reference": connectors.get(target.system).reference_data(target)}
     except RemoteError as exc:
         get_session().rollback()
-        flash(_("%(system)s did not give us the data (%(error)s). Check the division code and try again.")
+        flash(_("%(system)s did not give us the data (%(error)s). Check the administration and try again.")
               % {"system": connectors.get(target.system).name, "error": exc}, "error")
         return redirect(url_for("config.index"))
     get_session().commit()
-    flash(_("The data of division %(division)s was reloaded from %(system)s.")
-          % {"division": target.settings.get("division"), "system": connectors.get(target.system).name}, "success")
+    flash(_("The data of your administration was reloaded from %(system)s.")
+          % {"system": connectors.get(target.system).name}, "success")
     return redirect(url_for("config.index"))

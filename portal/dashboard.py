@@ -12,11 +12,11 @@ from sqlalchemy import orm
 
 from portal.deliveries import unreadable_count
 from portal.extensions import get_session
+from portal.connect import login_site
 from portal.headers import forms_post_to
 from portal.htmx import render_partial
 from portal.tenancy import connections, order_or_404, tenant
 from worker import connectors, ratelimit, subscription
-from worker.config import settings
 from worker.onboarding import installation_missing
 from worker.models import Connection, Order
 from worker.pipeline import reconcile
@@ -92,7 +92,8 @@ def pauses_for(connection) -> list[dict]:
     """Endpoints we stopped calling because the remote refused too much this hour (and until when)."""
     if connection is None or connection.role != "target":
         return []
-    return ratelimit.exhausted_error_budgets(connection.id, "exact:errors:")
+    prefix = connectors.get(connection.system).error_budget_prefix
+    return ratelimit.exhausted_error_budgets(connection.id, prefix) if prefix else []
 
 
 @bp.app_template_global()
@@ -104,7 +105,7 @@ def reconciliation_notes() -> list[str]:
 
 @bp.route("/")
 @login_required
-@forms_post_to(lambda: settings.exact_base_url)
+@forms_post_to(login_site)
 def index():
     """The dashboard with the Report tab open."""
     return show_tab("report")
@@ -120,7 +121,7 @@ def page_number() -> int:
 
 @bp.route("/tab/<tab>")
 @login_required
-@forms_post_to(lambda: settings.exact_base_url)
+@forms_post_to(login_site)
 def show_tab(tab: str):
     """One tab of the dashboard (the table only, for htmx)."""
     if tab not in TABS:

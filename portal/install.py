@@ -14,10 +14,10 @@ from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from portal.auth import LoginUser
 from portal.extensions import get_session
+from portal.connect import login_site
 from portal.headers import forms_post_to
 from portal.tenancy import connections
 from worker import onboarding
-from worker.config import settings
 from worker.connectors.errors import RemoteError, RemoteRejected
 from worker.connectors.kmoshops import setup as kmo_setup
 from worker.models import Tenant, User
@@ -98,7 +98,7 @@ def choose_password(token: str):
 
 @bp.route("/<token>")
 @installing
-@forms_post_to(lambda: settings.exact_base_url)
+@forms_post_to(login_site)
 def show(token: str, tenant: Tenant):
     """The installation steps and which are done."""
     mine = connections()

@@ -1,7 +1,7 @@
 """The public sign-up page: request a 30-day trial for a shop system and an accounting system."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField
@@ -31,7 +31,8 @@ class SignupForm(FlaskForm):
 @bp.route("/", methods=["GET", "POST"])
 def create():
     """Show the sign-up form; create the trial and e-mail the installation link (limited per IP and address)."""
-    form = SignupForm()
+    chosen = request.args.get("target", "")  # a link may preselect the accounting system
+    form = SignupForm(**({"accounting_system": chosen} if chosen in connectors.TARGETS else {}))
     if form.validate_on_submit():
         session = get_session()
         per_ip, per_email = attempts.signup_limits()

@@ -1,7 +1,7 @@
 """Validating and saving a merchant's configuration (the Configuration tab), engine side.
 
 Every choice is checked against what the accounting system offers (its reference data, loaded
-with the division), so a saved configuration never names a journal or VAT code that does not exist.
+with the administration), so a saved configuration never names a journal or VAT code that does not exist.
 Error messages are English, marked for the catalogue (``N_``); the portal shows them through ``_()``.
 """
 from __future__ import annotations
@@ -13,27 +13,11 @@ from worker import connectors, vat_rates
 from worker.i18n import N_
 from worker.models import Connection
 
-GENERAL_FIELDS = ("document_type", "sales_journal", "cash_journal", "payment_condition", "warehouse", "price_mode",
-                  "default_unit")
-
-
-def options(reference: dict) -> dict:
-    """The drop-down choices from the reference data (journals by kind, revenue accounts, VAT codes)."""
-    journals = reference.get("journals", [])
-    return {
-        "sales_journals": [j for j in journals if int(j.get("Type", 0)) == 20],
-        "cash_journals": [j for j in journals if int(j.get("Type", 0)) in (10, 12)],
-        "payment_conditions": reference.get("payment_conditions", []),
-        "warehouses": reference.get("warehouses", []),
-        "gl_accounts": [g for g in reference.get("gl_accounts", []) if int(g.get("Type", 0)) == 110],
-        "vat_codes": reference.get("vat_codes", []),
-    }
-
-
-def vat_codes_for(reference: dict, price_mode: str) -> list[dict]:
-    """VAT codes of the kind that fits the price mode (manual 003: incl shows incl codes only)."""
-    kinds = ("I", "N", "B") if price_mode == "incl" else ("E", "N", "B")
-    return [code for code in reference.get("vat_codes", []) if code.get("Type") in kinds]
+def options(target: Connection) -> dict:
+    """What the sections choose from, as the target declares it: general drop-downs, VAT codes, revenue accounts."""
+    cls, reference = connectors.get(target.system), target.settings.get("reference") or {}
+    return {"general": cls.general_choices(reference), "vat_codes": cls.vat_code_rows(reference, None),
+            "gl_accounts": cls.revenue_accounts(reference)}
 
 
 def allowed_document_types(target: Connection) -> tuple[tuple[str, str], ...]:
@@ -45,24 +29,23 @@ def allowed_document_types(target: Connection) -> tuple[tuple[str, str], ...]:
 
 def save_general(target: Connection, form: dict) -> dict[str, str]:
     """Validate and store the general settings; returns errors by field (empty when saved)."""
-    reference, errors = target.settings.get("reference") or {}, {}
-    choices = options(reference)
+    cls, errors = connectors.get(target.system), {}
+    choices = cls.general_choices(target.settings.get("reference") or {})
     if form.get("document_type") not in dict(allowed_document_types(target)):
         errors["document_type"] = N_("Choose what Koppel creates.")
-    checks = {"sales_journal": ("Code", choices["sales_journals"]), "cash_journal": ("Code", choices["cash_journals"]),
-              "payment_condition": ("Code", choices["payment_conditions"]), "warehouse": ("ID", choices["warehouses"])}
-    for field, (key, allowed) in checks.items():
-        value = form.get(field, "")
-        if value and value not in {str(row[key]) for row in allowed}:
-            errors[field] = N_("Not in your administration; reload the data from your accounting system.")
-    if not form.get("sales_journal"):
-        errors["sales_journal"] = N_("Choose a sales journal.")
-    if form.get("document_type") == "order" and not form.get("warehouse"):
-        errors["warehouse"] = N_("Sales orders need a warehouse.")
-    if form.get("price_mode") not in ("incl", "excl"):
+    for choice in choices:
+        value = form.get(choice.name, "")
+        if value and value not in {str(v) for v, _ in choice.rows}:
+            errors[choice.name] = N_("Not in your administration; reload the data from your accounting system.")
+        elif not value and choice.required:
+            errors[choice.name] = choice.required
+    errors = {**cls.check_general(form), **errors}
+    if cls.price_modes and form.get("price_mode") not in cls.price_modes:
         errors["price_mode"] = N_("Choose incl. or excl. VAT.")
     if not errors:
-        target.settings = {**target.settings, **{f: form.get(f, "") for f in GENERAL_FIELDS}}
+        names = ["document_type", *(c.name for c in choices), *(t[0] for t in cls.text_settings),
+                 *(["price_mode"] if cls.price_modes else [])]
+        target.settings = {**target.settings, **{name: form.get(name, "") for name in names}}
     return errors
 
 
@@ -87,12 +70,12 @@ def save_statuses(source: Connection, chosen: list[str], prefix: str) -> dict[st
 
 def vat_code_choices(target: Connection) -> dict[str, list[dict]]:
     """The VAT codes each row may choose, by rate ("7.00"): same rate, of the kind the price mode sends."""
-    reference = target.settings.get("reference") or {}
-    rates = connectors.get(target.system).vat_code_rates(reference)
+    cls, reference = connectors.get(target.system), target.settings.get("reference") or {}
+    rates = cls.vat_code_rates(reference)
     choices: dict[str, list[dict]] = {}
-    for code in vat_codes_for(reference, target.settings.get("price_mode", "incl")):
-        if code["Code"] in rates:
-            choices.setdefault(f"{rates[code['Code']]:.2f}", []).append(code)
+    for code in cls.vat_code_rows(reference, target.settings.get("price_mode", "incl")):
+        if code["value"] in rates:
+            choices.setdefault(f"{rates[code['value']]:.2f}", []).append(code)
     return choices
 
 
@@ -101,7 +84,7 @@ def save_vat_table(target: Connection, rows: list[dict]) -> dict:
     # Rows left without code and account are countries the merchant does not sell to.
     reference = target.settings.get("reference") or {}
     code_rates = connectors.get(target.system).vat_code_rates(reference)
-    accounts = {g["ID"] for g in options(reference)["gl_accounts"]}
+    accounts = {g["value"] for g in connectors.get(target.system).revenue_accounts(reference)}
     errors, vat_map, table, seen = {}, {}, [], set()
     for row in rows:
         key, code, account = row["key"], row.get("vat_code", ""), row.get("gl_account", "")
@@ -172,8 +155,9 @@ def vat_rows(target: Connection, home_country: str) -> list[dict]:
 
 
 def is_configured(target: Connection, home_country: str) -> bool:
-    """Configured enough to transfer: a sales journal and the shop country's standard rate mapped."""
+    """Configured enough to transfer: every required general setting and the shop country's standard rate mapped."""
     vat_map = target.settings.get("vat_map") or {}
     standard = f"{home_country}:{vat_rates.standard_rate(home_country):.2f}"
-    return bool(target.settings.get("sales_journal")) and (standard in vat_map or
-                                                          standard.split(":")[1] in vat_map)
+    choices = connectors.get(target.system).general_choices(target.settings.get("reference") or {})
+    general = all(target.settings.get(choice.name) for choice in choices if choice.required)
+    return general and (standard in vat_map or standard.split(":")[1] in vat_map)

@@ -8,6 +8,7 @@ import secrets as pysecrets
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from worker import connectors
 from worker.config import settings
 from worker.models import Connection, Tenant, User
 from worker.models.base import utcnow
@@ -15,8 +16,7 @@ from worker.models.tenants import TRIAL_DAYS
 from worker.passwords import hash_password
 
 # The defaults a new target starts with; the merchant changes them in the Configuration tab.
-TARGET_DEFAULTS = {"exact_online": {"document_type": "invoice", "sales_journal": "70", "cash_journal": "10",
-                                    "price_mode": "incl", "default_unit": "pc"}}
+TARGET_DEFAULTS = {key: cls.defaults() for key, cls in connectors.TARGETS.items()}
 SOURCE_DEFAULTS = {"kmoshops": {"transfer_statuses": "paid"}}
 
 

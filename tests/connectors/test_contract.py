@@ -1,6 +1,8 @@
 """Every registered connector passes the same contract: declared, documented, secrets marked."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from worker import connectors
@@ -37,3 +39,40 @@ def test_targets_name_the_document_types_they_create(key, cls):
 @pytest.mark.parametrize(("key", "cls"), sorted(connectors.SOURCES.items()))
 def test_sources_map_their_orders_and_name_their_statuses(key, cls):
     assert callable(cls.to_canonical) and cls.statuses
+
+
+TARGETS = sorted(connectors.TARGETS.items())
+
+
+@pytest.mark.parametrize(("key", "cls"), TARGETS)
+def test_targets_declare_how_they_connect_and_what_they_need(key, cls):
+    assert cls.connect_kind in ("oauth", "key")
+    if cls.connect_kind == "oauth":
+        assert cls.connect_slug and cls.connect_slug.isidentifier()
+        for method in ("oauth_site", "oauth_start", "oauth_finish"):
+            assert getattr(cls, method).__func__ is not getattr(Target, method).__func__, method
+    for method in ("documents", "reference_data", "test_connection"):
+        assert getattr(cls, method).__func__ is not getattr(Target, method).__func__, method
+    assert set(cls.config_sections) <= {"general", "statuses", "vat", "payments"} and "vat" in cls.config_sections
+    assert cls.defaults()["document_type"] in {value for value, _ in cls.document_types}
+    assert not set(cls.defaults()) & cls.secret_names()
+    assert set(cls.amount_document_types) <= {value for value, _ in cls.document_types}
+
+
+@pytest.mark.parametrize(("key", "cls"), TARGETS)
+def test_targets_are_ready_only_once_connected(key, cls):
+    class Unconnected:
+        status, settings, status_reason = "not_connected", {}, None
+
+    assert cls.is_ready(Unconnected()) is False
+
+
+def test_connect_slugs_are_unique():
+    slugs = [cls.connect_slug for cls in connectors.TARGETS.values() if cls.connect_kind == "oauth"]
+    assert len(slugs) == len(set(slugs))
+
+
+def test_vat_code_rates_read_each_targets_own_reference_data():
+    exact = connectors.get("exact_online").vat_code_rates({"vat_codes": [{"Code": "2  ", "Percentage": 0.21}]})
+    visma = connectors.get("visma_eaccounting").vat_code_rates({"vat_codes": [{"Id": "a1", "Code": "HOOG", "VatRate": 0.21}]})
+    assert exact == {"2  ": Decimal("21.00")} and visma == {"a1": Decimal("21.00")}

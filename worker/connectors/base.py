@@ -5,6 +5,8 @@ import dataclasses
 from decimal import Decimal
 from typing import ClassVar
 
+from worker.i18n import N_
+
 
 @dataclasses.dataclass(frozen=True)
 class Setting:
@@ -26,6 +28,16 @@ class Setting:
         if self.secret:
             schema["writeOnly"] = True
         return schema
+
+
+@dataclasses.dataclass(frozen=True)
+class Choice:
+    """One drop-down of the Configuration tab's general section: a setting chosen from the administration's lists."""
+
+    name: str
+    label: str  # marked N_, translated where shown
+    rows: tuple[tuple[str, str], ...]  # (value stored, text shown)
+    required: str | None = None  # the message when left empty (marked N_); None: may stay empty
 
 
 class Connector:
@@ -93,4 +105,97 @@ class Target(Connector):
     @classmethod
     def vat_code_rates(cls, reference: dict) -> dict[str, Decimal]:
         """Each VAT code of the administration with its percentage (21 for 21 %), from the reference data."""
+        raise NotImplementedError
+
+    # How the merchant connects: "oauth" (a Connect button and a redirect) or "key" (an API key form).
+    connect_kind: ClassVar[str] = "oauth"
+    # The path segment of its Connect URL and OAuth callback: /connect/<slug>, /connect/<slug>/callback.
+    connect_slug: ClassVar[str] = ""
+    # The rate-limit windows whose exhaustion pauses sending (shown on the dashboard) start with this.
+    error_budget_prefix: ClassVar[str] = ""
+    # Shown next to the Connect button once connected, filled from the connection's settings.
+    connected_text: ClassVar[str] = N_("Connected.")
+    # The Configuration tab's sections this target needs, in order.
+    config_sections: ClassVar[tuple[str, ...]] = ("general", "statuses", "vat", "payments")
+
+    # Prices the merchant may choose to send ("incl", "excl"); empty: the target's own settings decide.
+    price_modes: ClassVar[tuple[str, ...]] = ()
+    # A setting naming the administration that the merchant may change by hand (None: the login decides).
+    administration_setting: ClassVar[Setting | None] = None
+    # Settings typed as text in the general section, as (name, label, default); labels marked N_.
+    text_settings: ClassVar[tuple[tuple[str, str, str], ...]] = ()
+
+    @classmethod
+    def general_choices(cls, reference: dict) -> tuple[Choice, ...]:
+        """The general section's drop-downs, filled from the reference data."""
+        return ()
+
+    @classmethod
+    def check_general(cls, form: dict) -> dict[str, str]:
+        """Rules between general settings (errors by field, messages marked N_)."""
+        return {}
+
+    @classmethod
+    def vat_code_rows(cls, reference: dict, price_mode: str | None) -> list[dict]:
+        """The VAT codes to offer (``value`` stored, ``label`` shown); all of them when ``price_mode`` is None."""
+        raise NotImplementedError
+
+    @classmethod
+    def revenue_accounts(cls, reference: dict) -> list[dict]:
+        """The revenue accounts to offer in the VAT table (``value`` stored, ``label`` shown)."""
+        raise NotImplementedError
+
+    @classmethod
+    def customer_row(cls, row: dict) -> dict:
+        """A customer found by ``debtors`` as the fixed-debtor drop-down shows it (``value``, ``label``)."""
+        raise NotImplementedError
+
+    @classmethod
+    def defaults(cls) -> dict:
+        """The settings a new connection starts with: every declared default that is not a secret."""
+        return {s.name: s.default for s in cls.settings_schema if s.default is not None and not s.secret}
+
+    @classmethod
+    def is_ready(cls, connection) -> bool:
+        """Whether documents can be sent: connected once and knowing its administration."""
+        return connection.status != "not_connected"
+
+    @classmethod
+    def finds_customers(cls) -> bool:
+        """Whether the target can list customers by name (for fixed debtors per payment method)."""
+        return cls.debtors is not Target.debtors
+
+    @classmethod
+    def debtors(cls, connection, name_contains: str) -> list[dict]:
+        """Customers whose name contains ``name_contains``."""
+        raise NotImplementedError
+
+    @classmethod
+    def documents(cls, connection):
+        """Finding and creating documents in the connection's administration."""
+        raise NotImplementedError
+
+    @classmethod
+    def reference_data(cls, connection) -> dict:
+        """The administration's lists the Configuration tab chooses from (VAT codes first of all)."""
+        raise NotImplementedError
+
+    @classmethod
+    def test_connection(cls, connection) -> None:
+        """Raises a RemoteError when the connection does not work."""
+        raise NotImplementedError
+
+    @classmethod
+    def oauth_site(cls) -> str:
+        """The URL of the site the merchant logs in on (its origin is allowed as a form target)."""
+        raise NotImplementedError
+
+    @classmethod
+    def oauth_start(cls, redirect_uri: str) -> tuple[str, str, str]:
+        """The authorization URL with its ``state`` and PKCE verifier to keep in the session."""
+        raise NotImplementedError
+
+    @classmethod
+    def oauth_finish(cls, session, connection, redirect_uri: str, code: str, verifier: str) -> None:
+        """Exchange ``code``, store the tokens encrypted, learn the administration and its reference data."""
         raise NotImplementedError

@@ -68,7 +68,7 @@ def defer_processing(session: orm.Session, order: Order) -> None:
         order.state = "open"
     elif not session.get(Tenant, order.tenant_id).transfers_allowed():
         order.state = "held"
-    elif target is None or not target.settings.get("division"):
+    elif target is None or not connectors.get(target.system).is_ready(target):
         outcome.fail_in(session, order, problem("NOT_CONNECTED"))
     elif target.status == "error":  # its authorisation is gone: only the merchant logging in again helps
         outcome.fail_in(session, order, problem("REAUTH_REQUIRED", detail=target.status_reason or ""))

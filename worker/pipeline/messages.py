@@ -66,7 +66,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         N_("Add the e-mail address to the order in your shop, or link its payment method to a fixed debtor "
            "in Configuration, then press Process.")),
     "PRODUCT_WITHOUT_SKU": (
-        N_("The product \"{detail}\" has no article code (SKU), so it cannot be matched to an Exact item."),
+        N_("The product \"{detail}\" has no article code (SKU), so it cannot be matched to an article in your accounting system."),
         N_("Give the product an article code in your shop, then press Process.")),
     "ORDER_UNREADABLE": (
         N_("We could not read this order from your shop: {detail}."),
@@ -104,7 +104,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
 # Codes whose ``detail`` is a sentence of our own (marked ``N_`` where it is made), so it is
 # translated too, then filled with the other values; other details come from the shop, VIES or
-# Exact Online and stay as they are.
+# the accounting system and stay as they are.
 OWN_DETAIL = frozenset({"REAUTH_REQUIRED", "ORDER_UNREADABLE"})
 
 

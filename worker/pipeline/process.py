@@ -94,7 +94,7 @@ def _process(order_id: int) -> None:
              response=exc.body or exc.message)
         return
     except OutcomeUnknown as exc:
-        # Only a 500 can be Exact refusing the document; 502-504 and no answer are resent once absent.
+        # Only a 500 can be the target refusing the document; 502-504 and no answer are resent once absent.
         answer = None if exc.status != 500 else {
             "status": 500, "message": exc.remote_message or exc.message, "answer": exc.body}
         _set_posting(plan.posting_id, "in_doubt", last_response=answer)
@@ -145,7 +145,7 @@ def _begin(order_id: int) -> Plan | None:
             order.state = "held"
             return None
         target = intake.target_of(session, order.tenant_id)
-        if target is None or not target.settings.get("division"):
+        if target is None or not connectors.get(target.system).is_ready(target):
             raise Stop(problem("NOT_CONNECTED"))
         canonical = _checked(session, order, source_cls, target)
         posting = order.posting or _new_posting(session, order, target, canonical, source)

@@ -33,7 +33,7 @@ def defer_all() -> int:
     """One ``reconcile_target`` job per target connection with an administration; returns how many."""
     with db.session_scope() as session:
         targets = session.execute(sa.select(Connection).where(Connection.role == "target")).scalars().all()
-        ids = [t.id for t in targets if t.settings.get("division")]
+        ids = [t.id for t in targets if connectors.get(t.system).is_ready(t)]
         for connection_id in ids:
             jobs.defer(session, "reconcile_target", connection_id=connection_id)
     return len(ids)
@@ -44,7 +44,7 @@ def reconcile(connection_id: int, now: dt.datetime | None = None) -> list[dict]:
     now = now or utcnow()
     with db.session_scope() as session:
         target = session.get(Connection, connection_id)
-        if target is None or not target.settings.get("division"):
+        if target is None or not connectors.get(target.system).is_ready(target):
             return []
         tenant_id, documents = target.tenant_id, connectors.get(target.system).documents(target)
         types = set(session.execute(sa.select(Posting.document_type).distinct().where(

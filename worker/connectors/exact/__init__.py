@@ -7,6 +7,7 @@ from worker.config import settings as app_settings
 from worker.connectors.base import Setting, Target
 from worker.connectors.exact.client import ExactClient
 from worker.connectors.exact.documents import ExactDocuments
+from worker.connectors.exact import choices, oauth, tokens
 from worker.i18n import N_
 
 
@@ -16,6 +17,11 @@ class ExactOnlineTarget(Target):
     key = "exact_online"
     name = "Exact Online"
     uses_oauth = True
+    connect_slug = "exact"
+    error_budget_prefix = "exact:errors:"
+    connected_text = N_("Connected to division %(division)s.")
+    price_modes = ("incl", "excl")
+    text_settings = (("default_unit", N_("Default unit for new products"), "pc"),)
     document_types = (("invoice", N_("Sales invoice")), ("order", N_("Sales order")), ("entry", N_("Sales entry")))
     settings_schema = (
         Setting("division", "Division code"),
@@ -30,6 +36,7 @@ class ExactOnlineTarget(Target):
         Setting("refresh_token", "OAuth refresh token", secret=True),
     )
 
+    administration_setting = settings_schema[0]
     amount_document_types = frozenset({"entry"})
     supports_foreign_currency = True  # the document's Currency field; Exact converts with its own rates
 
@@ -43,6 +50,51 @@ class ExactOnlineTarget(Target):
         """Exact states percentages as fractions (0.21); codes are padded to three characters."""
         return {row["Code"]: (Decimal(str(row.get("Percentage") or 0)) * 100).quantize(Decimal("0.01"))
                 for row in reference.get("vat_codes", [])}
+
+    @classmethod
+    def general_choices(cls, reference: dict):
+        return choices.general(reference)
+
+    @classmethod
+    def check_general(cls, form: dict) -> dict[str, str]:
+        return choices.check_general(form)
+
+    @classmethod
+    def vat_code_rows(cls, reference: dict, price_mode: str | None) -> list[dict]:
+        return choices.vat_codes(reference, price_mode)
+
+    @classmethod
+    def revenue_accounts(cls, reference: dict) -> list[dict]:
+        return choices.revenue_accounts(reference)
+
+    @classmethod
+    def customer_row(cls, row: dict) -> dict:
+        return {"value": row["ID"], "label": f"{(row.get('Code') or '').strip()} {row.get('Name') or ''}".strip()}
+
+    @classmethod
+    def is_ready(cls, connection) -> bool:
+        """Ready once the division is known (learnt when the merchant connects)."""
+        return bool(connection.settings.get("division"))
+
+    @classmethod
+    def oauth_site(cls) -> str:
+        return app_settings.exact_base_url
+
+    @classmethod
+    def oauth_start(cls, redirect_uri: str) -> tuple[str, str, str]:
+        return oauth.authorization_url(app_settings.exact_base_url, redirect_uri)
+
+    @classmethod
+    def oauth_finish(cls, session, connection, redirect_uri: str, code: str, verifier: str) -> None:
+        """Store the first tokens, then learn the current division and read its reference data."""
+        tokens.store_first_tokens(connection, oauth.exchange_code(app_settings.exact_base_url, redirect_uri,
+                                                                  code, verifier))
+        session.commit()  # the client reads the tokens through its own session
+        if not connection.settings.get("division"):
+            me = cls.client(connection).me()
+            connection.settings = {**connection.settings, "division": str(me["CurrentDivision"])}
+            session.flush()
+            connection.settings = {**connection.settings, "reference": cls.reference_data(connection)}
 
     @staticmethod
     def client(connection) -> ExactClient:

@@ -1,10 +1,13 @@
 """Visma eAccounting, as a target: invoice drafts, sales orders or sales bookings in one company."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from worker.config import settings as app_settings
 from worker.connectors.base import Setting, Target
 from worker.connectors.visma_eaccounting.client import VismaClient
 from worker.connectors.visma_eaccounting.documents import VismaDocuments
+from worker.connectors.visma_eaccounting import choices, oauth, tokens
 from worker.i18n import N_
 
 
@@ -17,6 +20,9 @@ class VismaEAccountingTarget(Target):
     # Manual 000: factuur (a draft), bestelling, verkoopboeking.
     document_types = (("invoice", N_("Invoice (draft)")), ("order", N_("Sales order")), ("entry", N_("Sales booking")))
     finds_by_reference = True
+    connect_slug = "visma"
+    config_sections = ("general", "statuses", "vat", "payments")
+    amount_document_types = frozenset({"entry"})
     settings_schema = (
         Setting("document_type", N_("Create"), choices=("invoice", "order", "entry"), default="invoice"),
         Setting("debtor_account", N_("Account for debtors"), choices=("1200", "1300", "1600"), default="1300"),
@@ -25,6 +31,44 @@ class VismaEAccountingTarget(Target):
         Setting("access_token", N_("OAuth access token"), secret=True),
         Setting("refresh_token", N_("OAuth refresh token"), secret=True),
     )
+
+    @classmethod
+    def vat_code_rates(cls, reference: dict) -> dict[str, Decimal]:
+        """Visma states rates as fractions (0.21) in ``VatRate``; codes are stored by their id."""
+        return {row["Id"]: (Decimal(str(row.get("VatRate") or 0)) * 100).quantize(Decimal("0.01"))
+                for row in reference.get("vat_codes", [])}
+
+    @classmethod
+    def general_choices(cls, reference: dict):
+        return choices.general(reference)
+
+    @classmethod
+    def vat_code_rows(cls, reference: dict, price_mode: str | None) -> list[dict]:
+        return choices.vat_codes(reference)
+
+    @classmethod
+    def revenue_accounts(cls, reference: dict) -> list[dict]:
+        return choices.revenue_accounts(reference)
+
+    @classmethod
+    def customer_row(cls, row: dict) -> dict:
+        return {"value": row["Id"], "label": f"{row.get('CustomerNumber') or ''} {row.get('Name') or ''}".strip()}
+
+    @classmethod
+    def oauth_site(cls) -> str:
+        return app_settings.visma_identity_url
+
+    @classmethod
+    def oauth_start(cls, redirect_uri: str) -> tuple[str, str, str]:
+        return oauth.authorization_url(app_settings.visma_identity_url, redirect_uri)
+
+    @classmethod
+    def oauth_finish(cls, session, connection, redirect_uri: str, code: str, verifier: str) -> None:
+        """Store the first tokens (one token is one company), then read the company's reference data."""
+        tokens.store_first_tokens(connection, oauth.exchange_code(app_settings.visma_identity_url, redirect_uri,
+                                                                  code, verifier))
+        session.commit()  # the client reads the tokens through its own session
+        connection.settings = {**connection.settings, "reference": cls.reference_data(connection)}
 
     @staticmethod
     def client(connection) -> VismaClient:

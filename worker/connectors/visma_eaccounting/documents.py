@@ -75,7 +75,8 @@ class VismaDocuments:
             before_send(body)
             return remote("customerledgeritems", self.client.post(entries.PATH, body, entries.PARAMS))
         includes_vat = private and not self.company().get("ShowPricesExclVatPC")
-        articles = self.articles(order)
+        used = {id(line): line for line, _, _ in mapping.sent_rows(order, includes_vat)}
+        articles = self.articles(dataclasses.replace(order, lines=type(order.lines)(used.values())))
         build = mapping.draft_payload if document_type == "invoice" else mapping.order_payload
         body = build(order, customer_id, articles, private, includes_vat)
         before_send(body)

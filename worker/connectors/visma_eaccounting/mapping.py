@@ -7,8 +7,9 @@ VAT. Visma computes each row as round(quantity × unit price, 2); the shop's lin
 unit × quantity too, so invoices to private persons come out to the cent. For companies the row
 is the unit price excl. × quantity, which equals the shop's excl. total when the shop prices excl.
 VAT; a shop that prices incl. VAT may then differ by a cent per line, which the read-back catches.
-A negative unit price (discounts) is never sent: quantity and price are both multiplied by −1
-(manual 002's rule; Visma's article prices cannot be negative). Sales bookings carry the shop's
+Discounts are folded into the lines of their VAT rate (manual 000: no negative sales rows, see
+``discounts``); one that cannot be is sent with quantity and price both multiplied by −1 (manual
+002's rule; Visma's article prices cannot be negative). Sales bookings carry the shop's
 excl. VAT amounts and VAT amounts per line, so nothing is rounded twice.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ from decimal import Decimal
 
 from worker.canonical import Address, Customer, Line, Order
 from worker.connectors.errors import MappingError
+from worker.connectors.visma_eaccounting import discounts
 from worker.vat_map import vat_keys, vat_row  # noqa: F401  (the same VAT table for every target)
 
 # Article numbers of the dummy articles; one per VAT rate, because an article's coding fixes its VAT.
@@ -88,24 +90,29 @@ def price_and_quantity(line: Line, includes_vat: bool) -> tuple[Decimal, Decimal
     return (-price, -line.quantity) if price < 0 else (price, line.quantity)
 
 
-def _row(number: int, line: Line, articles: dict, includes_vat: bool) -> dict:
-    price, quantity = price_and_quantity(line, includes_vat)
-    return {"LineNumber": number, "ArticleId": articles[article_number(line)], "IsTextRow": False,
-            "Text": line.description[:2000], "UnitPrice": _num(price), "Quantity": _num(quantity)}
+def sent_rows(order: Order, includes_vat: bool) -> list[tuple[Line, Decimal, Decimal]]:
+    """(line, unit price, quantity) of every row: discounts folded into their rate's lines (manual 000)."""
+    return discounts.rows(order.lines, includes_vat, lambda line: price_and_quantity(line, includes_vat))
+
+
+def _rows(order: Order, articles: dict, includes_vat: bool) -> list[dict]:
+    return [{"LineNumber": number, "ArticleId": articles[article_number(line)], "IsTextRow": False,
+             "Text": line.description[:2000], "UnitPrice": _num(price), "Quantity": _num(quantity)}
+            for number, (line, price, quantity) in enumerate(sent_rows(order, includes_vat), 1)]
 
 
 def draft_payload(order: Order, customer_id: str, articles: dict, private: bool, includes_vat: bool) -> dict:
     """A customerinvoicedrafts body: our order number as YourReference, one row per line."""
-    rows = [{**_row(n, line, articles, includes_vat), "ReversedConstructionServicesVatFree": False,
-             "ReplaceUnitPriceWhenZero": False} for n, line in enumerate(order.lines, 1)]
+    rows = [{**row, "ReversedConstructionServicesVatFree": False, "ReplaceUnitPriceWhenZero": False}
+            for row in _rows(order, articles, includes_vat)]
     return {"CustomerId": customer_id, "IsCreditInvoice": False, "InvoiceDate": order.date.isoformat(),
             **_addresses(order, private), "YourReference": order.number[:100], "Rows": rows}
 
 
 def order_payload(order: Order, customer_id: str, articles: dict, private: bool, includes_vat: bool) -> dict:
     """An orders body in status Draft: Amount incl. VAT for private persons, excl. VAT for companies."""
-    rows = [{**_row(n, line, articles, includes_vat), "IsWorkCost": False, "EligibleForReverseChargeOnVat": False}
-            for n, line in enumerate(order.lines, 1)]
+    rows = [{**row, "IsWorkCost": False, "EligibleForReverseChargeOnVat": False}
+            for row in _rows(order, articles, includes_vat)]
     amount = order.total_incl if includes_vat else order.total_incl - order.vat_total
     return {"CustomerId": customer_id, "OrderDate": order.date.isoformat(), "Status": 1, "CurrencyCode": "EUR",
             "Amount": _num(amount), "VatAmount": _num(order.vat_total), "RoundingsAmount": 0,
