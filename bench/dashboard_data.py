@@ -36,7 +36,7 @@ def connections_by_tenant(conn) -> list[tuple[int, int, int]]:
 
 
 def state_of(i: int) -> str:
-    slot = (i * 37) % 100  # spread the states through time, not in blocks
+    slot = (i * 2654435761 % 2**32) % 100  # spread the states through time and merchants, not in blocks
     for state, share in STATES:
         if slot < share:
             return state
