@@ -6,6 +6,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from tests.support.language import says
 from tests.support.merchants import make_merchant
 from tests.support.smtp import SmtpServer
 from tests.support.waiting import wait_for
@@ -50,7 +51,7 @@ def test_a_lost_refresh_answer_mails_the_merchant_once_right_away(sandboxes, web
     wait_for(lambda: smtp.received, timeout=20, message="the e-mail over SMTP")
     [sent] = smtp.received
     assert merchant["email"] in sent["To"] and "Exact Online" in sent["Subject"]
-    assert "Connect" in sent.get_payload()
+    assert says(sent.get_payload(), "Connect")
     with db.session_scope() as session:
         mails = session.execute(sa.select(OutboxEmail.kind, OutboxEmail.sent_at)).all()
         assert [kind for kind, _ in mails] == ["reauth"] and mails[0].sent_at is not None

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal import create_app
+from tests.support.language import says
 from tests.support.merchants import make_merchant
 from worker import db, subscription
 from worker.config import settings
@@ -66,7 +67,7 @@ def test_the_pay_link_shows_a_button_and_only_a_post_with_csrf_creates_a_payment
     csrf_client.post("/login", data={"csrf_token": token, "username": merchant["email"],
                                      "password": merchant["password"]})
     page = csrf_client.get(f"/profile/invoices/{invoice_id}/pay")
-    assert page.status_code == 200 and "Pay now" in page.get_data(as_text=True)
+    assert page.status_code == 200 and says(page.get_data(as_text=True), "Pay now")
     assert csrf_client.post(f"/profile/invoices/{invoice_id}/pay").status_code == 400  # no token
     with db.session_scope() as session:
         assert session.get(Invoice, invoice_id).payment_id is None  # neither the GET nor the forged POST paid

@@ -7,6 +7,7 @@ import time
 import pyotp
 import sqlalchemy as sa
 
+from tests.support.language import says
 from tests.support.merchants import make_merchant
 from worker import db
 from worker.models import OutboxEmail, User
@@ -26,12 +27,13 @@ def choose(client, url, password, confirm=None):
 
 def test_the_installation_e_mail_holds_no_password_and_nobody_can_log_in_before_choosing(client, database):
     mail, url = sign_up(client)
-    assert "Password:" not in mail.body and "choose your password" in mail.body
+    assert "Password:" not in mail.body and "Wachtwoord:" not in mail.body
+    assert says(mail.body, "The link first asks you to choose your password; we never send it by e-mail.")
     with db.session_scope() as session:
         user = session.execute(sa.select(User)).scalar_one()
         assert user.password_set_at is None
     assert client.get(url).headers["Location"].endswith(f"{url}/password")
-    assert "Choose your password" in client.get(f"{url}/password").get_data(as_text=True)
+    assert says(client.get(f"{url}/password").get_data(as_text=True), "Choose your password")
 
 
 def test_a_short_common_or_breached_password_is_refused(client, database):
@@ -70,7 +72,8 @@ def test_totp_once_enrolled_is_asked_after_the_password_and_each_code_works_once
     client.post("/login", data={"username": merchant["email"], "password": merchant["password"]})
     assert client.post("/profile/two-factor", data={"code": "000000"}).status_code == 302  # nothing scanned yet
     secret = enrol(client)
-    assert "Two-factor login is on" in client.get("/profile/two-factor").get_data(as_text=True)
+    assert says(client.get("/profile/two-factor").get_data(as_text=True),
+                "Two-factor login is on: after your password we ask for the code from your authenticator app.")
     client.post("/logout")
 
     fresh = client.application.test_client()

@@ -7,6 +7,7 @@ import re
 import requests
 import sqlalchemy as sa
 
+from tests.support.language import says
 from tests.support.merchants import make_merchant
 from tests.support.waiting import wait_for
 from worker import db, mail, subscription
@@ -45,7 +46,7 @@ def test_after_the_trial_orders_are_kept_and_paying_sends_them_on(sandboxes, web
     client.post("/profile/subscribe")
     with db.session_scope() as session:
         invoice = session.execute(sa.select(Invoice)).scalar_one()
-    assert "Pay now" in client.get(f"/profile/invoices/{invoice.id}/pay").get_data(as_text=True)
+    assert says(client.get(f"/profile/invoices/{invoice.id}/pay").get_data(as_text=True), "Pay now")
     to_checkout = client.post(f"/profile/invoices/{invoice.id}/pay")
     assert to_checkout.status_code == 302 and "/mollie/checkout/" in to_checkout.headers["Location"]
     paid = requests.post(to_checkout.headers["Location"], data={"status": "paid"}, allow_redirects=False, timeout=10)
