@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext
 from flask_login import current_user, login_required
-from sqlalchemy import orm
 
+from portal import orderpages
 from portal.deliveries import unreadable_count
 from portal.extensions import get_session
 from portal.connect import login_site
@@ -19,13 +19,14 @@ from portal.tenancy import connections, order_or_404, tenant
 from worker import connectors, ratelimit, subscription
 from worker.onboarding import installation_missing
 from worker.models import Connection, Order
+from worker.models.orders import TAB_STATES
 from worker.pipeline import reconcile
 
 bp = Blueprint("dashboard", __name__)
 
 # Tab → the order states it lists.
 # Report lists what was booked and what was skipped (cancelled before it was transferred), with why.
-TABS = {"report": ("posted", "skipped"), "errors": ("failed",), "open": ("open", "queued", "held")}
+TABS = TAB_STATES
 MAX_PAGE = 100_000
 
 
@@ -36,23 +37,23 @@ def parse_day(value: str | None) -> dt.date | None:
         return None
 
 
-def tab_page(tab: str, page: int, search: str, since: dt.date | None, until: dt.date | None) -> dict:
+def tab_page(tab: str, page: int, search: str, since: dt.date | None, until: dt.date | None,
+             after: int | None = None, before: int | None = None) -> dict:
     """One page of the tab's orders for this tenant only: newest first, Errors grouped by cause."""
-    size = current_app.config["PAGE_SIZE"]
-    query = sa.select(Order).where(Order.tenant_id == current_user.tenant_id, Order.state.in_(TABS[tab]))
-    if search:
-        query = query.where(Order.number.ilike(f"%{search}%"))
-    if since:
-        query = query.where(Order.order_date >= since)
-    if until:
-        query = query.where(Order.order_date <= until)
-    total = get_session().execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
-    order_by = (Order.error_code, Order.error_message) if tab == "errors" else ()
-    orders = get_session().execute(query.options(orm.selectinload(Order.posting))
-                                   .order_by(*order_by, Order.created_at.desc(), Order.id.desc())
-                                   .limit(size).offset((page - 1) * size)).scalars().all()
+    size, session = current_app.config["PAGE_SIZE"], get_session()
+    where = orderpages.conditions(current_user.tenant_id, tab, search, since, until)
+    total = orderpages.capped_count(session, where)
+    # Links below page 1 carry the row they continue from (keyset); Errors, sorted by cause, uses page numbers.
+    keyset = tab != "errors"
+    after_key = orderpages.cursor_key(session, where, after) if keyset and page > 1 else None
+    before_key = orderpages.cursor_key(session, where, before) if keyset and page > 1 and not after_key else None
+    ids, older = orderpages.page_ids(session, where, tab == "errors", (page - 1) * size, size, after_key, before_key)
+    orders = orderpages.load(session, ids)
+    capped = total > orderpages.COUNT_CAP
     return {"tab": tab, "orders": orders, "groups": group_by_cause(orders) if tab == "errors" else [],
-            "page": page, "pages": max(1, -(-total // size)), "total": total, "search": search,
+            "page": page, "pages": max(1, -(-min(total, orderpages.COUNT_CAP) // size)), "total": total,
+            "capped": capped, "cap": orderpages.COUNT_CAP, "has_older": older, "keyset": keyset,
+            "cursor": {"after": after_key and after, "before": before_key and before}, "search": search,
             "since": since.isoformat() if since else "", "until": until.isoformat() if until else ""}
 
 
@@ -119,6 +120,14 @@ def page_number() -> int:
     return max(1, page)
 
 
+def order_cursor(name: str) -> int | None:
+    """A keyset link's order id (``after``/``before``); one no order id can have is a bad request."""
+    value = request.args.get(name, type=int)
+    if value is not None and not 0 < value < 2**31:
+        abort(400)
+    return value
+
+
 @bp.route("/tab/<tab>")
 @login_required
 @forms_post_to(login_site)
@@ -127,7 +136,8 @@ def show_tab(tab: str):
     if tab not in TABS:
         abort(404)
     context = tab_page(tab, page_number(), request.args.get("q", "").strip()[:200],
-                       parse_day(request.args.get("since")), parse_day(request.args.get("until")))
+                       parse_day(request.args.get("since")), parse_day(request.args.get("until")),
+                       order_cursor("after"), order_cursor("before"))
     # A demo order is awaited for at most a minute: the list never polls forever.
     until_ts = request.args.get("until_ts", 0, type=int)
     waiting_for = request.args.get("waiting", "")[:100] if until_ts > time.time() else ""

@@ -82,6 +82,14 @@ class Order(Base):
     posting: orm.Mapped[Posting | None] = orm.relationship(back_populates="order", uselist=False)
 
 
+# The dashboard tabs' pages (migration 0009): one partial index per tab, newest first, carrying what
+# the number and period searches filter on so they and the capped counts need not read the table.
+TAB_STATES = {"report": ("posted", "skipped"), "errors": ("failed",), "open": ("open", "queued", "held")}
+for _tab, _states in TAB_STATES.items():
+    sa.Index(f"ix_orders_tab_{_tab}", Order.tenant_id, Order.created_at.desc(), Order.id.desc(),
+             postgresql_include=["number", "order_date"], postgresql_where=Order.state.in_(_states))
+
+
 # pending: not sent yet; in_flight: a call may be under way; in_doubt: the outcome of a call is
 # unknown and must be looked up by reference before anything is sent again.
 POSTING_STATES = ("pending", "in_flight", "in_doubt", "posted", "failed")

@@ -1,0 +1,187 @@
+"""Benchmark: webhook intake under the Procfile's gunicorn against pgbench's floor. Prints figures.
+
+    .venv/bin/python bench/ingest.py --seconds 10 --senders 16 --merchants 4
+
+On one embedded Postgres: (a) pgbench, 8 clients, a webhook-shaped two-insert transaction; (b) 16
+threads sending signed deliveries of distinct orders to /webhooks/kmoshops/<token> served by
+``gunicorn wsgi:app`` with the Procfile's workers and threads. Then checks that every 2xx is a stored
+delivery and order, and profiles the intake view in-process (--profile). Not a test: it measures.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import ingest_pgbench  # noqa: E402
+from bench.pipeline import environment, free_port, start_database  # noqa: E402
+
+PROCFILE_WEB = ["--workers", "2", "--threads", "8"]  # as the Procfile's web line
+
+
+def merchants(count: int) -> list[dict]:
+    """``count`` merchants with a shop each and a connected administration: (webhook token, secret)."""
+    import sqlalchemy as sa
+
+    from worker import db, demo
+    from worker.models import Connection
+
+    made = []
+    for m in range(count):
+        shop = {"shop_id": f"ingest-{m}", "api_key": f"ingest-key-{m}", "webhook_secret": f"ingest-secret-{m}"}
+        tenant_id = demo.create_merchant(f"Ingest {m}", f"ingest{m}@example.test", "bench-password", shop)
+        with db.session_scope() as session:
+            # A connected administration, so a paid order is queued with its job as in production.
+            session.execute(sa.update(Connection).where(Connection.tenant_id == tenant_id, Connection.role == "target")
+                            .values(status="connected", settings=Connection.settings.op("||")(sa.cast(
+                                {"division": 1000 + m}, Connection.settings.type))))
+            token = session.execute(sa.select(Connection.webhook_token).where(
+                Connection.tenant_id == tenant_id, Connection.role == "source")).scalar_one()
+        made.append({"token": token, "secret": shop["webhook_secret"]})
+    return made
+
+
+def orders(count: int) -> list[dict]:
+    """Distinct paid orders, generated before the clock starts (the senders share the CPU with the server)."""
+    from tests.support.webhooks import an_order
+
+    template = an_order(1, status="paid")
+    return [{**template, "id": 10_000_000 + i, "number": f"KMO-2026-{i:07d}"} for i in range(count)]
+
+
+def send_all(port: int, shops: list[dict], bodies: list[dict], senders: int, seconds: float) -> list[tuple]:
+    """(status, latency ms) of every delivery sent by ``senders`` threads until time or orders run out."""
+    import requests
+
+    from tests.support.webhooks import delivery
+
+    results, lock, queue = [], threading.Lock(), iter(enumerate(bodies))
+    deadline = time.monotonic() + seconds
+
+    def sender() -> None:
+        with requests.Session() as http:
+            while time.monotonic() < deadline:
+                with lock:
+                    i, order = next(queue, (None, None))
+                if order is None:
+                    return
+                shop = shops[i % len(shops)]
+                body, headers = delivery(shop["secret"], order)
+                started = time.perf_counter()
+                status = http.post(f"http://127.0.0.1:{port}/webhooks/kmoshops/{shop['token']}", data=body,
+                                   headers=headers, timeout=30).status_code
+                with lock:
+                    results.append((status, (time.perf_counter() - started) * 1000))
+
+    threads = [threading.Thread(target=sender) for _ in range(senders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def stored() -> tuple[int, int, int]:
+    """Deliveries, deliveries with their order, and orders in the database."""
+    import sqlalchemy as sa
+
+    from worker import db
+
+    with db.engine().connect() as conn:
+        return conn.execute(sa.text("SELECT (SELECT count(*) FROM webhook_deliveries), "
+                                    "(SELECT count(*) FROM webhook_deliveries WHERE order_id IS NOT NULL), "
+                                    "(SELECT count(*) FROM orders)")).one()
+
+
+def serve(env: dict, port: int) -> subprocess.Popen:
+    """gunicorn as the Procfile runs it (access log included), once it answers."""
+    from tests.support.waiting import wait_for
+
+    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", *PROCFILE_WEB,
+                            "--access-logfile", "-", "wsgi:app"], cwd=ROOT, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(lambda: subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}/login"]).returncode == 0)
+    return web
+
+
+def profile(shops: list[dict], bodies: list[dict]) -> None:
+    """cProfile around the intake view, in-process (Flask test client, same Postgres)."""
+    import cProfile
+    import pstats
+
+    from portal import create_app
+    from tests.support.webhooks import delivery
+
+    client = create_app().test_client()
+    signed = [delivery(shops[0]["secret"], order) for order in bodies]
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for body, headers in signed:
+        client.post(f"/webhooks/kmoshops/{shops[0]['token']}", data=body, headers=headers)
+    profiler.disable()
+    print(f"\nprofile of {len(signed)} intake requests in-process: Koppel's functions, commits, pings and "
+          f"waits on Postgres (cumulative), then the 15 costliest functions by own time:")
+    ours = r"/(worker|portal)/|\(commit\)|do_ping|connection.py:\d+\(wait\)|defer\)"
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(ours, 40)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+
+
+def report(floor: dict, results: list[tuple], seconds: float, counts: tuple) -> None:
+    ok = sorted(ms for status, ms in results if 200 <= status < 300)
+    rate = len(ok) / seconds
+    print(f"pgbench (8 clients, 2 inserts/tx): {floor['rate']:8.1f} tx/s   p50 {floor['p50']:6.1f} ms  "
+          f"p99 {floor['p99']:6.1f} ms  ({floor['count']} tx){floor['error']}")
+    print(f"Koppel webhook (gunicorn):         {rate:8.1f} req/s  p50 {statistics.median(ok):6.1f} ms  "
+          f"p99 {ok[int(0.99 * (len(ok) - 1))]:6.1f} ms  ({len(results)} sent, {len(ok)} 2xx)")
+    print(f"Koppel / pgbench:                  {rate / floor['rate']:8.2f}")
+    deliveries, linked, kept = counts
+    print(f"nothing lost:                      2xx {len(ok)}, deliveries stored {deliveries}, with their order "
+          f"{linked}, orders {kept} -> {'OK' if len(ok) == deliveries == linked == kept else 'MISMATCH'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--senders", type=int, default=16)
+    parser.add_argument("--merchants", type=int, default=4)
+    parser.add_argument("--max-orders", type=int, default=20_000, help="bound on deliveries sent")
+    parser.add_argument("--profile", type=int, default=200, help="intake requests to profile in-process (0: none)")
+    args = parser.parse_args()
+
+    url, handle = start_database()
+    port = free_port()
+    env = environment(url, free_port(), port, 4)
+    os.environ.update(env)
+    from worker import config, db, migrate
+
+    config.override(**vars(config.from_env(env)))
+    bodies = orders(args.max_orders + args.profile)
+    floor = ingest_pgbench.run(url, bodies[0], 8, round(args.seconds))
+    migrate.upgrade(url)
+    db.configure(url)
+    shops = merchants(args.merchants)
+    web = serve(env, port)
+    try:
+        started = time.monotonic()
+        results = send_all(port, shops, bodies[:args.max_orders], args.senders, args.seconds)
+        elapsed = time.monotonic() - started
+    finally:
+        web.terminate()
+        web.wait(timeout=60)
+    report(floor, results, elapsed, stored())
+    if args.profile:
+        profile(shops, bodies[args.max_orders:])
+    db.engine().dispose()
+    del handle
+
+
+if __name__ == "__main__":
+    main()
