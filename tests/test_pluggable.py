@@ -7,6 +7,7 @@ import re
 import sqlalchemy as sa
 
 from tests.connectors.test_visma_client import consent
+from tests.support.language import says
 from worker import db, secrets
 from worker.models import Connection, OutboxEmail, Tenant
 
@@ -54,7 +55,8 @@ def test_a_visma_merchant_connects_through_the_real_oauth_redirect(sandboxes, we
     target = target_of("visser@example.nl")
     assert target.system == SYSTEM and target.settings == {"document_type": "invoice", "debtor_account": "1300"}
     page = client.get(signed["url"]).get_data(as_text=True)
-    assert "Connect Visma eAccounting" in page and 'action="/connect/visma"' in page and "Exact" not in page
+    assert says(page, "Connect %(system)s", system="Visma eAccounting")
+    assert 'action="/connect/visma"' in page and "Exact" not in page
 
     assert client.post("/connect/exact").status_code == 404  # not this tenant's system
     sandboxes.visma.add_user("visser@visma.test", "pw")
