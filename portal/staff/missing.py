@@ -9,7 +9,7 @@ from portal.htmx import render_partial
 from portal.staff.blueprint import bp, requires
 from portal.staff.merchants import tenant_or_404
 from worker.connectors.errors import RemoteError
-from worker.connectors.kmoshops.mapping import OrderDataError
+from worker.unreadable import Unreadable
 from worker.staff import missing
 
 
@@ -43,7 +43,7 @@ def fetch_missing(tenant_id: int):
         order = missing.fetch(session, g.staff, tenant, shop_order_id)
         session.commit()
         flash(f"Order {order.number} fetched from the shop: {order.state}.", "success")
-    except (RemoteError, OrderDataError) as exc:
+    except (RemoteError, Unreadable) as exc:
         session.rollback()
         flash(f"Not fetched: {exc}", "error")
     return redirect(url_for("staff.find_missing", tenant_id=tenant.id, number=request.form.get("number", ""),
