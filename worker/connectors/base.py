@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, Iterator, Protocol
 
 from worker.i18n import N_
 
@@ -18,6 +19,10 @@ class Setting:
     required: bool = True
     choices: tuple[str, ...] = ()
     default: str | None = None
+    # Asked in the connect form ("key" connectors): the label and ``help`` are marked N_ and shown
+    # translated; secrets are password fields and never shown back.
+    asked: bool = False
+    help: str = ""
 
     def json_schema(self) -> dict:
         schema: dict = {"type": "string", "title": self.label}
@@ -48,10 +53,36 @@ class Connector:
     role: ClassVar[str]
     settings_schema: ClassVar[tuple[Setting, ...]] = ()
     uses_oauth: ClassVar[bool] = False
+    # How the merchant connects: "key" (a form of the settings marked ``asked``, tested before it is
+    # saved) or "oauth" (a Connect button and a redirect; targets only).
+    connect_kind: ClassVar[str] = "key"
+    # Shown above the connect form: where in the other system the merchant finds what it asks (N_).
+    connect_help: ClassVar[str] = ""
 
     @classmethod
     def secret_names(cls) -> set[str]:
         return {s.name for s in cls.settings_schema if s.secret}
+
+    @classmethod
+    def connect_fields(cls) -> tuple[Setting, ...]:
+        """The settings the connect form asks for, in order."""
+        return tuple(s for s in cls.settings_schema if s.asked)
+
+    @classmethod
+    def test_credentials(cls, values: dict[str, str]) -> None:
+        """Raise a RemoteError when the other system refuses ``values`` (the connect form's fields)."""
+        raise NotImplementedError
+
+    @classmethod
+    def connect(cls, connection, values: dict[str, str]) -> None:
+        """Store ``values`` on the connection (secrets encrypted) and do what connecting needs remotely
+        (subscribe a webhook, read the administration); mark it connected. Caller commits; RemoteError on failure."""
+        raise NotImplementedError
+
+    @classmethod
+    def refusal(cls, exc) -> str:
+        """The merchant's sentence for a failed connect or test (marked N_, may use ``%(error)s``)."""
+        return N_("%(system)s refused these details: %(error)s")
 
     @classmethod
     def json_schema(cls) -> dict:
@@ -63,10 +94,51 @@ class Connector:
         }
 
 
+class OrderReader(Protocol):
+    """What a source's ``reader`` returns: the shop's orders, read with the connection's credentials."""
+
+    def order(self, shop_order_id: str) -> dict:
+        """One order as the shop has it now (raw, as ``to_canonical`` reads it)."""
+
+    def orders(self, updated_since: dt.datetime | None = None) -> Iterator[dict]:
+        """Every order changed since ``updated_since`` (all when None), paged to the end."""
+
+
 class Source(Connector):
     """A system orders come from (a webshop or marketplace)."""
 
     role = "source"
+    # How orders arrive: "webhook" (the shop pushes; a catch-up poll every ``poll_interval`` finds
+    # what a lost delivery missed) or "poll" (we fetch every ``poll_interval``; nothing is pushed).
+    arrival: ClassVar[str] = "webhook"
+    poll_interval: ClassVar[dt.timedelta] = dt.timedelta(hours=1)
+    # Webhook sources: the topics that carry an order (others are stored and ignored).
+    order_topics: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def reader(cls, connection) -> OrderReader:
+        """A client reading this connection's orders (credentials read from its encrypted secrets)."""
+        raise NotImplementedError
+
+    @classmethod
+    def to_canonical(cls, data) -> object:
+        """The canonical order (worker.canonical) of one raw order; raises Unreadable when it cannot."""
+        raise NotImplementedError
+
+    @classmethod
+    def transfer_statuses(cls, connection) -> set[str]:
+        """The statuses the merchant chose; cancelled ones never count."""
+        raise NotImplementedError
+
+    @classmethod
+    def verify_delivery(cls, connection, headers, body: bytes) -> bool:
+        """Webhook sources: whether ``body`` is signed by the shop with this connection's secret."""
+        raise NotImplementedError
+
+    @classmethod
+    def delivery_key(cls, headers, body: bytes) -> tuple[str | None, str]:
+        """Webhook sources: the delivery's id (the same on every retry; None: derive one) and its topic."""
+        raise NotImplementedError
     # The shop's statuses in its own order, with the label it shows (marked for translation).
     status_labels: ClassVar[dict[str, str]] = {}
     # Statuses that end an order without a sale: never transferred, and an order reaching one
@@ -107,7 +179,6 @@ class Target(Connector):
         """Each VAT code of the administration with its percentage (21 for 21 %), from the reference data."""
         raise NotImplementedError
 
-    # How the merchant connects: "oauth" (a Connect button and a redirect) or "key" (an API key form).
     connect_kind: ClassVar[str] = "oauth"
     # The path segment of its Connect URL and OAuth callback: /connect/<slug>, /connect/<slug>/callback.
     connect_slug: ClassVar[str] = ""
