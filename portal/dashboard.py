@@ -152,7 +152,7 @@ def show_tab(tab: str):
 @login_required
 def show_status():
     """The two connection dots (polled by the dashboard)."""
-    return render_template("dashboard/_status.html", connections=connections())
+    return render_template("dashboard/_status.html", connections=connections(), tenant=tenant())
 
 
 @bp.route("/orders/<int:order_id>")

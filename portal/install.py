@@ -1,4 +1,4 @@
-"""The installation link: accept terms → connect the shop → connect the accounting system → configure."""
+"""The installation link: choose a password → connect the shop → connect the accounting system → configure."""
 from __future__ import annotations
 
 import functools
@@ -17,9 +17,8 @@ from portal.extensions import get_session
 from portal.connect import login_site
 from portal.headers import forms_post_to
 from portal.tenancy import connections
-from worker import onboarding
-from worker.connectors.errors import RemoteError, RemoteRejected
-from worker.connectors.kmoshops import setup as kmo_setup
+from worker import connectors, onboarding
+from worker.connectors.errors import RemoteError
 from worker.models import Tenant, User
 from worker.onboarding import installation_missing
 from worker.passwords import password_problem
@@ -53,11 +52,11 @@ def gate(token: str):
 
 
 def installing(view):
-    """Run ``view(token, tenant)`` only for the tenant of the link, logged in as that tenant."""
+    """Run ``view(token, tenant, ...)`` only for the tenant of the link, logged in as that tenant."""
     @functools.wraps(view)
-    def wrapper(token: str):
+    def wrapper(token: str, **kwargs):
         tenant, stop = gate(token)
-        return stop if stop else view(token, tenant)
+        return stop if stop else view(token, tenant, **kwargs)
     return wrapper
 
 
@@ -103,47 +102,65 @@ def show(token: str, tenant: Tenant):
     """The installation steps and which are done."""
     mine = connections()
     return render_template("install/show.html", tenant=tenant, connections=mine, token=token,
-                           missing=installation_missing(tenant, mine))
+                           missing=installation_missing(tenant, mine), typed={}, problems={})
 
 
-def _shop_form() -> tuple[str, str, str]:
-    return (request.form.get("shop_id", "").strip(), request.form.get("api_key", "").strip(),
-            request.form.get("webhook_secret", "").strip())
+def _connection(role: str):
+    """The logged-in tenant's connection in ``role`` and its connector; 404 unless it connects by a key form."""
+    connection = connections().get(role) if role in ("source", "target") else None
+    cls = connectors.REGISTRY.get(connection.system) if connection is not None else None
+    if cls is None or cls.connect_kind != "key":
+        abort(404)
+    return connection, cls
 
 
-def _explain(exc: RemoteError) -> str:
-    if isinstance(exc, RemoteRejected) and exc.status in (401, 403):
-        return _("KMO Shops refused this API key. Copy it again from the app settings in your KMO Shops back office.")
-    return _("We could not reach KMO Shops just now (%(error)s). Try again in a minute.") % {"error": exc}
+def _typed(cls) -> dict[str, str]:
+    """What the merchant typed into the connect form, trimmed."""
+    return {field.name: request.form.get(field.name, "").strip()[:500] for field in cls.connect_fields()}
 
 
-@bp.route("/<token>/shop/test", methods=["POST"])
+def _explain(cls, exc: RemoteError) -> str:
+    return _(cls.refusal(exc)) % {"system": cls.name, "error": exc}
+
+
+def _redisplay(token: str, tenant: Tenant, role: str, typed: dict, message: str):
+    """The installation page again with what was typed (secrets excepted) and why it was not saved."""
+    mine = connections()
+    cls = connectors.REGISTRY[mine[role].system]
+    kept = {name: value for name, value in typed.items() if name not in cls.secret_names()}
+    return render_template("install/show.html", tenant=tenant, connections=mine, token=token,
+                           missing=installation_missing(tenant, mine), typed={role: kept},
+                           problems={role: message}), 422
+
+
+@bp.route("/<token>/<role>/test", methods=["POST"])
 @installing
-def test_shop(token: str, tenant: Tenant):
-    """Live "test connection" for the shop's API key (an htmx fragment)."""
-    _shop_id, api_key, _secret = _shop_form()
+def test_connection(token: str, tenant: Tenant, role: str):
+    """Live "test connection" for the details typed into a connect form (an htmx fragment)."""
+    _connection_row, cls = _connection(role)
     try:
-        kmo_setup.test_credentials(api_key)
+        cls.test_credentials(_typed(cls))
     except RemoteError as exc:
-        return render_template("install/_test_result.html", ok=False, message=_explain(exc))
+        return render_template("install/_test_result.html", ok=False, message=_explain(cls, exc))
     return render_template("install/_test_result.html", ok=True, message=_("Connection works."))
 
 
-@bp.route("/<token>/shop", methods=["POST"])
+@bp.route("/<token>/<role>/connect", methods=["POST"])
 @installing
-def connect_shop(token: str, tenant: Tenant):
-    """Save the shop's credentials and subscribe our webhook."""
-    shop_id, api_key, secret = _shop_form()
-    if not (shop_id and api_key and secret):
-        flash(_("Fill in the shop id, the API key and the webhook secret."), "error")
-        return redirect(url_for("install.show", token=token))
+@forms_post_to(login_site)
+def connect(token: str, tenant: Tenant, role: str):
+    """Save the typed details once the other system accepts them (and subscribe what it needs)."""
+    connection, cls = _connection(role)
+    typed = _typed(cls)
+    empty = [_(field.label) for field in cls.connect_fields() if field.required and not typed[field.name]]
+    if empty:
+        return _redisplay(token, tenant, role, typed, _("Fill in: %(fields)s.") % {"fields": ", ".join(empty)})
     session = get_session()
     try:
-        kmo_setup.connect(connections()["source"], shop_id, api_key, secret)
+        cls.connect(connection, typed)
     except RemoteError as exc:
         session.rollback()
-        flash(_explain(exc), "error")
-        return redirect(url_for("install.show", token=token))
+        return _redisplay(token, tenant, role, typed, _explain(cls, exc))
     session.commit()
-    flash(_("Your webshop is connected."), "success")
+    flash(_("%(system)s is connected.") % {"system": cls.name}, "success")
     return redirect(url_for("install.show", token=token))

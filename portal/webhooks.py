@@ -10,16 +10,16 @@ from worker.connectors.errors import RemoteError
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
 
-@bp.route("/kmoshops/<token>", methods=["POST"])
+@bp.route("/<system>/<token>", methods=["POST"])
 @csrf.exempt
-def receive_kmoshops(token: str):
-    """Receive one KMO Shops delivery: verify, store and queue, then answer."""
+def receive(system: str, token: str):
+    """Receive one shop delivery: verify, store and queue, then answer."""
     if (request.content_length or 0) > inbox.MAX_BODY:
         abort(413)
     request.max_content_length = inbox.MAX_BODY  # also caps bodies sent without a length
     # Read the raw bytes before anything parses them: the signature is over exactly these.
     body = request.get_data(cache=False)
-    status, text = inbox.receive_kmoshops(token, request.headers, body)
+    status, text = inbox.receive(system, token, request.headers, body)
     return {"status": text}, status
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from tests.support.language import both, says
 from tests.support.merchants import make_merchant
 from tests.support.waiting import wait_for
 from tests.test_connect import consent
@@ -81,12 +82,12 @@ def test_the_whole_installation_then_a_first_order_reaches_report(sandboxes, web
 
     sandboxes.kmo.add_shop("janssens", "janssens-key", "janssens-secret")
     token = signed["url"].rsplit("/", 1)[1]
-    bad = client.post(f"/install/{token}/shop/test", data={"shop_id": "janssens", "api_key": "wrong"}, headers=HX)
+    bad = client.post(f"/install/{token}/source/test", data={"shop_id": "janssens", "api_key": "wrong"}, headers=HX)
     assert "refused" in bad.get_data(as_text=True) or "geweigerd" in bad.get_data(as_text=True)
-    good = client.post(f"/install/{token}/shop/test", data={"shop_id": "janssens", "api_key": "janssens-key"},
+    good = client.post(f"/install/{token}/source/test", data={"shop_id": "janssens", "api_key": "janssens-key"},
                        headers=HX)
     assert "test-ok" in good.get_data(as_text=True)
-    client.post(f"/install/{token}/shop", data={"shop_id": "janssens", "api_key": "janssens-key",
+    client.post(f"/install/{token}/source/connect", data={"shop_id": "janssens", "api_key": "janssens-key",
                                                 "webhook_secret": "janssens-secret"})
 
     sandboxes.exact.add_user(username="janssens@exact.test", password="pw", division=None)
@@ -166,3 +167,26 @@ def test_a_fixed_debtor_is_picked_from_exact_debtors_found_by_name(sandboxes, cl
     client.post("/config/payments", data={"method": ["cash", ""], "debtor": [kassa["ID"], ""]}, headers=HX)
     with db.session_scope() as session:
         assert session.get(Connection, merchant["target"].id).settings["payment_debtors"] == {"cash": kassa["ID"]}
+
+
+def test_a_refused_shop_key_keeps_what_was_typed_and_saves_nothing(sandboxes, web):
+    client = web.test_client()
+    signed = sign_up(client, email="winkel@example.com", country="NL")
+    client.post(f"/login?next={signed['url']}", data={"username": signed["username"], "password": signed["password"]})
+    sandboxes.kmo.add_shop("pieters", "pieters-key", "pieters-secret")
+    token = signed["url"].rsplit("/", 1)[1]
+
+    refused = client.post(f"/install/{token}/source/connect", data={"shop_id": "pieters", "api_key": "typo",
+                                                                    "webhook_secret": "pieters-secret"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert says(page, "KMO Shops refused this API key. Copy it again from the app settings in your KMO Shops "
+                      "back office.")
+    assert 'value="pieters"' in page and "pieters-secret" not in page  # typed id kept, secrets never echoed
+    empty = client.post(f"/install/{token}/source/connect", data={"shop_id": "pieters"})
+    alert = re.search(r'role="alert">([^<]*)<', empty.get_data(as_text=True)).group(1)
+    assert empty.status_code == 422  # the alert names both missing fields, in the merchant's language
+    assert any(label in alert for label in both("API key")) and any(label in alert for label in both("Webhook secret"))
+    with db.session_scope() as session:
+        source = session.execute(sa.select(Connection).where(Connection.role == "source")).scalar_one()
+        assert source.status != "connected" and "shop_id" not in source.settings

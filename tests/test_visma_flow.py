@@ -21,7 +21,7 @@ def installed_visma_merchant(client, sandboxes, email: str) -> dict:
     signed = sign_up_for(client, "visma_eaccounting", email)
     token, shop = signed["url"].rsplit("/", 1)[1], email.split("@")[0]
     sandboxes.kmo.add_shop(shop, f"{shop}-key", f"{shop}-secret", country="NL")
-    client.post(f"/install/{token}/shop", data={"shop_id": shop, "api_key": f"{shop}-key",
+    client.post(f"/install/{token}/source/connect", data={"shop_id": shop, "api_key": f"{shop}-key",
                                                 "webhook_secret": f"{shop}-secret"})
     company = sandboxes.visma.add_user(f"{shop}@visma.test", "pw")
     start = client.post("/connect/visma").headers["Location"]

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 
 import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.dialects.postgresql import insert
 
-from worker import connectors, db, rawjson, secrets
-from worker.connectors.kmoshops import signature
+from worker import connectors, db, rawjson
 from worker.i18n import N_
 from worker.models import Connection, Tenant, WebhookDelivery
 from worker.pipeline import intake
@@ -25,23 +23,26 @@ from worker.unreadable import Unreadable
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
-ORDER_TOPICS = ("orders/created", "orders/updated", "orders/status_changed", "orders/cancelled")
 OUR_FAULT = N_("something went wrong on our side while storing it")
 
 
-def receive_kmoshops(token: str, headers, body: bytes) -> tuple[int, str]:
-    """Handle one KMO Shops delivery to the webhook URL with ``token``."""
+def receive(system: str, token: str, headers, body: bytes) -> tuple[int, str]:
+    """Handle one delivery of the webhook source ``system`` to the webhook URL with ``token``."""
     if len(body) > MAX_BODY:
         return 413, "body too large"
+    source_cls = connectors.SOURCES.get(system)
+    if source_cls is None or source_cls.arrival != "webhook":
+        return 404, "unknown webhook"
     with db.session_scope() as session:
         source = session.execute(sa.select(Connection).where(
-            Connection.webhook_token == token, Connection.system == "kmoshops")).scalar()
+            Connection.webhook_token == token, Connection.system == system)).scalar()
         if source is None:
             return 404, "unknown webhook"
-        if not _signed(source, headers.get("X-KMOShops-Signature"), body):
+        if not source_cls.verify_delivery(source, headers, body):
             return 401, "invalid signature"
-        topic = _header(headers.get("X-KMOShops-Topic"), 60)[:60]  # a key for nothing: cut, not hashed
-        delivery_id = _header(headers.get("X-KMOShops-Delivery-Id"), 100) or _body_key(body)
+        delivery_id, topic = source_cls.delivery_key(headers, body)
+        topic = _header(topic, 60)[:60]  # a key for nothing: cut, not hashed
+        delivery_id = _header(delivery_id, 100) or _body_key(body)
         text, exact = rawjson.storable_text(body)
         inserted = session.execute(insert(WebhookDelivery).values(
             tenant_id=source.tenant_id, connection_id=source.id, delivery_id=delivery_id, topic=topic,
@@ -49,20 +50,12 @@ def receive_kmoshops(token: str, headers, body: bytes) -> tuple[int, str]:
         ).on_conflict_do_nothing().returning(WebhookDelivery.id)).scalar()
         if inserted is None:
             return 200, "duplicate delivery"
-        if topic not in ORDER_TOPICS:
+        if topic not in source_cls.order_topics:
             return 202, "topic ignored"
         order_id, problem = _take_order_safely(session, source, body)
         session.execute(sa.update(WebhookDelivery).where(WebhookDelivery.id == inserted)
                         .values(order_id=order_id, problem=problem))
         return 200, "stored" if problem is None else "stored, unreadable"
-
-
-def _signed(source: Connection, header: str | None, body: bytes) -> bool:
-    secret = secrets.read(source).get("webhook_secret", "")
-    try:
-        return bool(secret) and signature.verify(secret, header, body, time.time())
-    except (ValueError, TypeError, OverflowError):  # a hostile header is a bad signature, never a 500
-        return False
 
 
 def _header(value: str | None, limit: int) -> str:

@@ -15,9 +15,9 @@ from worker.models.base import utcnow
 from worker.models.tenants import TRIAL_DAYS
 from worker.passwords import hash_password
 
-# The defaults a new target starts with; the merchant changes them in the Configuration tab.
+# The defaults a new connection starts with; the merchant changes them in the Configuration tab.
 TARGET_DEFAULTS = {key: cls.defaults() for key, cls in connectors.TARGETS.items()}
-SOURCE_DEFAULTS = {"kmoshops": {"transfer_statuses": "paid"}}
+SOURCE_DEFAULTS = {key: cls.defaults() for key, cls in connectors.SOURCES.items()}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -49,9 +49,9 @@ def connect_shop(page, sandboxes) -> None:
     page.fill("input[name=shop_id]", "peeters")
     page.fill("input[name=api_key]", "peeters-key")
     page.fill("input[name=webhook_secret]", "peeters-secret")
-    page.click("form.shop-form button.secondary")  # test connection
-    page.wait_for_selector("#shop-test .test-ok")
-    page.click("form.shop-form button.primary")
+    page.click("form.key-form button.secondary")  # test connection
+    page.wait_for_selector("#source-test .test-ok")
+    page.click("form.key-form button.primary")
     page.wait_for_selector("ol.steps li.done:nth-child(2)")
 
 

@@ -64,6 +64,11 @@ class Connector:
         return {s.name for s in cls.settings_schema if s.secret}
 
     @classmethod
+    def defaults(cls) -> dict:
+        """The settings a new connection starts with: every declared default that is not a secret."""
+        return {s.name: s.default for s in cls.settings_schema if s.default is not None and not s.secret}
+
+    @classmethod
     def connect_fields(cls) -> tuple[Setting, ...]:
         """The settings the connect form asks for, in order."""
         return tuple(s for s in cls.settings_schema if s.asked)
@@ -129,6 +134,12 @@ class Source(Connector):
     def transfer_statuses(cls, connection) -> set[str]:
         """The statuses the merchant chose; cancelled ones never count."""
         raise NotImplementedError
+
+    @classmethod
+    def webhook_url(cls, connection) -> str:
+        """Webhook sources: where the shop delivers this connection's orders (the token is the address)."""
+        from worker.config import settings
+        return f"{settings.public_url}/webhooks/{connection.system}/{connection.webhook_token}"
 
     @classmethod
     def verify_delivery(cls, connection, headers, body: bytes) -> bool:
@@ -220,11 +231,6 @@ class Target(Connector):
     def customer_row(cls, row: dict) -> dict:
         """A customer found by ``debtors`` as the fixed-debtor drop-down shows it (``value``, ``label``)."""
         raise NotImplementedError
-
-    @classmethod
-    def defaults(cls) -> dict:
-        """The settings a new connection starts with: every declared default that is not a secret."""
-        return {s.name: s.default for s in cls.settings_schema if s.default is not None and not s.secret}
 
     @classmethod
     def is_ready(cls, connection) -> bool:

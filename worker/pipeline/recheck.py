@@ -11,7 +11,7 @@ import logging
 
 import sqlalchemy as sa
 
-from worker import connectors, db, rawjson, secrets
+from worker import connectors, db, rawjson
 from worker.connectors.errors import RemoteError
 from worker.models import Connection, Order
 from worker.pipeline import intake, retry
@@ -55,7 +55,7 @@ def poll_changes(source_id: int) -> int:
         newest = session.execute(sa.select(sa.func.max(Order.shop_updated_at)).where(
             Order.connection_id == source_id)).scalar()
         source_cls = connectors.get(source.system)
-        client = source_cls.client(source, secrets.read(source)["api_key"])
+        client = source_cls.reader(source)
     since = newest - POLL_OVERLAP if newest else None
     stored = 0
     for payload in client.orders(updated_since=since):

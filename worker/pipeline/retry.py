@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from worker import connectors, rawjson, secrets
+from worker import connectors, rawjson
 from worker.models import Connection, Order
 from worker.models.orders import ORDER_STATES
 from worker.pipeline import intake
@@ -27,7 +27,7 @@ def reread_from_shop(session: orm.Session, order: Order) -> None:
     """Replace our copy of the order with what the shop has now."""
     source = session.get(Connection, order.connection_id)
     source_cls = connectors.get(source.system)
-    payload = source_cls.client(source, secrets.read(source)["api_key"]).order(order.shop_order_id)
+    payload = source_cls.reader(source).order(order.shop_order_id)
     payload, found = rawjson.clean(payload)
     if found is not None:
         raise found  # what JSONB refuses (NUL, NaN) is never written over our copy

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from worker import connectors, db, jobs, secrets
+from worker import connectors, db, jobs
 from worker.config import settings
 from worker.connectors.kmoshops.mapping import OrderDataError
 from worker.models import Connection, Migration, MigrationItem, Order, RateBudget, StaffUser, Tenant
@@ -59,7 +59,7 @@ def connections_of(session: orm.Session, tenant_id: int) -> dict[str, Connection
 def shop_orders(source: Connection, since: dt.date, until: dt.date) -> list[tuple[str, str]]:
     """(shop order id, number) of every shop order dated in [since, until], asked through the connector."""
     source_cls = connectors.get(source.system)
-    client = source_cls.client(source, secrets.read(source)["api_key"])
+    client = source_cls.reader(source)
     found = []
     start = dt.datetime.combine(since, dt.time(), tzinfo=dt.timezone.utc)
     for scanned, payload in enumerate(client.orders(updated_since=start)):
@@ -182,7 +182,7 @@ def step(migration_id: int, expected: str | None = None, now: dt.datetime | None
 def _feed(session: orm.Session, source: Connection, items: list[MigrationItem], now: dt.datetime) -> int:
     """Read each order from the shop and store it as a webhook would; the pipeline does the rest."""
     source_cls = connectors.get(source.system)
-    client = source_cls.client(source, secrets.read(source)["api_key"]) if items else None
+    client = source_cls.reader(source) if items else None
     for item in items:
         payload = client.order(item.shop_order_id)
         try:

@@ -12,7 +12,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from worker import connectors, secrets
+from worker import connectors
 from worker.connectors.kmoshops.mapping import OrderDataError
 from worker.models import Connection, Order, StaffUser, Tenant
 from worker.pipeline import intake
@@ -71,7 +71,7 @@ def search(session: orm.Session, staff: StaffUser, tenant: Tenant, number: str, 
     source = source_of(session, tenant)
     source_cls = connectors.get(source.system)
     chosen = source_cls.transfer_statuses(source)
-    client = source_cls.client(source, secrets.read(source)["api_key"])
+    client = source_cls.reader(source)
     start = dt.datetime.combine(since, dt.time(), tzinfo=dt.timezone.utc) if since else None
     findings, scanned, number = [], 0, number.strip()
     for payload in client.orders(updated_since=start):
@@ -114,7 +114,7 @@ def fetch(session: orm.Session, staff: StaffUser, tenant: Tenant, shop_order_id:
     """Read one order from the shop and store it as a webhook would (queued when its status says so)."""
     source = source_of(session, tenant)
     source_cls = connectors.get(source.system)
-    payload = source_cls.client(source, secrets.read(source)["api_key"]).order(shop_order_id)
+    payload = source_cls.reader(source).order(shop_order_id)
     order = intake.store(session, source, payload, source_cls.to_canonical(payload))
     audit.record(session, staff, tenant.id, "fetch_order", number=order.number, state=order.state)
     return order

@@ -9,9 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from worker import connectors, secrets
+from worker import connectors
 from worker.connectors.errors import RemoteError
-from worker.connectors.kmoshops import setup as kmo_setup
 from worker.models import Connection, Tenant
 
 MAX_SHOPS = 100
@@ -25,12 +24,11 @@ def failing(session: orm.Session) -> dict:
     problems, asked = [], 0
     for source, tenant in rows:
         source_cls = connectors.get(source.system)
-        client = source_cls.client(source, secrets.read(source).get("api_key", ""))
-        if not hasattr(client, "webhooks"):
+        if source_cls.arrival != "webhook":
             continue  # a polled source has no webhooks to fail
         asked += 1
         try:
-            ours = [hook for hook in client.webhooks() if hook.get("url") == kmo_setup.webhook_url(source)]
+            ours = [hook for hook in source_cls.reader(source).webhooks() if hook.get("url") == source_cls.webhook_url(source)]
         except RemoteError as exc:
             problems.append(_problem(tenant, f"could not be asked: {exc}"))
             continue

@@ -16,8 +16,13 @@ reference/sources.md §3.2 and written down here so it can be swapped when the r
 """
 from __future__ import annotations
 
+import time
+
+from worker import secrets
 from worker.config import settings as app_settings
 from worker.connectors.base import Setting, Source
+from worker.connectors.errors import RemoteRejected
+from worker.connectors.kmoshops import setup, signature
 from worker.connectors.kmoshops.client import KmoShopsClient
 from worker.connectors.kmoshops.mapping import identity, to_canonical
 from worker.i18n import N_
@@ -37,20 +42,52 @@ class KmoShopsSource(Source):
     key = "kmoshops"
     name = "KMO Shops"
     settings_schema = (
-        Setting("shop_id", "Shop id"),
-        Setting("transfer_statuses", "Statuses that transfer an order", default="paid"),
-        Setting("api_key", "API key", secret=True),
-        Setting("webhook_secret", "Webhook signing secret", secret=True),
+        Setting("shop_id", N_("Shop id"), asked=True),
+        Setting("transfer_statuses", N_("Statuses that transfer an order"), default="paid"),
+        Setting("api_key", N_("API key"), secret=True, asked=True),
+        Setting("webhook_secret", N_("Webhook secret"), secret=True, asked=True),
     )
+    connect_help = N_("In your KMO Shops back office, open the Koppel app and copy the shop id, the API key "
+                      "and the webhook secret.")
     statuses = STATUSES
     status_labels = STATUS_LABELS
     cancelled_statuses = frozenset({"cancelled", "refunded"})
+    order_topics = frozenset(setup.TOPICS)
     to_canonical = staticmethod(to_canonical)
     identity = staticmethod(identity)
 
-    @staticmethod
-    def client(connection, api_key: str) -> KmoShopsClient:
-        return KmoShopsClient(app_settings.kmoshops_api_url, api_key)
+    @classmethod
+    def reader(cls, connection) -> KmoShopsClient:
+        """The shop's REST API, read with the connection's API key."""
+        return KmoShopsClient(app_settings.kmoshops_api_url, secrets.read(connection).get("api_key", ""))
+
+    @classmethod
+    def test_credentials(cls, values: dict[str, str]) -> None:
+        setup.test_credentials(values.get("api_key", ""))
+
+    @classmethod
+    def connect(cls, connection, values: dict[str, str]) -> None:
+        setup.connect(connection, values["shop_id"], values["api_key"], values["webhook_secret"])
+
+    @classmethod
+    def refusal(cls, exc) -> str:
+        if isinstance(exc, RemoteRejected) and exc.status in (401, 403):
+            return N_("KMO Shops refused this API key. Copy it again from the app settings in your KMO Shops "
+                      "back office.")
+        return N_("We could not reach KMO Shops just now (%(error)s). Try again in a minute.")
+
+    @classmethod
+    def verify_delivery(cls, connection, headers, body: bytes) -> bool:
+        """``X-KMOShops-Signature`` over the raw body with the connection's webhook secret (300 s tolerance)."""
+        secret = secrets.read(connection).get("webhook_secret", "")
+        try:
+            return bool(secret) and signature.verify(secret, headers.get("X-KMOShops-Signature"), body, time.time())
+        except (ValueError, TypeError, OverflowError):  # a hostile header is a bad signature, never a 500
+            return False
+
+    @classmethod
+    def delivery_key(cls, headers, body: bytes) -> tuple[str | None, str]:
+        return headers.get("X-KMOShops-Delivery-Id"), headers.get("X-KMOShops-Topic") or ""
 
     @classmethod
     def transfer_statuses(cls, connection) -> set[str]:
