@@ -25,4 +25,4 @@ def test_empty_database_upgrades_to_head_with_every_table(pg_admin):
             "rate_budgets", "remote_links", "remote_calls", "tickets", "outbox_emails", "invoices", "auth_attempts",
             "reconciliation_findings", "staff_users", "staff_audit", "ticket_messages", "procrastinate_jobs",
             "procrastinate_workers"} <= tables
-    assert version == "0009"
+    assert version == "0018"

@@ -36,8 +36,21 @@ def snapshot(session: orm.Session, order: Order) -> dict:
     }
 
 
+def open_ticket_of(session: orm.Session, order: Order) -> Ticket | None:
+    """The ticket still open (or waiting) about ``order``, if there is one."""
+    return session.execute(sa.select(Ticket).where(Ticket.order_id == order.id, Ticket.status != "closed")
+                           .order_by(Ticket.id).limit(1)).scalar()
+
+
 def report_problem(session: orm.Session, order: Order, reporter: str) -> Ticket:
-    """Open a ticket for ``order`` and tell webcare (in English) and the merchant (in their language)."""
+    """Open a ticket for ``order`` and tell webcare (in English) and the merchant (in their language).
+
+    One ticket per order while it is not closed: the caller holds the order's row lock, so a double
+    click finds the ticket the first click made and no second one (nor its e-mails) is created.
+    """
+    existing = open_ticket_of(session, order)
+    if existing is not None:
+        return existing
     ticket = Ticket(tenant_id=order.tenant_id, order_id=order.id, snapshot={**snapshot(session, order),
                                                                              "reporter": reporter})
     session.add(ticket)

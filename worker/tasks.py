@@ -29,6 +29,12 @@ def resume_order(order_id: int) -> None:
     waiting.resume(order_id)
 
 
+@app.task(name="retry_order", queue="orders")
+def retry_order(order_id: int) -> None:
+    """Process all: read one failed order from the shop again and send it on when its status allows."""
+    recheck.read_again(order_id, "failed")
+
+
 @app.task(name="check_vat_number", queue="orders", retry=RemoteRetryStrategy(), pass_context=True)
 def check_vat_number(context, order_id: int) -> None:
     """Ask VIES about an ICP order's VAT number, outside the merchant's lock, then queue the order."""

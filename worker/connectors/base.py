@@ -253,6 +253,11 @@ class Target(Connector):
         raise NotImplementedError
 
     @classmethod
+    def document_url(cls, connection, posting) -> str | None:
+        """The address of a posted document in the target's own web app, where it has a stable one."""
+        return None
+
+    @classmethod
     def reference_data(cls, connection) -> dict:
         """The administration's lists the Configuration tab chooses from (VAT codes first of all)."""
         raise NotImplementedError

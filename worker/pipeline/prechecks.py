@@ -61,8 +61,9 @@ def check_icp_vat_number(order: Order, own_vat_number: str | None, earlier: dict
         return None, earlier
     result = check_vat_number(number, vies_client(own_vat_number))
     if not result.ok:
-        return problem(result.code, detail=result.message), None
-    return None, {"number": number, "message": result.message, "vies": result.vies}
+        return problem(result.code, detail=result.template, **result.values), None
+    return None, {"number": number, "message": result.message, "template": result.template,
+                  "values": result.values, "vies": result.vies}
 
 
 def _cents(value: Decimal) -> Decimal:
