@@ -41,21 +41,9 @@ def parse_day(value: str | None) -> dt.date | None:
 def tab_page(tab: str, page: int, search: str, since: dt.date | None, until: dt.date | None,
              after: int | None = None, before: int | None = None) -> dict:
     """One page of the tab's orders for this tenant only: newest first, Errors grouped by cause."""
-    size, session = current_app.config["PAGE_SIZE"], get_session()
-    where = orderpages.conditions(current_user.tenant_id, tab, search, since, until)
-    total = orderpages.capped_count(session, where)
-    # Links below page 1 carry the row they continue from (keyset); Errors, sorted by cause, uses page numbers.
-    keyset = tab != "errors"
-    after_key = orderpages.cursor_key(session, where, after) if keyset and page > 1 else None
-    before_key = orderpages.cursor_key(session, where, before) if keyset and page > 1 and not after_key else None
-    ids, older = orderpages.page_ids(session, where, tab == "errors", (page - 1) * size, size, after_key, before_key)
-    orders = orderpages.load(session, ids)
-    capped = total > orderpages.COUNT_CAP
-    return {"tab": tab, "orders": orders, "groups": group_by_cause(orders) if tab == "errors" else [],
-            "page": page, "pages": max(1, -(-min(total, orderpages.COUNT_CAP) // size)), "total": total,
-            "capped": capped, "cap": orderpages.COUNT_CAP, "has_older": older, "keyset": keyset,
-            "cursor": {"after": after_key and after, "before": before_key and before}, "search": search,
-            "since": since.isoformat() if since else "", "until": until.isoformat() if until else ""}
+    context = orderpages.tab_page(get_session(), current_user.tenant_id, tab, page, current_app.config["PAGE_SIZE"],
+                                  search, since, until, after, before)
+    return {**context, "groups": group_by_cause(context["orders"]) if tab == "errors" else []}
 
 
 def group_by_cause(orders: list[Order]) -> list[dict]:

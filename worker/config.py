@@ -67,6 +67,8 @@ class Settings:
     staff_max_hours: int
     monitoring_token: str | None
     migration_step_seconds: float
+    # Shared with the mail provider's inbound webhook: it signs each posted e-mail with it (None: no inbound mail).
+    inbound_mail_secret: str | None = None
     sandbox_url: str = "http://127.0.0.1:8001"
     # Rate limits: at most this many failed logins per account and per IP address within the window,
     # and sign-ups per IP address and per e-mail address within theirs (soft lockout: it expires).
@@ -103,6 +105,8 @@ class Settings:
             problems.append("KOPPEL_PUBLIC_URL must be https")
         if self.exact_client_id in DEV_EXACT_CLIENT or self.exact_client_secret in DEV_EXACT_CLIENT:
             problems.append("EXACT_CLIENT_ID and EXACT_CLIENT_SECRET are the development client")
+        if self.inbound_mail_secret is not None and len(self.inbound_mail_secret) < MIN_SECRET_LENGTH:
+            problems.append(f"KOPPEL_INBOUND_MAIL_SECRET must be at least {MIN_SECRET_LENGTH} characters")
         if not self.mollie_api_key.startswith("live_"):
             problems.append("MOLLIE_API_KEY must be a live_ key")
         return problems
@@ -166,6 +170,7 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         staff_max_hours=int(env.get("KOPPEL_STAFF_MAX_HOURS", "10")),
         monitoring_token=env.get("KOPPEL_MONITORING_TOKEN") or None,
         migration_step_seconds=float(env.get("KOPPEL_MIGRATION_STEP_SECONDS", "15")),
+        inbound_mail_secret=env.get("KOPPEL_INBOUND_MAIL_SECRET") or None,
         sandbox_url=sandbox_url.rstrip("/"),
         **_limits(env),
     )

@@ -9,6 +9,7 @@ from worker.config import settings
 from worker.i18n import gettext_for
 from worker.models import Connection, Order, RemoteCall, Tenant, Ticket, TicketMessage
 from worker.models.base import utcnow
+from worker.staff import ticket_mail  # the subject carries the token a reply comes back with
 
 
 def _calls(session: orm.Session, order_id: int) -> list[dict]:
@@ -64,7 +65,7 @@ def report_problem(session: orm.Session, order: Order, reporter: str) -> Ticket:
     _ = gettext_for(tenant.language)
     values = {"number": order.number, "ticket": ticket.id, "key": tenant.licence_key}
     mail.queue_email(session, tenant.id, mail.recipients_of(tenant),
-                     _("We received your report about order %(number)s (ticket %(ticket)s)") % values,
+                     ticket_mail.tagged(_("We received your report about order %(number)s (ticket %(ticket)s)") % values, ticket.id),
                      _("Thank you. Webcare has everything about order %(number)s that they need, and will answer "
                        "by e-mail. Quote ticket %(ticket)s and licence key %(key)s if you write to us about it.")
                      % values, "ticket-receipt")
@@ -88,7 +89,7 @@ def ask_us(session: orm.Session, tenant: Tenant, reporter: str, subject: str, qu
     _ = gettext_for(tenant.language)
     values = {"ticket": ticket.id, "key": tenant.licence_key}
     mail.queue_email(session, tenant.id, mail.recipients_of(tenant),
-                     _("We received your question (ticket %(ticket)s)") % values,
+                     ticket_mail.tagged(_("We received your question (ticket %(ticket)s)") % values, ticket.id),
                      _("Thank you. Webcare will answer by e-mail. Quote ticket %(ticket)s and licence key %(key)s "
                        "if you write to us about it.") % values, "ticket-receipt")
     return ticket

@@ -65,9 +65,14 @@ async def requeue_stalled_jobs(job_manager, seconds_since_heartbeat: float) -> i
         try:
             await job_manager.retry_job(job)
             requeued += 1
+            # procrastinate logs this retry like any other; the health page counts sweeps apart.
+            await job_manager.connector.execute_query_async(RECORD_REQUEUE, job_id=job.id, task_name=job.task_name)
         except Exception:
             log.exception("could not requeue stalled job %s", job.id)
     return requeued
+
+
+RECORD_REQUEUE = "INSERT INTO stalled_requeues (job_id, task_name) VALUES (%(job_id)s, %(task_name)s)"
 
 
 @app.periodic(cron="* * * * *", periodic_id="sweep-stalled-jobs")

@@ -5,7 +5,7 @@ digest, or a ticket e-mail) reads it in; ``error_message`` stays as the text at 
 grouping and for orders of older versions without values.
 
 Revision ID: 0018
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-02 05:40:00
 """
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '0018'
-down_revision = '0009'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

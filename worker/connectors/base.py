@@ -179,6 +179,9 @@ class Target(Connector):
     # Document types that carry the shop's amounts (excl. VAT and VAT per line) instead of unit
     # prices, so the target recomputes nothing and the price basis does not matter.
     amount_document_types: ClassVar[frozenset[str]] = frozenset()
+    # Document types whose lines are booked straight on a revenue account, so the contract option
+    # "no revenue account on lines" cannot apply to them (it leaves the ledger to the item).
+    ledger_document_types: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def administration_key(cls, connection) -> str:
