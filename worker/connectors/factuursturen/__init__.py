@@ -66,7 +66,7 @@ class FactuursturenTarget(Target):
     def connect(cls, connection, values_: dict[str, str]) -> None:
         """Test the details, store them (the key encrypted), read the account's lists, mark it connected."""
         username, api_key = values_.get("username", "").strip(), values_.get("api_key", "").strip()
-        reference = cls._read_reference(cls._client(username, api_key))
+        reference = cls._read_reference(cls._client(username, api_key, connection))
         connection.settings = {**connection.settings, "username": username, "reference": reference}
         secrets.update(connection, api_key=api_key)
         connection.status, connection.status_reason, connection.status_checked_at = "connected", None, utcnow()

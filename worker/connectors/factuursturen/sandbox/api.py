@@ -100,7 +100,7 @@ def serve(resource: str, key: str = ""):
             headers = {"X-RateLimit-Limit": str(state.limit.limit), "X-RateLimit-Remaining": str(max(left or 0, 0))}
             if left is None:
                 raise FsError(403, "You have reached the maximum number of API calls for this hour.")
-        fault = state.faults.take(request.method, request.path)
+        fault = state.faults.take(request.method, request.path, resource)
 
         def work():
             with state.lock:
