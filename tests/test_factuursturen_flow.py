@@ -10,7 +10,7 @@ from tests.connectors.test_factuursturen_client import connect_factuursturen
 from tests.connectors.test_factuursturen_documents import VAT_MAP
 from tests.support.orders import Amount, build
 from tests.support.pipeline import calls_of, post, reload, store
-from worker import db, ratelimit
+from worker import config, db, ratelimit
 from worker.connectors.factuursturen.sandbox import FaultRule
 from worker.models import Order, Posting
 from worker.pipeline import process
@@ -108,3 +108,23 @@ def test_when_factuursturen_says_the_hour_is_used_up_the_order_waits(merchant):
     with db.session_scope() as session:
         assert session.execute(sa.select(sa.func.count()).select_from(Order).where(
             Order.state == "failed")).scalar() == 0
+
+
+def test_a_burst_is_spread_over_the_hours_each_order_once_none_failed(merchant):
+    old = config.override(factuursturen_invoices_per_hour=5)
+    try:
+        waiting = [store(merchant, shop_order(number, email=f"klant{number}@example.nl"))
+                   for number in range(8001, 8013)]
+        hours = 0
+        while waiting:
+            for order_id in waiting:
+                process.process_order(order_id)
+            waiting = [order_id for order_id in waiting if reload(order_id).state == "queued"]
+            assert all(reload(order_id).error_code is None for order_id in waiting)
+            hours += 1
+            _hour_passes(merchant)
+    finally:
+        config.override(**old)
+    assert hours == 3  # 5 + 5 + 2
+    references = [invoice["reference"]["line1"] for invoice in invoices(merchant)]
+    assert sorted(references) == [str(number) for number in range(8001, 8013)]

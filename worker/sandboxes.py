@@ -44,6 +44,7 @@ class SandboxSet:
         self.vies = vies.ViesSandboxState.with_examples()
         self.mollie = mollie.MollieState(api_keys={settings.mollie_api_key})
         self.factuursturen = factuursturen_sandbox.FactuursturenState(clock=factuursturen_sandbox.Clock())
+        self.factuursturen.add_account(*factuursturen_sandbox.DEMO_ACCOUNT)
         self._apps = {"/exact": exact_sandbox.create_app(self.exact),
                       "/visma": visma_sandbox.create_app(self.visma),
                       "/kmoshops": kmo_sandbox.create_app(self.kmo, self.sender),

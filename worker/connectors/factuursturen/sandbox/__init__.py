@@ -18,7 +18,9 @@ from worker.sandbox_faults import FaultRule
 from . import api, control
 from .state import Clock, FactuursturenState
 
-__all__ = ["Clock", "FactuursturenState", "FaultRule", "create_app"]
+__all__ = ["Clock", "DEMO_ACCOUNT", "FactuursturenState", "FaultRule", "create_app"]
+# The account a developer connects with in `make run` (user name, API key).
+DEMO_ACCOUNT = ("demo", "demo-factuursturen-api-key")
 
 
 def create_app(state: FactuursturenState) -> Flask:
