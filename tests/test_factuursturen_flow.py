@@ -8,11 +8,14 @@ import sqlalchemy as sa
 
 from tests.connectors.test_factuursturen_client import connect_factuursturen
 from tests.connectors.test_factuursturen_documents import VAT_MAP
+from tests.support.language import says
 from tests.support.orders import Amount, build
 from tests.support.pipeline import calls_of, post, reload, store
 from worker import config, db, ratelimit
 from worker.connectors.factuursturen.sandbox import FaultRule
-from worker.models import Order, Posting
+from worker.connectors.factuursturen import FactuursturenTarget
+from worker.connectors.factuursturen.client import REAUTH_MESSAGE
+from worker.models import Connection, Order, OutboxEmail, Posting
 from worker.pipeline import process
 
 D = Decimal
@@ -128,3 +131,24 @@ def test_a_burst_is_spread_over_the_hours_each_order_once_none_failed(merchant):
     assert hours == 3  # 5 + 5 + 2
     references = [invoice["reference"]["line1"] for invoice in invoices(merchant)]
     assert sorted(references) == [str(number) for number in range(8001, 8013)]
+
+
+def test_a_key_switched_off_stops_the_order_turns_the_connection_red_and_connecting_again_fixes_it(merchant):
+    merchant["fs"].set_active(merchant["username"], False)
+    order = post(merchant, shop_order(9001))
+    assert order.state == "failed" and order.error_code == "REAUTH_REQUIRED"
+    assert says(order.error_message, REAUTH_MESSAGE)  # where to look: the key set to Actief
+    with db.session_scope() as session:
+        target = session.get(Connection, merchant["target_id"])
+        assert target.status == "error"
+        mails = session.execute(sa.select(OutboxEmail).where(OutboxEmail.kind == "reauth")).scalars().all()
+        assert len(mails) == 1 and "Factuursturen" in mails[0].subject
+    assert post(merchant, shop_order(9002)).error_code == "REAUTH_REQUIRED"
+    with db.session_scope() as session:  # one incident, one e-mail
+        assert session.execute(sa.select(sa.func.count()).select_from(OutboxEmail)
+                               .where(OutboxEmail.kind == "reauth")).scalar() == 1
+    merchant["fs"].set_active(merchant["username"], True)
+    with db.session_scope() as session:
+        target = session.get(Connection, merchant["target_id"])
+        FactuursturenTarget.connect(target, {"username": merchant["username"], "api_key": merchant["api_key"]})
+        assert target.status == "connected"

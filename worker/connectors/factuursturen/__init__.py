@@ -46,16 +46,16 @@ class FactuursturenTarget(Target):
     )
 
     @staticmethod
-    def _client(username: str, api_key: str, connection=None) -> FactuursturenClient:
+    def _client(username: str, api_key: str, connection=None, marks_refusal: bool = False) -> FactuursturenClient:
         return FactuursturenClient(Credentials(username.strip(), api_key.strip()),
                                    connection_id=getattr(connection, "id", None),
-                                   tenant_id=getattr(connection, "tenant_id", None))
+                                   tenant_id=getattr(connection, "tenant_id", None), marks_refusal=marks_refusal)
 
     @classmethod
     def client(cls, connection) -> FactuursturenClient:
-        """The API client for one connection (credentials read from its encrypted secrets)."""
+        """The API client for one connected connection (credentials read from its encrypted secrets)."""
         return cls._client(connection.settings.get("username", ""), secrets.read(connection).get("api_key", ""),
-                           connection)
+                           connection, marks_refusal=True)
 
     @classmethod
     def test_credentials(cls, values_: dict[str, str]) -> None:

@@ -12,13 +12,15 @@ import dataclasses
 import datetime as dt
 
 import requests
+import sqlalchemy as sa
 from urllib3.exceptions import NewConnectionError
 
-from worker import calllog
+from worker import calllog, db, reauth
 from worker.config import settings
 from worker.connectors.errors import OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled
 from worker.connectors.factuursturen import limits
 from worker.i18n import N_
+from worker.models import Connection
 
 REAUTH_MESSAGE = N_("Factuursturen refused the user name and API key. Check under Instellingen > Verbindingen "
                     "that the key is still set to Actief, then connect again.")
@@ -47,8 +49,10 @@ class FactuursturenClient:
     """Calls Factuursturen for one account (``connection_id`` None: credentials being tested)."""
 
     def __init__(self, credentials: Credentials, connection_id: int | None = None, tenant_id: int | None = None,
-                 api_url: str | None = None, http: requests.Session | None = None):
+                 api_url: str | None = None, http: requests.Session | None = None, marks_refusal: bool = False):
         self.credentials = credentials
+        # A stored connection whose key is refused turns red and its merchant is mailed (not while connecting).
+        self.marks_refusal = marks_refusal and connection_id is not None
         self.connection_id = connection_id
         self.tenant_id = tenant_id
         self.api_url = (api_url or settings.factuursturen_api_url).rstrip("/")
@@ -112,6 +116,8 @@ class FactuursturenClient:
         if status == 429 or (status == 403 and remaining == "0"):
             raise Throttled(self._exhausted(method, path), "Factuursturen's hourly limit reached")
         if status == 401:
+            if self.marks_refusal:
+                _needs_login(self.connection_id)
             raise ReauthRequired(REAUTH_MESSAGE)
         if status >= 500:
             if method == "GET":
@@ -124,6 +130,14 @@ class FactuursturenClient:
         if self.connection_id is None:
             return dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)
         return limits.exhausted(self.connection_id, invoice_call=method == "POST" and _is_invoices(path))
+
+
+def _needs_login(connection_id: int) -> None:
+    """Mark the connection red under its row lock (the merchant is mailed once per incident)."""
+    with db.session_scope() as session:
+        connection = session.execute(
+            sa.select(Connection).where(Connection.id == connection_id).with_for_update()).scalar_one()
+        reauth.mark(session, connection, REAUTH_MESSAGE, "Factuursturen")
 
 
 def _is_invoices(path: str) -> bool:
