@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.merchants import make_merchant
-from worker import config, db, ratelimit, secrets
+from worker import config, configuration, db, ratelimit, secrets
 from worker.connectors.errors import OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled
 from worker.connectors.factuursturen import FactuursturenTarget, limits
 from worker.connectors.factuursturen.sandbox import FaultRule
@@ -136,3 +136,23 @@ def test_a_refusal_carries_factuursturens_message(sandboxes):
     with pytest.raises(RemoteRejected) as caught:
         client.create("clients", {"contact": "A", "zipcode": "12345678"})
     assert caught.value.status == 400 and "zipcode" in caught.value.message
+
+
+def test_the_configuration_offers_factuursturens_rates_categories_and_layouts_and_saves_them(sandboxes):
+    merchant = connect_factuursturen(sandboxes)
+    with db.session_scope() as session:
+        target = session.get(Connection, merchant["target_id"])
+        assert configuration.vat_code_choices(target)["21.00"] == [{"value": "21", "label": "21 % (high)"}]
+        assert [c["value"] for c in configuration.vat_code_choices(target)["0.00"]] == ["0"]
+        rows = [{"key": "NL:21.00", "country": "NL", "rate": "21", "vat_code": "21", "gl_account": "1"},
+                {"key": "NL:9.00", "country": "NL", "rate": "9", "vat_code": "9", "gl_account": "2"},
+                {"key": "ICP", "country": "ICP", "rate": "0", "vat_code": "0", "gl_account": "3"},
+                {"key": "DE:19.00", "country": "DE", "rate": "19", "vat_code": "21", "gl_account": "1"}]
+        errors = configuration.save_vat_table(target, rows)
+        assert list(errors) == ["DE:19.00"]  # 21 % is not 19 %
+        assert configuration.save_vat_table(target, rows[:3]) == {}
+        assert target.settings["vat_map"]["ICP"] == {"vat_code": "0", "gl_account": "3"}
+        assert configuration.save_general(target, {"document_type": "invoice", "profile": "9"}) == {
+            "profile": "Not in your administration; reload the data from your accounting system."}
+        assert configuration.save_general(target, {"document_type": "invoice", "profile": "2"}) == {}
+        assert configuration.is_configured(target, "NL")
