@@ -5,7 +5,7 @@ import pytest
 import requests
 
 from worker.config import settings
-from worker.connectors.factuursturen.sandbox import FactuursturenState, FaultRule
+from worker.connectors.factuursturen.sandbox import FactuursturenState, FaultRule, create_app
 
 JSON = {"Accept": "application/json"}
 
@@ -129,11 +129,10 @@ def test_the_hourly_invoice_limit_is_a_403_with_nothing_remaining(fs):
     assert len(call("GET", "invoices").json()) == 61
 
 
-def test_the_limit_can_count_every_call(sandbox_server, database):
+def test_the_limit_can_count_every_call():
     state = FactuursturenState(invoice_limit=3, limit_counts="all")
     state.add_account("a", "k")
-    app = __import__("worker.connectors.factuursturen.sandbox", fromlist=["create_app"]).create_app(state)
-    client = app.test_client()
+    client = create_app(state).test_client()
     auth = {"Authorization": "Basic YTpr", **JSON}  # a:k
     answers = [client.get("/api/v1/taxes", headers=auth) for _ in range(4)]
     assert [a.status_code for a in answers] == [200, 200, 200, 403]
