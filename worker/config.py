@@ -80,6 +80,10 @@ class Settings:
     signup_window_seconds: int = 3600
     # How many proxies in front of the web process set X-Forwarded-For/-Proto (0: trust none).
     trusted_proxies: int = 0
+    # Factuursturen API v1 (https://www.factuursturen.nl/api/v1) and the invoices it takes an hour
+    # (manual 001: 60; unconfirmed by the vendor, so configurable).
+    factuursturen_api_url: str = "http://127.0.0.1:8001/factuursturen/api/v1"
+    factuursturen_invoices_per_hour: int = 60
 
     @property
     def is_production(self) -> bool:
@@ -114,7 +118,8 @@ class Settings:
     def remote_urls(self) -> dict[str, str]:
         """The external systems' URLs by their variable's name."""
         return {"KMOSHOPS_API_URL": self.kmoshops_api_url, "EXACT_BASE_URL": self.exact_base_url,
-                "VIES_URL": self.vies_url, "MOLLIE_API_URL": self.mollie_url}
+                "VIES_URL": self.vies_url, "MOLLIE_API_URL": self.mollie_url,
+                "FACTUURSTUREN_API_URL": self.factuursturen_api_url}
 
     def is_sandbox(self, url: str) -> bool:
         """True for our sandboxes, loopback addresses and anything not https."""
@@ -172,6 +177,8 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         migration_step_seconds=float(env.get("KOPPEL_MIGRATION_STEP_SECONDS", "15")),
         inbound_mail_secret=env.get("KOPPEL_INBOUND_MAIL_SECRET") or None,
         sandbox_url=sandbox_url.rstrip("/"),
+        factuursturen_api_url=env.get("FACTUURSTUREN_API_URL", f"{sandbox_url}/factuursturen/api/v1").rstrip("/"),
+        factuursturen_invoices_per_hour=int(env.get("FACTUURSTUREN_INVOICES_PER_HOUR") or 60),
         **_limits(env),
     )
 
