@@ -133,3 +133,18 @@ def test_report_exports_as_csv_for_a_period(sandboxes, web, worker):
     rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True)), delimiter=";"))
     assert [row[0] for row in rows[1:]] == [numbers[0]]
     assert rows[1][3] == "50.00" and rows[1][7]  # the total and the document number in the books
+
+
+def test_a_refused_configuration_keeps_what_the_merchant_chose(sandboxes, web):
+    merchant = make_merchant(sandboxes)
+    client = logged_in(web, merchant)
+    general = {"document_type": "order", "price_mode": "excl", "sales_journal": "70", "cash_journal": "10",
+               "payment_condition": "30", "warehouse": ""}  # a sales order without a warehouse is refused
+    page = client.post("/config/general", data=general, headers=HX).get_data(as_text=True)
+    assert 'class="field-error"' in page
+    assert re.search(r'<option value="order" selected>', page)  # not jumped back to the invoice
+    assert re.search(r'<option value="excl" selected>', page)
+    statuses = client.post("/config/statuses", data={"status": ["shipped", "completed"],
+                                                     "reference_prefix": "B 1!"}, headers=HX).get_data(as_text=True)
+    assert 'class="field-error"' in statuses and 'value="B 1!"' in statuses
+    assert re.search(r'value="shipped"\s+checked', statuses) and not re.search(r'value="paid"\s+checked', statuses)
