@@ -36,8 +36,9 @@ def canonical_lines(order: Order):
 @bp.app_template_global()
 def vat_proof(proof: dict) -> str:
     """What VIES confirmed for this order's VAT number, in the viewer's language."""
-    if proof.get("template"):
-        return _(proof["template"]).format(**proof.get("values", {}))
+    template = proof.get("template")
+    if template:
+        return _(template).format(**proof.get("values", {}))
     return proof.get("message", "")
 
 
