@@ -97,6 +97,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "SKIPPED_CANCELLED": (
         N_("Cancelled in your shop (status \"{status}\") before it was transferred; nothing was booked."),
         N_("Nothing to do. Should it be booked after all, give it a status you transfer in your shop.")),
+    "SKIPPED_NOT_A_SALE": (
+        "{detail}",
+        N_("Nothing to do: nothing was booked. Book a refund by hand in your accounting system if you need it there.")),
     "INTERNAL_ERROR": (
         N_("Something went wrong on our side while processing this order."),
         N_("Press Report problem; our webcare team has the details.")),
@@ -105,7 +108,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 # Codes whose ``detail`` is a sentence of our own (marked ``N_`` where it is made), so it is
 # translated too, then filled with the other values; other details come from the shop, VIES or
 # the accounting system and stay as they are.
-OWN_DETAIL = frozenset({"REAUTH_REQUIRED", "ORDER_UNREADABLE"})
+OWN_DETAIL = frozenset({"REAUTH_REQUIRED", "ORDER_UNREADABLE", "SKIPPED_NOT_A_SALE"})
 
 
 def problem(code: str, language: str = "en", **values) -> Problem:
