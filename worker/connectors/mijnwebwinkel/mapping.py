@@ -42,7 +42,7 @@ def _gross(price: dict, path: str) -> tuple[Decimal, Decimal]:
 
 def _line(kind: str, description: str, sku: str, quantity: int, gross: Decimal, rate: Decimal) -> Line:
     vat = (gross * rate / (100 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
-    if quantity < 1 or gross % quantity != 0 or (gross / quantity) % CENT != 0:
+    if quantity < 1 or (gross / quantity) % CENT != 0:
         # A total that is not a whole number of cents per unit is booked as one line of the whole.
         description, quantity = (f"{quantity} × {description}" if quantity != 1 else description), 1
     unit_excl = ((gross - vat) / quantity).quantize(CENT, rounding=ROUND_HALF_UP)
