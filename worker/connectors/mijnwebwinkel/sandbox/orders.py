@@ -42,7 +42,7 @@ def _article(line: dict, zero_rated: bool) -> tuple[dict, Decimal, Decimal]:
     detail = {"id": str(uuid.uuid4()), "type": "article", "quantity": quantity,
               "description": line.get("description", "Artikel"), "price": price,
               "articles": [{"id": line.get("article_id", 1), "description": line.get("description", "Artikel"),
-                            "sku": line.get("sku", ""), "price": {"amount": tax_price(unit, rate)["amount"],
+                            "sku": line.get("sku", f"ART-{line.get('article_id', 1)}"), "price": {"amount": tax_price(unit, rate)["amount"],
                                                                   "rate": f"{rate:.2f}"}}]}
     return detail, rate, gross
 
