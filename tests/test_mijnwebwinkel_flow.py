@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from tests.support.merchants import division_of
 from tests.support.mijnwebwinkel import make_store_merchant
 from tests.support.pipeline import configure
-from tests.support.language import says
+from tests.support.language import both, says
 from worker import db
 from worker.models import Connection, Order, PollState, RemoteCall
 from worker.pipeline import polling, process, retry
@@ -86,15 +86,22 @@ def test_a_daily_run_posts_paid_orders_once_and_a_later_run_sends_the_one_paid_s
 
 def test_the_dashboard_shows_the_last_and_next_look_and_fetches_now(sandboxes, client):
     merchant = make_store_merchant(sandboxes)
+    sandboxes.mijnwebwinkel.add_order(merchant["store_token"], {"status": 1})
     client.post("/login", data={"username": merchant["email"], "password": merchant["password"]})
-    page = client.get("/status").get_data(as_text=True)
-    assert "Fetch now" in page or "Nu ophalen" in page
-    answer = client.post("/polling/fetch", headers={"HX-Request": "true"})
-    assert answer.status_code == 200
-    with db.session_scope() as session:
-        jobs = session.execute(sa.text("SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'poll_source'")).scalar()
-    assert jobs == 1
-    again = client.post("/polling/fetch", headers={"HX-Request": "true"})
-    with db.session_scope() as session:
-        assert session.execute(sa.text("SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'poll_source'")).scalar() == 1
-    assert again.status_code == 200
+    before = client.get("/status").get_data(as_text=True)
+    assert says(before, "Has not looked for orders yet.") and says(before, "Fetch now")
+    answer = client.post("/polling/fetch", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert says(answer, "Fetching your orders now; they appear within a few minutes.")
+    again = client.post("/polling/fetch", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert says(again, "A fetch is already waiting to start.")
+    with db.session_scope() as session:  # one waiting run, with the connection's locks
+        jobs = session.execute(sa.text("SELECT lock, queueing_lock, args FROM procrastinate_jobs "
+                                       "WHERE task_name = 'poll_source'")).all()
+    lock = f"poll:{merchant['source'].id}"
+    assert jobs == [(lock, lock, {"connection_id": merchant["source"].id})]
+    polling.run(merchant["source"].id)  # what the job does
+    after = client.get("/status").get_data(as_text=True)
+    found = [v.split("%(time)s: ")[1] % {"found": 1, "new": 1}
+             for v in both("Last looked for orders %(time)s: %(found)s found, %(new)s new.")]
+    assert any(text in after for text in found)
+    assert any(v.split("%(time)s")[0] in after for v in both("Looks next %(time)s."))
