@@ -17,7 +17,9 @@ from worker.passwords import hash_password
 
 # The defaults a new target starts with; the merchant changes them in the Configuration tab.
 TARGET_DEFAULTS = {key: cls.defaults() for key, cls in connectors.TARGETS.items()}
-SOURCE_DEFAULTS = {"kmoshops": {"transfer_statuses": "paid"}}
+# A new source starts with every declared default of its settings (its transfer statuses above all).
+SOURCE_DEFAULTS = {key: {s.name: s.default for s in cls.settings_schema if s.default is not None and not s.secret}
+                   for key, cls in connectors.SOURCES.items()}
 
 
 @dataclasses.dataclass(frozen=True)
