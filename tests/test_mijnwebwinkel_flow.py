@@ -1,6 +1,8 @@
 """A Mijnwebwinkel store's daily run: orders fetched once, posted once, and picked up when paid later."""
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 
 from tests.support.merchants import division_of
@@ -8,6 +10,7 @@ from tests.support.mijnwebwinkel import make_store_merchant
 from tests.support.pipeline import configure
 from tests.support.language import both, says
 from worker import db
+from worker.config import settings
 from worker.models import Connection, Order, PollState, RemoteCall
 from worker.pipeline import polling, process, retry
 
@@ -105,3 +108,13 @@ def test_the_dashboard_shows_the_last_and_next_look_and_fetches_now(sandboxes, c
              for v in both("Last looked for orders %(time)s: %(found)s found, %(new)s new.")]
     assert any(text in after for text in found)
     assert any(v.split("%(time)s")[0] in after for v in both("Looks next %(time)s."))
+
+
+def test_neither_token_reaches_our_log_even_at_debug_level(sandboxes, caplog):
+    merchant = make_store_merchant(sandboxes)
+    sandboxes.mijnwebwinkel.add_order(merchant["store_token"], {"status": 3})
+    caplog.set_level(logging.DEBUG)
+    polling.run(merchant["source"].id)
+    ours = [r.getMessage() for r in caplog.records if not r.name.startswith("werkzeug")]  # werkzeug: the store's side
+    assert any("/v1/orders" in line for line in ours)  # the request lines are logged...
+    assert not any(merchant["store_token"] in line or settings.mijnwebwinkel_partner_token in line for line in ours)

@@ -68,14 +68,19 @@ def next_run_for(connection: Connection, after: dt.datetime) -> dt.datetime:
 
 
 def due_ids(now: dt.datetime | None = None) -> list[int]:
-    """Polled connections whose next run time has come (a worker that was down runs each once)."""
-    now, due = now or utcnow(), []
-    for connection_id in polled_source_ids():
-        with db.session_scope() as session:
-            state = state_of(session, session.get(Connection, connection_id))
-            if state.next_run_at is None or state.next_run_at <= now:
-                due.append(connection_id)
-    return due
+    """Polled connections whose next run time has come (a worker that was down runs each once);
+    a connection seen for the first time gets its schedule and waits for its first time."""
+    now = now or utcnow()
+    polled = [key for key, cls in connectors.SOURCES.items() if cls.arrival == "poll"]
+    with db.session_scope() as session:
+        rows = session.execute(sa.select(Connection.id, PollState.next_run_at).outerjoin(
+            PollState, PollState.connection_id == Connection.id).where(
+            Connection.role == "source", Connection.status == "connected", Connection.system.in_(polled),
+            sa.or_(PollState.connection_id.is_(None), PollState.next_run_at.is_(None),
+                   PollState.next_run_at <= now))).all()
+        for connection_id, _ in rows:
+            state_of(session, session.get(Connection, connection_id))
+    return [connection_id for connection_id, next_at in rows if next_at is not None and next_at <= now]
 
 
 def run(connection_id: int) -> Run:

@@ -6,6 +6,7 @@ line or an exception message: errors name the path only, and the call log blanks
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,19 @@ from worker.connectors.errors import RemoteRejected, RemoteUnavailable, Throttle
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the API's times have no zone (sources.md §2.7)
 PAGE = 100  # the API's maximum ``limit``
+
+
+class _BlankTokens(logging.Filter):
+    """urllib3 logs each request line at DEBUG, query string included: blank the tokens in it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(calllog.redact(arg) if isinstance(arg, str) and "token=" in arg else arg
+                                for arg in record.args)
+        return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_BlankTokens())
 
 
 class MijnwebwinkelClient:
