@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import sqlalchemy as sa
 
@@ -118,3 +119,23 @@ def test_neither_token_reaches_our_log_even_at_debug_level(sandboxes, caplog):
     ours = [r.getMessage() for r in caplog.records if not r.name.startswith("werkzeug")]  # werkzeug: the store's side
     assert any("/v1/orders" in line for line in ours)  # the request lines are logged...
     assert not any(merchant["store_token"] in line or settings.mijnwebwinkel_partner_token in line for line in ours)
+
+
+def test_the_configuration_tab_offers_the_stores_own_statuses_with_the_manuals_defaults_ticked(sandboxes, client):
+    merchant = make_store_merchant(sandboxes)
+    configure(merchant)
+    with db.session_scope() as session:  # a status the merchant named with markup in their back office
+        source = session.get(Connection, merchant["source"].id)
+        source.settings = {**source.settings, "store_statuses": [*source.settings["store_statuses"], ["8", "<i>Klaar</i>", False]]}
+    client.post("/login", data={"username": merchant["email"], "password": merchant["password"]})
+    page = client.get("/config/").get_data(as_text=True)
+    assert "&lt;i&gt;Klaar&lt;/i&gt;" in page and "<i>Klaar" not in page
+    ticked = set(re.findall(r'name="status" value="(\w+)" checked', page))
+    offered = set(re.findall(r'name="status" value="(\w+)"', page))
+    assert ticked == {"2", "3", "7"}, page[page.find("config-statuses"):][:1500]
+    section = page[page.find("config-statuses"):][:2000]
+    assert "Betaald en verzonden" in page and "Betaald &amp; afgehaald" in page, section
+    assert "10" not in offered and "5" not in offered  # credit notes and cancelled orders are never transferred
+    client.post("/config/statuses", data={"status": ["3", "6"], "reference_prefix": ""})
+    with db.session_scope() as session:
+        assert session.get(Connection, merchant["source"].id).settings["transfer_statuses"] == "3,6"
