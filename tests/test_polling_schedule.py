@@ -78,7 +78,7 @@ def test_a_throttled_run_moves_nothing_and_the_next_run_stores_everything_once(s
     store = sandboxes.mijnwebwinkel
     for _ in range(3):
         store.add_order(merchant["store_token"], {"status": 1})
-    store.requests_per_minute = 1  # the fetch gets its page; re-reading is refused
+    store.requests_per_minute = 2  # the fetch gets its two lists; re-reading is refused
     store.clock.advance(61)  # a new minute: connecting spent the last one
     source_id = merchant["source"].id
     polling.run(source_id)

@@ -58,14 +58,26 @@ class MijnwebwinkelClient:
     def orders(self, updated_since: dt.datetime | None = None) -> Iterator[dict]:
         """Every order whose status changed since ``updated_since`` (all without it), by order number.
 
-        Pages are bare arrays; the last is the first with fewer rows than asked for. Ordered by
-        number, a page boundary never moves while we read: new orders only join at the end.
+        Orders placed since that day are asked for too: the API's filter is on the status change, and
+        whether a new order that never changed status carries that date is not documented [A]. An
+        order in both lists comes once. Pages are bare arrays; the last is the first with fewer rows
+        than asked for. Ordered by number, a page boundary never moves while we read: new orders only
+        join at the end.
         """
-        params = {"limit": PAGE, "ordering": "asc"}
-        if updated_since is not None:
-            local = updated_since.astimezone(AMSTERDAM)
-            params["status_changed_start_date"] = local.strftime("%Y-%m-%d %H:%M:%S")
-        offset = 0
+        if updated_since is None:
+            yield from self._pages({})
+            return
+        local = updated_since.astimezone(AMSTERDAM)
+        seen: set = set()
+        for extra in ({"status_changed_start_date": local.strftime("%Y-%m-%d %H:%M:%S")},
+                      {"start_date": local.strftime("%Y-%m-%d")}):
+            for row in self._pages(extra):
+                if row.get("number") not in seen:
+                    seen.add(row.get("number"))
+                    yield row
+
+    def _pages(self, extra: dict) -> Iterator[dict]:
+        params, offset = {"limit": PAGE, "ordering": "asc", **extra}, 0
         while True:
             rows = self._get("/orders", {**params, "offset": offset})
             yield from rows
