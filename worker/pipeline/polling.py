@@ -87,6 +87,8 @@ def run(connection_id: int) -> Run:
     """One run for one connection (the caller holds its lock). Throttled propagates: the job waits for the shop."""
     with db.session_scope() as session:
         source = session.get(Connection, connection_id)
+        if source is None or source.status != "connected":
+            return Run(started=utcnow(), watermark=utcnow())  # disconnected since it was queued: nothing to read
         state = state_of(session, source)
         state.last_started_at = started = utcnow()
         first = (source.created_at or started) - connectors.get(source.system).poll_interval
