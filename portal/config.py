@@ -27,8 +27,8 @@ def page_context(**extra) -> dict:
             "vat_rates_date": format_date(vat_rates.as_of(), "d MMMM y"),
             "target_name": connectors.get(target.system).name,
             "document_types": configuration.allowed_document_types(target),
-            "statuses": connectors.get(source.system).transferable_statuses(),
-            "status_labels": connectors.get(source.system).status_labels, "errors": {}, "saved": None,
+            "statuses": connectors.get(source.system).transferable_statuses(source),
+            "status_labels": connectors.get(source.system).status_labels_for(source), "errors": {}, "saved": None,
             "row_error": None, "shown": target.settings,
             "ticked": (source.settings.get("transfer_statuses") or "paid").split(","),
             "prefix": source.settings.get("reference_prefix", ""), **extra}

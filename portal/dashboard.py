@@ -74,7 +74,7 @@ def transfers_running(waiting_for: str) -> bool:
 def shop_status_label(order: Order) -> str:
     """The order's shop status as the shop names it, in the viewer's language (raw code if unknown)."""
     source = get_session().get(Connection, order.connection_id)
-    labels = getattr(connectors.get(source.system), "status_labels", {}) if source else {}
+    labels = connectors.get(source.system).status_labels_for(source) if source else {}
     return gettext(labels[order.shop_status]) if order.shop_status in labels else order.shop_status
 
 

@@ -17,6 +17,7 @@ DEV_SECRET = "dev-only-not-secret"
 # A fixed Fernet key for development and tests only; production refuses to start with it.
 DEV_ENCRYPTION_KEY = "ZGV2LW9ubHkta29wcGVsLWtleS1ub3Qtc2VjcmV0ISE="
 DEV_EXACT_CLIENT = ("koppel-dev", "koppel-dev-secret")
+DEV_MIJNWEBWINKEL_PARTNER = "koppel-dev-partner"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
 MIN_SECRET_LENGTH = 32
 
@@ -44,6 +45,9 @@ class Settings:
     public_url: str
     port: int
     kmoshops_api_url: str
+    # MyOnlineStore (Mijnwebwinkel): the API and Koppel's own partner token (sent with every store's token).
+    mijnwebwinkel_api_url: str
+    mijnwebwinkel_partner_token: str
     exact_base_url: str
     vies_url: str
     mollie_url: str
@@ -150,6 +154,8 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         public_url=env.get("KOPPEL_PUBLIC_URL", f"http://127.0.0.1:{port}").rstrip("/"),
         port=port,
         kmoshops_api_url=env.get("KMOSHOPS_API_URL", f"{sandbox_url}/kmoshops/v1").rstrip("/"),
+        mijnwebwinkel_api_url=env.get("MIJNWEBWINKEL_API_URL", f"{sandbox_url}/mijnwebwinkel/v1").rstrip("/"),
+        mijnwebwinkel_partner_token=env.get("MIJNWEBWINKEL_PARTNER_TOKEN", DEV_MIJNWEBWINKEL_PARTNER),
         exact_base_url=env.get("EXACT_BASE_URL", f"{sandbox_url}/exact").rstrip("/"),
         vies_url=env.get("VIES_URL", f"{sandbox_url}/vies").rstrip("/"),
         mollie_url=env.get("MOLLIE_API_URL", f"{sandbox_url}/mollie/v2").rstrip("/"),

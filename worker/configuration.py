@@ -62,7 +62,7 @@ def save_statuses(source: Connection, chosen: list[str], prefix: str) -> dict[st
     source_cls, errors = connectors.get(source.system), {}
     if any(status in source_cls.cancelled_statuses for status in chosen):
         errors["status"] = N_("Cancelled and refunded orders are never transferred; untick those statuses.")
-    chosen = [status for status in chosen if status in source_cls.transferable_statuses()]
+    chosen = [status for status in chosen if status in source_cls.transferable_statuses(source)]
     if not chosen and not errors:
         errors["status"] = N_("Tick at least one status.")
     prefix = prefix.strip()

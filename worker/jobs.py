@@ -66,9 +66,13 @@ def _task(task_name: str):
 
 
 def defer(session: orm.Session, task_name: str, *, lock: str | None = None,
-          schedule_at: dt.datetime | None = None, **task_kwargs) -> int:
-    """Defer ``task_name`` in ``session``'s transaction: the job exists exactly when the commit does."""
+          schedule_at: dt.datetime | None = None, queueing_lock: str | None = None, **task_kwargs) -> int:
+    """Defer ``task_name`` in ``session``'s transaction: the job exists exactly when the commit does.
+
+    With ``queueing_lock``, procrastinate raises AlreadyEnqueued when such a job already waits: call
+    inside ``session.begin_nested()`` so the refusal does not abort the caller's transaction.
+    """
     deferrer = tasks.configure_task(name=task_name, job_manager=_sync_job_manager(),
                                     connection=db.psycopg_connection(session), lock=lock, schedule_at=schedule_at,
-                                    queue=_task(task_name).queue)
+                                    queueing_lock=queueing_lock, queue=_task(task_name).queue)
     return deferrer.defer(**task_kwargs)

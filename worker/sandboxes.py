@@ -1,4 +1,4 @@
-"""Every sandbox in one WSGI app: /exact, /visma, /kmoshops, /vies, /mollie and /factuursturen, as the dev launcher and tests serve them.
+"""Every sandbox in one WSGI app: /exact, /visma, /kmoshops, /mijnwebwinkel, /vies, /mollie and /factuursturen, as the dev launcher and tests serve them.
 
 A sandbox stands in for a vendor's API and enforces what the real one does (auth, validation,
 rate limits, token expiry); Koppel reaches it only over HTTP through its real clients.
@@ -15,6 +15,7 @@ from worker.connectors.exact import sandbox as exact_sandbox
 from worker.connectors.factuursturen import sandbox as factuursturen_sandbox
 from worker.connectors import mollie, vies
 from worker.connectors.kmoshops import sandbox as kmo_sandbox
+from worker.connectors.mijnwebwinkel import sandbox as mww_sandbox
 from worker.connectors.visma_eaccounting import sandbox as visma_sandbox
 
 
@@ -41,6 +42,9 @@ class SandboxSet:
                                    redirect_uri=settings.public_url + "/connect/visma/callback")
         self.kmo = self._kmo_state()
         self.sender = kmo_sandbox.WebhookSender(self.kmo, timeout=self.sender_timeout)
+        self.mijnwebwinkel = mww_sandbox.MijnwebwinkelState(
+            clock=mww_sandbox.Clock(), partners={settings.mijnwebwinkel_partner_token: "Koppel",
+                                                 mww_sandbox.OTHER_PARTNER: "Boekhoudpakket"})
         self.vies = vies.ViesSandboxState.with_examples()
         self.mollie = mollie.MollieState(api_keys={settings.mollie_api_key})
         self.factuursturen = factuursturen_sandbox.FactuursturenState(clock=factuursturen_sandbox.Clock())
@@ -48,6 +52,7 @@ class SandboxSet:
         self._apps = {"/exact": exact_sandbox.create_app(self.exact),
                       "/visma": visma_sandbox.create_app(self.visma),
                       "/kmoshops": kmo_sandbox.create_app(self.kmo, self.sender),
+                      "/mijnwebwinkel": mww_sandbox.create_app(self.mijnwebwinkel),
                       "/vies": vies.create_sandbox(self.vies), "/mollie": mollie.create_sandbox(self.mollie),
                       "/factuursturen": factuursturen_sandbox.create_app(self.factuursturen)}
 

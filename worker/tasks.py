@@ -8,7 +8,7 @@ from worker import attempts, db, digest, mail, subscription
 from worker.config import settings
 from worker.connectors.errors import OutcomeUnknown, RemoteError, RemoteUnavailable
 from worker.jobs import RemoteRetryStrategy, app
-from worker.pipeline import process, recheck, reconcile, vat_step, waiting
+from worker.pipeline import polling, pollqueue, process, recheck, reconcile, vat_step, waiting
 from worker.pipeline.messages import problem
 from worker.staff import jobs as staff_jobs  # noqa: F401  (registers run_migration)
 
@@ -87,8 +87,9 @@ async def sweep_stalled_jobs(context, timestamp: int) -> None:
 @app.periodic(cron="0 3 * * *", periodic_id="recheck-open-orders")
 @app.task(name="recheck_open_orders", queue="maintenance", queueing_lock="recheck-open-orders")
 def recheck_open_orders(timestamp: int) -> None:
-    """Every night: ask the shop for the status of every order waiting in Open."""
-    for source_id in recheck.source_ids():
+    """Every night: ask the shop for the status of every order waiting in Open (polled shops' runs do it)."""
+    polled = set(polling.polled_source_ids())
+    for source_id in set(recheck.source_ids()) - polled:
         recheck.recheck_open_orders(source_id)
 
 
@@ -96,11 +97,27 @@ def recheck_open_orders(timestamp: int) -> None:
 @app.task(name="poll_shop_changes", queue="maintenance", queueing_lock="poll-shop-changes")
 def poll_shop_changes(timestamp: int) -> None:
     """Every hour: fetch orders changed since the newest we have, in case a webhook never came."""
+    polled = set(polling.polled_source_ids())
     for source_id in recheck.source_ids():
+        if source_id in polled:
+            continue  # fetched on its own schedule (poll_source), not caught up after webhooks
         try:
             recheck.poll_changes(source_id)
         except RemoteError as exc:
             log.warning("poll of shop %s failed: %s", source_id, exc)
+
+
+@app.periodic(cron="* * * * *", periodic_id="poll-due-sources")
+@app.task(name="poll_due_sources", queue="maintenance", queueing_lock="poll-due-sources")
+def poll_due_sources(timestamp: int) -> None:
+    """Every minute: queue the run of each polled shop whose time has come (each at its own time)."""
+    pollqueue.defer_due()
+
+
+@app.task(name="poll_source", queue="maintenance", retry=RemoteRetryStrategy())
+def poll_source(connection_id: int) -> None:
+    """One polling run of one shop (lock and queueing_lock poll:<id>); a throttled run resumes at the reset."""
+    polling.run(connection_id)
 
 
 @app.periodic(cron="30 4 * * *", periodic_id="reconcile-targets")

@@ -5,9 +5,10 @@ from worker.connectors.base import Connector, Setting, Source, Target
 from worker.connectors.exact import ExactOnlineTarget
 from worker.connectors.factuursturen import FactuursturenTarget
 from worker.connectors.kmoshops import KmoShopsSource
+from worker.connectors.mijnwebwinkel import MijnwebwinkelSource
 from worker.connectors.visma_eaccounting import VismaEAccountingTarget
 
-SOURCES: dict[str, type[Source]] = {cls.key: cls for cls in (KmoShopsSource,)}
+SOURCES: dict[str, type[Source]] = {cls.key: cls for cls in (KmoShopsSource, MijnwebwinkelSource)}
 TARGETS: dict[str, type[Target]] = {cls.key: cls for cls in (ExactOnlineTarget, VismaEAccountingTarget,
                                                                FactuursturenTarget)}
 REGISTRY: dict[str, type[Connector]] = {**SOURCES, **TARGETS}

@@ -117,6 +117,9 @@ class Source(Connector):
     # what a lost delivery missed) or "poll" (we fetch every ``poll_interval``; nothing is pushed).
     arrival: ClassVar[str] = "webhook"
     poll_interval: ClassVar[dt.timedelta] = dt.timedelta(hours=1)
+    # Polled sources whose ``poll_interval`` is a day or more: the local (Europe/Amsterdam) hours the
+    # runs are spread over, each connection at its own time in them (worker.pipeline.polling).
+    poll_hours: ClassVar[tuple[int, int]] = (1, 6)
     # Webhook sources: the topics that carry an order (others are stored and ignored).
     order_topics: ClassVar[frozenset[str]] = frozenset()
 
@@ -157,9 +160,22 @@ class Source(Connector):
     cancelled_statuses: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
-    def transferable_statuses(cls) -> tuple[str, ...]:
-        """The statuses a merchant may choose to transfer on."""
-        return tuple(s for s in cls.status_labels if s not in cls.cancelled_statuses)
+    def status_labels_for(cls, connection) -> dict[str, str]:
+        """This connection's statuses with their labels: the declared ``status_labels`` unless the shop
+        has statuses of its own (read from it when connecting; labels then are the shop's own words)."""
+        return cls.status_labels
+
+    @classmethod
+    def transferable_statuses(cls, connection=None) -> tuple[str, ...]:
+        """The statuses a merchant may choose to transfer on (of ``connection`` when given)."""
+        labels = cls.status_labels if connection is None else cls.status_labels_for(connection)
+        return tuple(s for s in labels if s not in cls.cancelled_statuses)
+
+    @staticmethod
+    def skip_reason(data) -> str | None:
+        """Why an order is never transferred whatever its status (a credit order, a refund), as a
+        sentence marked N_; None when it is a sale. Such an order is skipped with this reason."""
+        return None
 
     @staticmethod
     def identity(data) -> dict | None:

@@ -118,7 +118,10 @@ def follow_status(session: orm.Session, order: Order, source: Connection,
     source_cls = connectors.get(source.system)
     if order.state == "posted":
         return
-    if order.shop_status in source_cls.cancelled_statuses:
+    reason = source_cls.skip_reason(order.payload)
+    if reason:
+        skip_not_a_sale(session, order, reason)
+    elif order.shop_status in source_cls.cancelled_statuses:
         skip_cancelled(session, order, source_cls)
     elif order.state in from_states and order.shop_status in source_cls.transfer_statuses(source):
         queue_or_hold(session, order)
@@ -127,10 +130,19 @@ def follow_status(session: orm.Session, order: Order, source: Connection,
 def skip_cancelled(session: orm.Session, order: Order, source_cls) -> None:
     """The order leaves Open as skipped, with the reason in the merchant's language."""
     language = session.get(Tenant, order.tenant_id).language
-    label = source_cls.status_labels.get(order.shop_status, order.shop_status)  # translated where rendered
+    source = session.get(Connection, order.connection_id)
+    # The shop's label, translated where it is rendered (a store's own status name stays as it is).
+    label = source_cls.status_labels_for(source).get(order.shop_status, order.shop_status)
     found = problem("SKIPPED_CANCELLED", language=language, status=label)
     order.state, order.error_code = "skipped", found.code
     order.error_message, order.error_help, order.error_values = found.message, found.help, found.stored_values()
+
+
+def skip_not_a_sale(session: orm.Session, order: Order, reason: str) -> None:
+    """The order is skipped for ``reason`` (the source's sentence: a credit order, a refund)."""
+    found = problem("SKIPPED_NOT_A_SALE", language=session.get(Tenant, order.tenant_id).language, detail=reason)
+    order.state, order.error_code = "skipped", found.code
+    order.error_message, order.error_help = found.message, found.help
 
 
 def queue_or_hold(session: orm.Session, order: Order) -> None:

@@ -111,6 +111,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "SKIPPED_CANCELLED": (
         N_("Cancelled in your shop (status \"{status}\") before it was transferred; nothing was booked."),
         N_("Nothing to do. Should it be booked after all, give it a status you transfer in your shop.")),
+    "SKIPPED_NOT_A_SALE": (
+        "{detail}",
+        N_("Nothing to do: nothing was booked. Book a refund by hand in your accounting system if you need it there.")),
     "INTERNAL_ERROR": (
         N_("Something went wrong on our side while processing this order."),
         N_("Press Report problem; our webcare team has the details.")),
@@ -120,7 +123,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 # translated too, then filled with the other values; other details come from the shop, VIES or
 # the accounting system and stay as they are.
 OWN_DETAIL = frozenset({"REAUTH_REQUIRED", "ORDER_UNREADABLE", "VAT_NUMBER_INVALID", "VAT_NUMBER_NOT_IN_VIES",
-                        "VAT_NUMBER_BLOCKED"})
+                        "VAT_NUMBER_BLOCKED", "SKIPPED_NOT_A_SALE"})
 # Values that are our own marked labels (a shop status's name), translated before they are filled in.
 OWN_LABELS = ("status",)
 

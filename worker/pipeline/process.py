@@ -135,6 +135,9 @@ def _begin(order_id: int) -> Plan | None:
             return None
         source = session.get(Connection, order.connection_id)
         source_cls = connectors.get(source.system)
+        if source_cls.skip_reason(order.payload):
+            intake.skip_not_a_sale(session, order, source_cls.skip_reason(order.payload))
+            return None
         if order.shop_status in source_cls.cancelled_statuses:
             intake.skip_cancelled(session, order, source_cls)
             return None
