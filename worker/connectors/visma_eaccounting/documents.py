@@ -7,7 +7,7 @@ from decimal import Decimal
 from worker.canonical import Line, Order
 from worker.connectors import links
 from worker.connectors.errors import RemoteRejected
-from worker.connectors.visma_eaccounting import entries, mapping
+from worker.connectors.visma_eaccounting import entries, mapping, rowcheck
 from worker.connectors.visma_eaccounting.client import VismaClient
 
 # document type -> (collection, reference field, number field); invoice drafts may have been
@@ -75,7 +75,9 @@ class VismaDocuments:
             before_send(body)
             return remote("customerledgeritems", self.client.post(entries.PATH, body, entries.PARAMS))
         includes_vat = private and not self.company().get("ShowPricesExclVatPC")
-        used = {id(line): line for line, _, _ in mapping.sent_rows(order, includes_vat)}
+        rows = mapping.sent_rows(order, includes_vat)
+        rowcheck.check(order, rows, includes_vat)  # before any article is created or a document sent
+        used = {id(line): line for line, _, _ in rows}
         articles = self.articles(dataclasses.replace(order, lines=type(order.lines)(used.values())))
         build = mapping.draft_payload if document_type == "invoice" else mapping.order_payload
         body = build(order, customer_id, articles, private, includes_vat)
