@@ -21,6 +21,7 @@ class VismaEAccountingTarget(Target):
     document_types = (("invoice", N_("Invoice (draft)")), ("order", N_("Sales order")), ("entry", N_("Sales booking")))
     finds_by_reference = True
     connect_slug = "visma"
+    error_budget_prefix = "visma:errors:"  # client.ERRORS
     config_sections = ("general", "statuses", "vat", "payments")
     amount_document_types = frozenset({"entry"})
     settings_schema = (
