@@ -34,6 +34,17 @@ class VismaEAccountingTarget(Target):
     )
 
     @classmethod
+    def administration_field(cls) -> str:
+        """The company's id number as Visma states it (companysettings ``CorporateIdentityNumber``), kept at connect."""
+        return "company_id"
+
+    @classmethod
+    def administration_key(cls, connection) -> str:
+        """One company may be connected twice (two shops, one company): they share books, like Exact's divisions."""
+        company = connection.settings.get("company_id")
+        return f"company:{company}" if company else super().administration_key(connection)
+
+    @classmethod
     def vat_code_rates(cls, reference: dict) -> dict[str, Decimal]:
         """Visma states rates as fractions (0.21) in ``VatRate``; codes are stored by their id."""
         return {row["Id"]: (Decimal(str(row.get("VatRate") or 0)) * 100).quantize(Decimal("0.01"))
@@ -69,7 +80,9 @@ class VismaEAccountingTarget(Target):
         tokens.store_first_tokens(connection, oauth.exchange_code(app_settings.visma_identity_url, redirect_uri,
                                                                   code, verifier))
         session.commit()  # the client reads the tokens through its own session
-        connection.settings = {**connection.settings, "reference": cls.reference_data(connection)}
+        company = cls.client(connection).get_one("companysettings")
+        connection.settings = {**connection.settings, "reference": cls.reference_data(connection),
+                               "company_id": company.get("CorporateIdentityNumber") or None}
 
     @staticmethod
     def client(connection) -> VismaClient:
