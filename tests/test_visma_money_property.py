@@ -4,8 +4,9 @@ and payment costs), it is booked to the cent, total and VAT per rate, or stopped
 explains why; never booked wrong. Discounts are folded into their rate's lines (manual 000: no negative
 sales line); the one exception is a discount no spread can carry to the cent, because Visma rounds
 VAT per row (one unit at 10.00 incl. 21 % less a discount of 1.00: the shop's VAT is 1.74 − 0.17 = 1.57,
-a single row of 9.00 has 1.56): it stays a row of its own, quantity −1 at a positive price. Runs through the real pipeline
-(tests/support/pipeline.post) against the Visma sandbox, the document read from the sandbox's store."""
+a single row of 9.00 has 1.56): it stays a row of its own, quantity −1 at a positive price.
+Runs through the real pipeline (tests/support/pipeline.post) against the Visma sandbox; the document is
+read from the sandbox's store."""
 from __future__ import annotations
 
 import itertools

@@ -69,7 +69,8 @@ class Swagger:
         if kind == "array":
             if not isinstance(value, list):
                 return [f"{where}: expected an array, got {type(value).__name__}"]
-            return [e for i, item in enumerate(value) for e in self.errors(item, schema.get("items", {}), f"{where}[{i}]")]
+            items = schema.get("items", {})
+            return [e for i, item in enumerate(value) for e in self.errors(item, items, f"{where}[{i}]")]
         return _scalar(value, schema, kind, where)
 
     def _object(self, value, schema: dict, where: str) -> list[str]:
