@@ -58,6 +58,7 @@ class VismaDocuments:
         self.connection_id = client.connection_id
         self._company: dict | None = None
         self._codings: list[dict] | None = None
+        self._units: list[dict] | None = None
 
     def find(self, document_type: str, reference: str) -> RemoteDocument | None:
         """The document carrying our reference, if Visma has one."""
@@ -165,7 +166,9 @@ class VismaDocuments:
         """The merchant's default unit for new articles, else Visma's piece unit (manual: PCE)."""
         if self.settings.get("default_unit"):
             return self.settings["default_unit"]
-        units = self.client.get("units")
+        if self._units is None:  # read once per order, not once per new article
+            self._units = self.client.get("units")
+        units = self._units
         chosen = next((u for u in units if u.get("Code") == "PCE"), units[0] if units else None)
         if chosen is None:
             raise mapping.MappingError("NO_UNIT", "the company has no units")
