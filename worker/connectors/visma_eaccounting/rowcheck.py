@@ -36,8 +36,12 @@ def check(order: Order, rows: list[Row], includes_vat: bool) -> None:
     wanted: dict[Decimal, Decimal] = {}
     for line in order.lines:
         wanted[line.vat_rate] = wanted.get(line.vat_rate, Decimal("0.00")) + line.vat_amount
-    nonzero = lambda sums: {rate: amount for rate, amount in sums.items() if amount}  # noqa: E731
-    if total != order.total_incl or nonzero(vat) != nonzero(wanted):
+    if total != order.total_incl or _nonzero(vat) != _nonzero(wanted):
         raise MappingError("PRICE_BASIS_MISMATCH", f"{SYSTEM} would book {total} instead of {order.total_incl}",
                            shop="incl." if order.prices_include_vat else "excl.",
                            ours="incl." if includes_vat else "excl.", system=SYSTEM)
+
+
+def _nonzero(sums: dict[Decimal, Decimal]) -> dict[Decimal, Decimal]:
+    """The rates that carry VAT (a 0 % rate has none on either side)."""
+    return {rate: amount for rate, amount in sums.items() if amount}
