@@ -55,8 +55,9 @@ def authorize_in_sandbox(redirect_uri: str, username: str, password: str) -> dic
     return oauth.exchange_code(settings.exact_base_url, redirect_uri, requests.utils.unquote(code.group(1)), verifier)
 
 
-def create_merchant(name: str, email: str, password: str, shop: dict, country: str = "BE") -> int:
-    """A tenant with a login, a KMO Shops connection and an (unconnected) Exact connection; returns its id."""
+def create_merchant(name: str, email: str, password: str, shop: dict, country: str = "BE",
+                    target: str = "exact_online") -> int:
+    """A tenant with a login, a KMO Shops connection and an (unconnected) ``target`` connection; returns its id."""
     with db.session_scope() as session:
         tenant = Tenant(name=name, email=email, country=country, language=language_for_country(country),
                         terms_accepted_at=utcnow(), trial_ends_at=utcnow() + dt.timedelta(days=TRIAL_DAYS))
@@ -66,10 +67,9 @@ def create_merchant(name: str, email: str, password: str, shop: dict, country: s
                          password_hash=hash_password(password), password_set_at=utcnow()))
         source = Connection(tenant_id=tenant.id, role="source", system="kmoshops",
                             settings={"shop_id": shop["shop_id"], "transfer_statuses": "paid"})
-        target = Connection(tenant_id=tenant.id, role="target", system="exact_online",
-                            settings={**onboarding.TARGET_DEFAULTS["exact_online"],
-                                      "own_vat_number": DEMO_OWN_VAT_NUMBER})
-        session.add_all([source, target])
+        books = Connection(tenant_id=tenant.id, role="target", system=target,
+                           settings={**onboarding.TARGET_DEFAULTS[target], "own_vat_number": DEMO_OWN_VAT_NUMBER})
+        session.add_all([source, books])
         session.flush()
         secrets.write(source, {"api_key": shop["api_key"], "webhook_secret": shop["webhook_secret"]})
         return tenant.id

@@ -57,7 +57,7 @@ def prepare_environment() -> tuple[dict, object]:
 def main() -> None:
     """Start Postgres, migrate, serve sandboxes, seed the demo, run web and worker until Ctrl-C."""
     env, postgres = prepare_environment()
-    from worker import config, db, demo, migrate
+    from worker import config, db, demo, demo_visma, migrate
     from worker.httpserver import ServerThread
     from worker.sandboxes import SandboxSet
 
@@ -69,14 +69,17 @@ def main() -> None:
     (DATA / "sandboxes").mkdir(exist_ok=True)
     sandboxes = SandboxSet(state_dir=DATA / "sandboxes")
     sandboxes.ensure_demo_user(*demo.EXACT_DEMO_USER)
+    sandboxes.ensure_demo_visma_user(*demo_visma.VISMA_DEMO_USER)
     port = int(env["KOPPEL_SANDBOX_URL"].rsplit(":", 1)[1])
     server = ServerThread(sandboxes, port=port).start()
     sandboxes.sender.start()
     try:
         demo.seed()
+        demo_visma.seed()
         print(f"\n  Koppel portal:  {config.settings.public_url}\n"
-              f"  Demo login:     {demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD}\n"
-              f"  Sandboxes:      {env['KOPPEL_SANDBOX_URL']} (Exact Online, KMO Shops)\n"
+              f"  Demo login:     {demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD} (Exact Online)\n"
+              f"                  {demo_visma.VISMA_DEMO_EMAIL} / {demo.DEMO_PASSWORD} (Visma eAccounting)\n"
+              f"  Sandboxes:      {env['KOPPEL_SANDBOX_URL']} (Exact Online, Visma eAccounting, KMO Shops)\n"
               f"  Stop with Ctrl-C.\n", flush=True)
         subprocess.run([sys.executable, "-m", "honcho", "start", "-f", str(ROOT / "Procfile"),
                         "-p", env["PORT"], "web", "worker"], env=env, cwd=ROOT, check=False)

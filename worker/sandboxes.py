@@ -95,3 +95,8 @@ class SandboxSet:
         """The Exact sandbox login the demo merchant connects with (kept across restarts)."""
         if username not in self.exact.users:
             self.exact.add_user(username=username, password=password, division=None)
+
+    def ensure_demo_visma_user(self, username: str, password: str) -> None:
+        """The Visma sandbox login (and its company) the Visma demo merchant connects with."""
+        if username not in self.visma.users:
+            self.visma.add_user(username, password)

@@ -71,3 +71,22 @@ def test_random_orders_fold_exactly_or_keep_the_discount_row():
         assert sum(price * quantity for _, price, quantity in rows) == sum(
             (line.total_incl if incl else line.total_excl) for line in order.lines)
     assert folded > 100  # folding is the rule, the −1 row the exception
+
+
+def test_one_line_whose_vat_would_round_off_is_folded_by_pricing_its_units_apart():
+    # 5 × 31.96 at 9 % less 12.78 (VAT 1.06): one price for all 5 units gives 12.14 VAT, the shop says 12.13.
+    order = canonical([Amount(D("31.96"), D(9), 5)], Amount(D("12.78"), D(9)))
+    rows = sent(order)
+    assert [line.kind for line, _, _ in rows] == ["product", "product"]  # no discount row, no negative row
+    assert all(price > 0 and quantity > 0 for _, price, quantity in rows)
+    assert sum(quantity for _, _, quantity in rows) == 5
+    assert per_rate(rows, True) == shop(order, True)
+
+
+def test_a_line_too_cheap_to_carry_its_share_keeps_the_discount_row_rather_than_a_free_unit():
+    # 50 × 0.01 less 0.01: 49 units at 0.00 would take the article's price in a Visma order.
+    order = canonical([Amount(D("0.01"), D(0), 50)], Amount(D("0.01"), D(0)))
+    rows = sent(order)
+    assert all(price > 0 for _, price, _ in rows)
+    assert [line.kind for line, _, _ in rows] == ["product", "discount"]
+    assert per_rate(rows, True) == shop(order, True)

@@ -49,7 +49,8 @@ def _charge(amount: Amount | None, incl: bool) -> dict | None:
 def build(number: str, order_id: int, lines: list[Amount], incl: bool, email: str, shipping: Amount | None = None,
           payment: Amount | None = None, discount: Amount | None = None, company: str = "",
           vat_number: str = "", regime: str = "standard") -> tuple[dict, dict[Decimal, Decimal]]:
-    """The order JSON and its VAT per rate."""
+    """The order JSON and its VAT per rate; ``discount`` may be a list (one discount per VAT rate)."""
+    reductions = discount if isinstance(discount, list) else [discount] if discount is not None else []
     body, vat_by_rate, total = [], {}, Decimal("0.00")
     for index, line in enumerate(lines, 1):
         total_incl, total_excl, vat = line.split(incl)
@@ -62,16 +63,16 @@ def build(number: str, order_id: int, lines: list[Amount], incl: bool, email: st
                      "total_incl_vat": _money(total_incl)})
         vat_by_rate[line.rate] = vat_by_rate.get(line.rate, Decimal("0.00")) + vat
         total += total_incl
-    for extra, sign in ((shipping, 1), (payment, 1), (discount, -1)):
+    for extra, sign in ((shipping, 1), (payment, 1), *((reduction, -1) for reduction in reductions)):
         if extra is not None:
             total_incl, _, vat = extra.split(incl)
             vat_by_rate[extra.rate] = vat_by_rate.get(extra.rate, Decimal("0.00")) + sign * vat
             total += sign * total_incl
     discounts = []
-    if discount is not None:
-        charge = _charge(discount, incl)
-        discounts = [{"code": "KORTING", "amount_excl_vat": charge["price_excl_vat"], "vat_rate": charge["vat_rate"],
-                      "amount_incl_vat": charge["price_incl_vat"]}]
+    for reduction in reductions:
+        charge = _charge(reduction, incl)
+        discounts.append({"code": "KORTING", "amount_excl_vat": charge["price_excl_vat"],
+                          "vat_rate": charge["vat_rate"], "amount_incl_vat": charge["price_incl_vat"]})
     order = {
         "id": order_id, "number": number, "created_at": "2026-11-02T10:00:00.000Z",
         "updated_at": "2026-11-02T10:00:00.000Z", "status": "paid", "currency": "EUR", "prices_include_vat": incl,

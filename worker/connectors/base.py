@@ -223,6 +223,11 @@ class Target(Connector):
     price_modes: ClassVar[tuple[str, ...]] = ()
     # A setting naming the administration that the merchant may change by hand (None: the login decides).
     administration_setting: ClassVar[Setting | None] = None
+
+    @classmethod
+    def administration_field(cls) -> str | None:
+        """The settings key holding the administration's own id (staff search by it); None when none is kept."""
+        return cls.administration_setting.name if cls.administration_setting else None
     # Settings typed as text in the general section, as (name, label, default); labels marked N_.
     text_settings: ClassVar[tuple[tuple[str, str, str], ...]] = ()
 

@@ -54,6 +54,7 @@ class RemoteRejected(RemoteError):
 class MappingError(ValueError):
     """The order cannot be expressed with the merchant's settings; ``code`` names the cause."""
 
-    def __init__(self, code: str, detail: str):
+    def __init__(self, code: str, detail: str, **values):
         super().__init__(detail)
         self.code = code
+        self.values = values  # the placeholders of the code's message besides ``detail``

@@ -86,7 +86,7 @@ def _process(order_id: int) -> None:
     try:
         remote = documents.create(plan.document_type, plan.canonical, before_send=lambda body: _sending(plan, body))
     except MappingError as exc:
-        raise Stop(problem(exc.code, detail=str(exc))) from exc
+        raise Stop(problem(exc.code, detail=str(exc), **exc.values)) from exc
     except ReauthRequired as exc:
         raise Stop(problem("REAUTH_REQUIRED", detail=str(exc))) from exc
     except RemoteRejected as exc:

@@ -6,6 +6,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from worker import connectors
 from worker.models import Connection, Order, Tenant, User
 
 LIMIT = 50
@@ -24,11 +25,17 @@ def find_merchants(session: orm.Session, text: str) -> list[Tenant]:
     like = _like(text)
     by_login = sa.select(User.tenant_id).where(sa.or_(User.email.ilike(like), User.username.ilike(like)))
     by_connection = sa.select(Connection.tenant_id).where(sa.or_(
-        Connection.settings["shop_id"].astext.ilike(like), Connection.settings["division"].astext == text))
+        Connection.settings["shop_id"].astext.ilike(like), *_administration(text)))
     query = sa.select(Tenant).where(sa.or_(
         Tenant.licence_key.ilike(like), Tenant.name.ilike(like), Tenant.email.ilike(like),
         Tenant.extra_email.ilike(like), Tenant.id.in_(by_login), Tenant.id.in_(by_connection)))
     return list(session.execute(query.order_by(Tenant.name, Tenant.id).limit(LIMIT)).scalars())
+
+
+def _administration(text: str) -> list:
+    """Conditions matching a target connection whose administration id (as its connector keeps it) is ``text``."""
+    return [sa.and_(Connection.system == key, Connection.settings[field].astext == text)
+            for key, cls in connectors.TARGETS.items() if (field := cls.administration_field())]
 
 
 def find_orders(session: orm.Session, number: str, since: dt.date | None, until: dt.date | None) -> list[Order]:

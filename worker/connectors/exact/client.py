@@ -14,6 +14,7 @@ from urllib3.exceptions import NewConnectionError
 
 from worker import calllog, ratelimit
 from worker.config import settings
+from worker.connectors.error_budget import ErrorBudget
 from worker.connectors.errors import (
     OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled)
 from worker.connectors.exact import tokens
@@ -21,16 +22,15 @@ from worker.connectors.exact import tokens
 MINUTE = ratelimit.Window("exact:minute", 60, 60)
 DAY = ratelimit.Window("exact:day", 5000, 86400)
 MAX_PAGES = 20
-# Exact blocks an endpoint for an hour after 10 of these in an hour (targets.md §1.3); we stop at 9.
-COUNTED_ERRORS = (400, 401, 403, 404)
-ERRORS_PER_HOUR = 9
+# Exact blocks an endpoint for an hour after 10 refused calls in an hour (targets.md §1.3); we stop at 9.
+ERRORS = ErrorBudget("exact:errors:")
 
 
-def error_window(url: str) -> ratelimit.Window:
-    """The error budget of the endpoint ``url`` calls (its service/Entity path, without keys or query)."""
+def endpoint(url: str) -> str:
+    """The endpoint ``url`` calls, as Exact counts errors: its service/Entity path, without keys or query."""
     path = url.split("?", 1)[0].split("/api/v1/", 1)[-1]
     parts = [part.split("(", 1)[0] for part in path.split("/")[1:] if part]
-    return ratelimit.Window("exact:errors:" + "/".join(parts[:2]), ERRORS_PER_HOUR, 3600)
+    return "/".join(parts[:2])
 HEADER_WINDOWS = (("X-RateLimit-Minutely-", MINUTE), ("X-RateLimit-", DAY))
 
 
@@ -82,8 +82,8 @@ class ExactClient:
 
     def send(self, method: str, url: str, **kwargs) -> requests.Response:
         """One call with budgets, token, a log entry and error sorting."""
-        errors = error_window(url)
-        ratelimit.check_errors(self.connection_id, errors)
+        called = endpoint(url)
+        ERRORS.check(self.connection_id, called)
         ratelimit.take(self.connection_id, (MINUTE, DAY))
         token = tokens.access_token(self.connection_id, self.base_url)
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
@@ -97,8 +97,7 @@ class ExactClient:
             raise
         self._log(method, url, sent, response.status_code, _json_or_text(response), None)
         self._observe(response.headers)
-        if response.status_code in COUNTED_ERRORS:
-            ratelimit.spend_error(self.connection_id, errors)
+        ERRORS.count(self.connection_id, called, response.status_code)
         self._raise_for(method, response)
         return response
 

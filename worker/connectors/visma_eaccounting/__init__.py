@@ -21,6 +21,7 @@ class VismaEAccountingTarget(Target):
     document_types = (("invoice", N_("Invoice (draft)")), ("order", N_("Sales order")), ("entry", N_("Sales booking")))
     finds_by_reference = True
     connect_slug = "visma"
+    error_budget_prefix = "visma:errors:"  # client.ERRORS
     config_sections = ("general", "statuses", "vat", "payments")
     amount_document_types = frozenset({"entry"})
     ledger_document_types = frozenset({"entry"})  # entry lines name their revenue account
@@ -32,6 +33,17 @@ class VismaEAccountingTarget(Target):
         Setting("access_token", N_("OAuth access token"), secret=True),
         Setting("refresh_token", N_("OAuth refresh token"), secret=True),
     )
+
+    @classmethod
+    def administration_field(cls) -> str:
+        """The company's id number as Visma states it (companysettings ``CorporateIdentityNumber``), kept at connect."""
+        return "company_id"
+
+    @classmethod
+    def administration_key(cls, connection) -> str:
+        """One company may be connected twice (two shops, one company): they share books, like Exact's divisions."""
+        company = connection.settings.get("company_id")
+        return f"company:{company}" if company else super().administration_key(connection)
 
     @classmethod
     def vat_code_rates(cls, reference: dict) -> dict[str, Decimal]:
@@ -69,7 +81,9 @@ class VismaEAccountingTarget(Target):
         tokens.store_first_tokens(connection, oauth.exchange_code(app_settings.visma_identity_url, redirect_uri,
                                                                   code, verifier))
         session.commit()  # the client reads the tokens through its own session
-        connection.settings = {**connection.settings, "reference": cls.reference_data(connection)}
+        company = cls.client(connection).get_one("companysettings")
+        connection.settings = {**connection.settings, "reference": cls.reference_data(connection),
+                               "company_id": company.get("CorporateIdentityNumber") or None}
 
     @staticmethod
     def client(connection) -> VismaClient:

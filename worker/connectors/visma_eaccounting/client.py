@@ -1,7 +1,8 @@
 """The HTTP client for Visma eAccounting API v2 (reference/targets.md §2).
 
 Every call takes a unit from the connection's budget for its endpoint first (Visma counts 600 a
-minute per client and endpoint), carries a token from ``tokens.access_token`` and is logged.
+minute per client and endpoint), is refused by us while that endpoint refused too many calls this
+hour (``error_budget``), carries a token from ``tokens.access_token`` and is logged.
 Failures are sorted into ``worker.connectors.errors`` so the pipeline knows whether a call may
 have been carried out: a POST without an answer, or with a 5xx, is ``OutcomeUnknown``.
 """
@@ -15,6 +16,7 @@ from urllib3.exceptions import NewConnectionError
 
 from worker import calllog, ratelimit
 from worker.config import settings
+from worker.connectors.error_budget import ErrorBudget
 from worker.connectors.errors import OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled
 from worker.connectors.visma_eaccounting import tokens
 
@@ -24,10 +26,18 @@ PAGE_SIZE = 100
 _WAIT = re.compile(r"Try again in (\d+) seconds")
 
 
+# Refused calls per endpoint and hour before we pause it, counted as for Exact (error_budget.py).
+ERRORS = ErrorBudget("visma:errors:")
+
+
+def collection(path: str) -> str:
+    """The endpoint ``path`` calls, as Visma counts it: its collection (``customers``, ``vouchers``...)."""
+    return path.strip("/").split("?", 1)[0].split("/", 1)[0].lower()
+
+
 def window(path: str) -> ratelimit.Window:
-    """The rate budget of the endpoint ``path`` calls: its collection (``customers``, ``vouchers``...)."""
-    collection = path.strip("/").split("?", 1)[0].split("/", 1)[0].lower()
-    return ratelimit.Window(f"visma:{collection}"[:40], PER_MINUTE, 60)
+    """The rate budget of the endpoint ``path`` calls."""
+    return ratelimit.Window(f"visma:{collection(path)}"[:40], PER_MINUTE, 60)
 
 
 def error_text(response: requests.Response) -> str:
@@ -78,6 +88,7 @@ class VismaClient:
     def send(self, method: str, path: str, **kwargs) -> requests.Response:
         """One call with budget, token, a log entry and error sorting."""
         budget = window(path)
+        ERRORS.check(self.connection_id, collection(path))
         ratelimit.take(self.connection_id, (budget,))
         token = tokens.access_token(self.connection_id, self.identity_url)
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
@@ -89,6 +100,7 @@ class VismaClient:
             self._log(method, url, sent, None, None, str(exc))
             raise
         self._log(method, url, sent, response.status_code, _json_or_text(response), None)
+        ERRORS.count(self.connection_id, collection(path), response.status_code)
         self._raise_for(method, response, budget)
         return response
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from worker.canonical import Line, Order
 from worker.connectors import links
 from worker.connectors.errors import RemoteRejected
-from worker.connectors.visma_eaccounting import entries, mapping
+from worker.connectors.visma_eaccounting import entries, mapping, rowcheck
 from worker.connectors.visma_eaccounting.client import VismaClient
 
 # document type -> (collection, reference field, number field); invoice drafts may have been
@@ -58,6 +58,7 @@ class VismaDocuments:
         self.connection_id = client.connection_id
         self._company: dict | None = None
         self._codings: list[dict] | None = None
+        self._units: list[dict] | None = None
 
     def find(self, document_type: str, reference: str) -> RemoteDocument | None:
         """The document carrying our reference, if Visma has one."""
@@ -75,7 +76,9 @@ class VismaDocuments:
             before_send(body)
             return remote("customerledgeritems", self.client.post(entries.PATH, body, entries.PARAMS))
         includes_vat = private and not self.company().get("ShowPricesExclVatPC")
-        used = {id(line): line for line, _, _ in mapping.sent_rows(order, includes_vat)}
+        rows = mapping.sent_rows(order, includes_vat)
+        rowcheck.check(order, rows, includes_vat)  # before any article is created or a document sent
+        used = {id(line): line for line, _, _ in rows}
         articles = self.articles(dataclasses.replace(order, lines=type(order.lines)(used.values())))
         build = mapping.draft_payload if document_type == "invoice" else mapping.order_payload
         body = build(order, customer_id, articles, private, includes_vat)
@@ -163,7 +166,9 @@ class VismaDocuments:
         """The merchant's default unit for new articles, else Visma's piece unit (manual: PCE)."""
         if self.settings.get("default_unit"):
             return self.settings["default_unit"]
-        units = self.client.get("units")
+        if self._units is None:  # read once per order, not once per new article
+            self._units = self.client.get("units")
+        units = self._units
         chosen = next((u for u in units if u.get("Code") == "PCE"), units[0] if units else None)
         if chosen is None:
             raise mapping.MappingError("NO_UNIT", "the company has no units")

@@ -90,6 +90,16 @@ def _row(company: dict, row: dict, kind: str, context: dict) -> dict:
             "_amount": amount, "_vat": vat}
 
 
+def _flags(row: dict, kind: str, number: int) -> dict:
+    """What the swagger's row answer requires besides the priced fields: order rows keep their work-cost
+    and reverse-charge flags, and a row sent without a line number gets its position (inferred)."""
+    flags = {"LineNumber": row["LineNumber"] if row.get("LineNumber") is not None else number}
+    if kind == "order":
+        flags.update(IsWorkCost=bool(row.get("IsWorkCost")),
+                     EligibleForReverseChargeOnVat=bool(row.get("EligibleForReverseChargeOnVat")))
+    return flags
+
+
 def rows(company: dict, customer: dict, body: dict, kind: str) -> tuple[list[dict], dict]:
     """Validated, priced rows and the document totals (incl. VAT, VAT, and in the price basis)."""
     raw = body.get("Rows") or []
@@ -98,7 +108,7 @@ def rows(company: dict, customer: dict, body: dict, kind: str) -> tuple[list[dic
     context = {"incl": includes_vat(company, customer), "replace_zero": body.get("ReplaceUnitPriceWhenZero", True),
                "price_places": 4 if foreign(company, customer) and kind == "draft" else 2,
                "vat_free": vat_free(company, customer, bool(body.get("EuThirdParty")))}
-    built = [_row(company, row, kind, context) for row in raw]
+    built = [{**_row(company, row, kind, context), **_flags(row, kind, number)} for number, row in enumerate(raw, 1)]
     amount = sum((r.pop("_amount") for r in built), Decimal(0))
     vat = sum((r.pop("_vat") for r in built), Decimal(0))
     total = amount if context["incl"] else amount + vat

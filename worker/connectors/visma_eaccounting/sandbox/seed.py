@@ -85,5 +85,7 @@ def seed_company(name: str, country: str, now: float) -> dict:
                 articleaccountcodings=_codings(), termsofpayments=terms, units=units)
     settings = {"Name": name, "CountryCode": country, "CurrencyCode": "EUR", "Email": "", "ProductVariant": 1,
                 "TermsOfPaymentId": next(iter(terms)), "ShowPricesExclVatPC": False,
-                "VatCode": f"{country}001234567B01"}
+                "VatCode": f"{country}001234567B01",
+                # the company's own id number (KvK in NL): unique per sandbox company (inferred format)
+                "CorporateIdentityNumber": f"{uuid.uuid4().int % 10**8:08d}"}
     return {"settings": settings, "docs": docs, "counters": {}, "posts": {}, "startup_complete": True}
