@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from portal.extensions import get_session
 from portal.htmx import is_partial_request
-from portal.tenancy import connections
+from portal.tenancy import connections, tenant
 from worker import connectors
 from worker.models import PollState
 from worker.pipeline import pollqueue
@@ -35,6 +35,6 @@ def fetch_now():
     message = (_("Fetching your orders now; they appear within a few minutes.") if started
                else _("A fetch is already waiting to start."))
     if is_partial_request():
-        return render_template("dashboard/_status.html", connections=connections(), fetch_message=message)
+        return render_template("dashboard/_status.html", connections=connections(), tenant=tenant(), fetch_message=message)
     flash(message, "success")
     return redirect(url_for("dashboard.index"))
