@@ -20,7 +20,7 @@ from worker import connectors, ratelimit, subscription
 from worker.onboarding import installation_missing
 from worker.models import Connection, Order
 from worker.models.orders import TAB_STATES
-from worker.pipeline import reconcile
+from worker.pipeline import backlog, reconcile
 from worker.pipeline.messages import order_problem
 
 bp = Blueprint("dashboard", __name__)
@@ -82,6 +82,14 @@ def shop_status_label(order: Order) -> str:
 def problem_of(order: Order, language: str | None = None):
     """The order's error (``message``, ``help``) in the viewer's language, or in ``language``."""
     return order_problem(order, language or str(get_locale()))
+
+
+@bp.app_template_global()
+def backlog_for(connection):
+    """Orders waiting for the accounting system's hourly document limit, and when they will all be sent."""
+    if connection is None or connection.role != "target":
+        return None
+    return backlog.of_target(get_session(), connection)
 
 
 @bp.app_template_global()

@@ -277,6 +277,11 @@ class Target(Connector):
         raise NotImplementedError
 
     @classmethod
+    def document_budget(cls):
+        """The rate window (worker.ratelimit.Window) that paces how many documents it may create, if any."""
+        return None
+
+    @classmethod
     def document_url(cls, connection, posting) -> str | None:
         """The address of a posted document in the target's own web app, where it has a stable one."""
         return None

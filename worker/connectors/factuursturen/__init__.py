@@ -6,7 +6,7 @@ from decimal import Decimal
 from worker import secrets
 from worker.connectors.base import Choice, Setting, Target
 from worker.connectors.errors import ReauthRequired, RemoteRejected
-from worker.connectors.factuursturen import values
+from worker.connectors.factuursturen import limits, values
 from worker.connectors.factuursturen.client import Credentials, FactuursturenClient
 from worker.connectors.factuursturen.documents import FactuursturenDocuments
 from worker.i18n import N_
@@ -56,6 +56,11 @@ class FactuursturenTarget(Target):
         """The API client for one connected connection (credentials read from its encrypted secrets)."""
         return cls._client(connection.settings.get("username", ""), secrets.read(connection).get("api_key", ""),
                            connection, marks_refusal=True)
+
+    @classmethod
+    def document_budget(cls):
+        """60 invoices an hour (manual 001): orders beyond it wait, and the dashboard says until when."""
+        return limits.invoices()
 
     @classmethod
     def test_credentials(cls, values_: dict[str, str]) -> None:
