@@ -78,6 +78,11 @@ class Settings:
     signup_window_seconds: int = 3600
     # How many proxies in front of the web process set X-Forwarded-For/-Proto (0: trust none).
     trusted_proxies: int = 0
+    # A password-reset link works once, for this many minutes; at most this many links per account per hour.
+    reset_link_minutes: int = 60
+    reset_limit_account: int = 3
+    # The FAQ page; the Errors tab links each error code to "<this>#<code>" (no links when unset).
+    faq_url: str | None = None
 
     @property
     def is_production(self) -> bool:
@@ -176,8 +181,10 @@ def _limits(env: dict[str, str]) -> dict:
     names = {"login_limit_account": "KOPPEL_LOGIN_LIMIT_ACCOUNT", "login_limit_ip": "KOPPEL_LOGIN_LIMIT_IP",
              "login_window_seconds": "KOPPEL_LOGIN_WINDOW_SECONDS", "signup_limit_ip": "KOPPEL_SIGNUP_LIMIT_IP",
              "signup_limit_email": "KOPPEL_SIGNUP_LIMIT_EMAIL", "signup_window_seconds": "KOPPEL_SIGNUP_WINDOW_SECONDS",
-             "trusted_proxies": "KOPPEL_TRUSTED_PROXIES"}
-    return {field: int(env[name]) for field, name in names.items() if env.get(name)}
+             "trusted_proxies": "KOPPEL_TRUSTED_PROXIES", "reset_link_minutes": "KOPPEL_RESET_LINK_MINUTES",
+             "reset_limit_account": "KOPPEL_RESET_LIMIT_ACCOUNT"}
+    values = {field: int(env[name]) for field, name in names.items() if env.get(name)}
+    return {**values, "faq_url": env.get("KOPPEL_FAQ_URL") or None}
 
 
 settings = from_env()
