@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from portal.extensions import get_session
-from worker import sharing
+from worker import sharing, subscription
 from worker.config import settings
 
 bp = Blueprint("hints", __name__)
@@ -16,6 +16,12 @@ def shared_connection(connection) -> str | None:
     if connection is None or not sharing.shared(get_session(), connection):
         return None
     return sharing.WARNINGS[connection.role]
+
+
+@bp.app_template_global()
+def yearly_price() -> dict:
+    """What a paid year costs (excl, rate, vat, total), for the Pay buttons."""
+    return subscription.yearly_price()
 
 
 @bp.app_template_global()
