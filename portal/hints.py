@@ -1,6 +1,8 @@
 """Template helpers that point the merchant somewhere: a shared connection's warning, an error code's FAQ link."""
 from __future__ import annotations
 
+import urllib.parse
+
 from flask import Blueprint
 
 from portal.extensions import get_session
@@ -29,4 +31,4 @@ def faq_url(code: str | None) -> str | None:
     """Where the FAQ explains an error code: KOPPEL_FAQ_URL with the code as anchor; None when unset."""
     if not settings.faq_url or not code:
         return None
-    return f"{settings.faq_url.split('#', 1)[0]}#{code.lower()}"
+    return f"{settings.faq_url.split('#', 1)[0]}#{urllib.parse.quote(code, safe='')}"
