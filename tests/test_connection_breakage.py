@@ -87,3 +87,16 @@ def test_visma_withdrawing_our_authorisation_mails_once_and_offers_connect(sandb
     assert "Visma eAccounting" in mail.subject and says(mail.body, "Connect")
     page = client.get("/").get_data(as_text=True)
     assert says(page, visma_tokens.REAUTH_MESSAGE) and not says(page, NOT_FINISHED)
+
+
+def test_process_with_a_revoked_shop_key_also_marks_the_shop_once(sandboxes, client):
+    from tests.test_i18n import add_order
+    merchant = make_merchant(sandboxes)
+    order_id = add_order(merchant, "42")
+    revoke_shop_key(sandboxes, merchant)
+    dashboard(client, merchant)
+    for _ in range(2):
+        client.post(f"/orders/{order_id}/process?tab=open", headers={"HX-Request": "true"})
+    assert len(mails("connection_broken")) == 1
+    with db.session_scope() as session:
+        assert session.get(Connection, merchant["source"].id).status_reason == breakage.REFUSED_DETAILS
