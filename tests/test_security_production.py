@@ -16,6 +16,9 @@ PRODUCTION = {
     "VIES_URL": "https://ec.europa.eu/taxation_customs/vies/rest-api",
     "MOLLIE_API_URL": "https://api.mollie.com/v2", "MOLLIE_API_KEY": "live_abcdefghijklmnop",
     "FACTUURSTUREN_API_URL": "https://www.factuursturen.nl/api/v1",
+    "KOPPEL_SELLER_NAME": "Koppel B.V.", "KOPPEL_SELLER_ADDRESS": "Keizersgracht 1, 1015 CJ Amsterdam, NL",
+    "KOPPEL_SELLER_VAT_NUMBER": "NL123456789B01", "KOPPEL_SELLER_COC_NUMBER": "12345678",
+    "KOPPEL_SELLER_IBAN": "NL91 ABNA 0417 1643 00",
 }
 NOT_PRODUCTION = [
     ("SECRET_KEY", "short-secret"), ("SECRET_KEY", config.DEV_SECRET),
@@ -25,6 +28,8 @@ NOT_PRODUCTION = [
     ("MOLLIE_API_URL", "http://127.0.0.1:8001/mollie/v2"), ("EXACT_CLIENT_ID", "koppel-dev"),
     ("EXACT_CLIENT_SECRET", "koppel-dev-secret"), ("MOLLIE_API_KEY", "test_koppel"),
     ("FACTUURSTUREN_API_URL", "http://127.0.0.1:8001/factuursturen/api/v1"),
+    ("KOPPEL_SELLER_VAT_NUMBER", config.DEV_SELLER["seller_vat_number"]),
+    ("KOPPEL_SELLER_NAME", config.DEV_SELLER["seller_name"]),
 ]
 
 

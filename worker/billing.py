@@ -76,19 +76,38 @@ def payment_changed(payment_id: str) -> bool:
 
 
 def invoice_pdf(invoice: Invoice, tenant: Tenant) -> bytes:
-    """Our invoice to the merchant, as a one-page PDF in their language."""
-    _ = gettext_for(tenant.language)
+    """Our invoice to the merchant, as a one-page PDF in their language, with the seller's details."""
     pdf = FPDF()
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 18)
-    pdf.cell(0, 12, "Koppel", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 12, settings.seller_name, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", size=9)
+    for line in seller_lines(tenant.language):
+        pdf.cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
     pdf.set_font("DejaVu", size=11)
+    for line in invoice_lines(invoice, tenant):
+        pdf.cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def seller_lines(language: str) -> list[str]:
+    """Who invoices: address, VAT and Chamber of Commerce numbers, bank account, e-mail (settings)."""
+    _ = gettext_for(language)
+    vat_, coc_, iban_ = _("VAT number"), _("Chamber of Commerce"), _("IBAN")
+    return [settings.seller_address, f"{vat_}: {settings.seller_vat_number}",
+            f"{coc_}: {settings.seller_coc_number}", f"{iban_}: {settings.seller_iban}", settings.webcare_email]
+
+
+def invoice_lines(invoice: Invoice, tenant: Tenant) -> list[str]:
+    """The invoice itself: number, date, the customer, the period and the amounts."""
+    _ = gettext_for(tenant.language)
     # The labels are called outside the f-strings so that pybabel finds them.
     invoice_, date_, key_, excl_, vat_, total_ = (_("Invoice"), _("Date"), _("Licence key"), _("Amount excl. VAT"),
                                                   _("VAT"), _("Total"))
-    lines = [
+    return [
         f"{invoice_} {invoice.number}", f"{date_}: {invoice.created_at:%Y-%m-%d}", "",
         f"{tenant.name}", f"{tenant.email}", f"{key_}: {tenant.licence_key}", "",
         f"{_(invoice.description)} {invoice.period_start:%Y-%m-%d} - {invoice.period_end:%Y-%m-%d}",
@@ -97,6 +116,3 @@ def invoice_pdf(invoice: Invoice, tenant: Tenant) -> bytes:
         f"{total_}: € {invoice.total:.2f}", "",
         _("Paid on %(date)s") % {"date": f"{invoice.paid_at:%Y-%m-%d}"} if invoice.paid_at else _("Not paid yet"),
     ]
-    for line in lines:
-        pdf.cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())

@@ -20,6 +20,13 @@ DEV_EXACT_CLIENT = ("koppel-dev", "koppel-dev-secret")
 DEV_MIJNWEBWINKEL_PARTNER = "koppel-dev-partner"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
 MIN_SECRET_LENGTH = 32
+# Our own company as printed on invoices to merchants; placeholders in development, required in production.
+DEV_SELLER = {"seller_name": "Koppel B.V. (development)", "seller_address": "Voorbeeldstraat 1, 1011 AA Amsterdam, NL",
+              "seller_vat_number": "NL000000000B01", "seller_coc_number": "00000000",
+              "seller_iban": "NL00 TEST 0000 0000 00"}
+SELLER_VARIABLES = {"seller_name": "KOPPEL_SELLER_NAME", "seller_address": "KOPPEL_SELLER_ADDRESS",
+                    "seller_vat_number": "KOPPEL_SELLER_VAT_NUMBER", "seller_coc_number": "KOPPEL_SELLER_COC_NUMBER",
+                    "seller_iban": "KOPPEL_SELLER_IBAN"}
 
 
 def parse_bool(value: str | None, default: bool = False) -> bool:
@@ -88,6 +95,17 @@ class Settings:
     # (manual 001: 60; unconfirmed by the vendor, so configurable).
     factuursturen_api_url: str = "http://127.0.0.1:8001/factuursturen/api/v1"
     factuursturen_invoices_per_hour: int = 60
+    # A password-reset link works once, for this many minutes; at most this many links per account per hour.
+    reset_link_minutes: int = 60
+    reset_limit_account: int = 3
+    # The FAQ page; the Errors tab links each error code to "<this>#<code>" (no links when unset).
+    faq_url: str | None = None
+    # The seller's details on our invoices (KOPPEL_SELLER_*; see DEV_SELLER).
+    seller_name: str = DEV_SELLER["seller_name"]
+    seller_address: str = DEV_SELLER["seller_address"]
+    seller_vat_number: str = DEV_SELLER["seller_vat_number"]
+    seller_coc_number: str = DEV_SELLER["seller_coc_number"]
+    seller_iban: str = DEV_SELLER["seller_iban"]
 
     @property
     def is_production(self) -> bool:
@@ -117,6 +135,8 @@ class Settings:
             problems.append(f"KOPPEL_INBOUND_MAIL_SECRET must be at least {MIN_SECRET_LENGTH} characters")
         if not self.mollie_api_key.startswith("live_"):
             problems.append("MOLLIE_API_KEY must be a live_ key")
+        problems += [f"{SELLER_VARIABLES[name]} must be set (it is printed on invoices)"
+                     for name, dev in DEV_SELLER.items() if getattr(self, name) in (dev, "")]
         return problems
 
     def remote_urls(self) -> dict[str, str]:
@@ -190,12 +210,15 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
 
 
 def _limits(env: dict[str, str]) -> dict:
-    """The rate-limit and proxy settings (see ``Settings``)."""
+    """The rate-limit, proxy, FAQ and seller settings (see ``Settings``)."""
     names = {"login_limit_account": "KOPPEL_LOGIN_LIMIT_ACCOUNT", "login_limit_ip": "KOPPEL_LOGIN_LIMIT_IP",
              "login_window_seconds": "KOPPEL_LOGIN_WINDOW_SECONDS", "signup_limit_ip": "KOPPEL_SIGNUP_LIMIT_IP",
              "signup_limit_email": "KOPPEL_SIGNUP_LIMIT_EMAIL", "signup_window_seconds": "KOPPEL_SIGNUP_WINDOW_SECONDS",
-             "trusted_proxies": "KOPPEL_TRUSTED_PROXIES"}
-    return {field: int(env[name]) for field, name in names.items() if env.get(name)}
+             "trusted_proxies": "KOPPEL_TRUSTED_PROXIES", "reset_link_minutes": "KOPPEL_RESET_LINK_MINUTES",
+             "reset_limit_account": "KOPPEL_RESET_LIMIT_ACCOUNT"}
+    values = {field: int(env[name]) for field, name in names.items() if env.get(name)}
+    seller = {field: env[name].strip() for field, name in SELLER_VARIABLES.items() if env.get(name, "").strip()}
+    return {**values, **seller, "faq_url": env.get("KOPPEL_FAQ_URL") or None}
 
 
 settings = from_env()

@@ -15,6 +15,7 @@ import pathlib
 import secrets
 import subprocess
 import sys
+import time
 
 from cryptography.fernet import Fernet
 
@@ -54,33 +55,37 @@ def prepare_environment() -> tuple[dict, object]:
     return env, postgres
 
 
+class Progress:
+    """One line per step of the start-up, with how long it took, so a first run is never a silent minute."""
+
+    def __init__(self, out=None):
+        self.out, self.started = out or sys.stdout, time.monotonic()
+
+    def step(self, text: str) -> None:
+        print(f"  [{time.monotonic() - self.started:5.1f}s] {text}…", file=self.out, flush=True)
+
+
 def main() -> None:
     """Start Postgres, migrate, serve sandboxes, seed the demo, run web and worker until Ctrl-C."""
+    progress = Progress()
+    progress.step("Preparing .data/ (development secrets; embedded Postgres unless DATABASE_URL is set)")
     env, postgres = prepare_environment()
     from worker import config, db, demo, demo_visma, migrate
-    from worker.httpserver import ServerThread
-    from worker.sandboxes import SandboxSet
 
     config.override(**vars(config.from_env(env)))
     # The sandboxes' request log would drown the web and worker output honcho prints.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    progress.step("Migrating the database to the newest schema")
     migrate.upgrade(env["DATABASE_URL"])
     db.configure(env["DATABASE_URL"])
-    (DATA / "sandboxes").mkdir(exist_ok=True)
-    sandboxes = SandboxSet(state_dir=DATA / "sandboxes")
-    sandboxes.ensure_demo_user(*demo.EXACT_DEMO_USER)
-    sandboxes.ensure_demo_visma_user(*demo_visma.VISMA_DEMO_USER)
-    port = int(env["KOPPEL_SANDBOX_URL"].rsplit(":", 1)[1])
-    server = ServerThread(sandboxes, port=port).start()
-    sandboxes.sender.start()
+    progress.step(f"Starting the sandboxes on {env['KOPPEL_SANDBOX_URL']}")
+    sandboxes, server = start_sandboxes(env, demo)
     try:
+        progress.step("Seeding the demo merchant (connecting its sandbox shop and Exact division)")
         demo.seed()
         demo_visma.seed()
-        print(f"\n  Koppel portal:  {config.settings.public_url}\n"
-              f"  Demo login:     {demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD} (Exact Online)\n"
-              f"                  {demo_visma.VISMA_DEMO_EMAIL} / {demo.DEMO_PASSWORD} (Visma eAccounting)\n"
-              f"  Sandboxes:      {env['KOPPEL_SANDBOX_URL']} (Exact Online, Visma eAccounting, KMO Shops)\n"
-              f"  Stop with Ctrl-C.\n", flush=True)
+        progress.step("Starting the portal and the worker")
+        print(banner(env, config.settings.public_url, demo), flush=True)
         subprocess.run([sys.executable, "-m", "honcho", "start", "-f", str(ROOT / "Procfile"),
                         "-p", env["PORT"], "web", "worker"], env=env, cwd=ROOT, check=False)
     except KeyboardInterrupt:
@@ -91,6 +96,32 @@ def main() -> None:
         db.engine().dispose()
         if postgres is not None:
             postgres.cleanup()
+
+
+def start_sandboxes(env: dict, demo):
+    """The sandboxes (state kept in .data/sandboxes) served in a thread, with their webhook sender running."""
+    from worker import demo_visma
+    from worker.httpserver import ServerThread
+    from worker.sandboxes import SandboxSet
+
+    (DATA / "sandboxes").mkdir(exist_ok=True)
+    sandboxes = SandboxSet(state_dir=DATA / "sandboxes")
+    sandboxes.ensure_demo_user(*demo.EXACT_DEMO_USER)
+    sandboxes.ensure_demo_visma_user(*demo_visma.VISMA_DEMO_USER)
+    server = ServerThread(sandboxes, port=int(env["KOPPEL_SANDBOX_URL"].rsplit(":", 1)[1])).start()
+    sandboxes.sender.start()
+    return sandboxes, server
+
+
+def banner(env: dict, public_url: str, demo) -> str:
+    """Where everything is, printed once everything is up."""
+    return (f"\n  Koppel portal:  {public_url}\n"
+            f"  Demo logins:    {demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD} (Exact Online)\n"
+            f"                  demo-visma@koppel.test / {demo.DEMO_PASSWORD} (Visma eAccounting)\n"
+            f"  Sandboxes:      {env['KOPPEL_SANDBOX_URL']}/ (back office: shops with their keys, "
+            f"Exact and Visma logins, demo logins)\n"
+            f"  E-mails:        {public_url}/dev/outbox/\n"
+            f"  Stop with Ctrl-C.\n")
 
 
 if __name__ == "__main__":

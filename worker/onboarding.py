@@ -65,9 +65,11 @@ def choose_password(user: User, password: str) -> None:
 def installation_missing(tenant: Tenant, connections: dict[str, Connection]) -> list[str]:
     """What still stands between this tenant and a working integration, as keys for the dashboard."""
     missing = []
-    if connections.get("source") is None or not connections["source"].is_connected:
+    # Only a connection never made counts: one that broke after installation is no unfinished
+    # installation; the status dot says what broke and offers the fix (worker.breakage, worker.reauth).
+    if connections.get("source") is None or connections["source"].status == "not_connected":
         missing.append("shop")
-    if connections.get("target") is None or not connections["target"].is_connected:
+    if connections.get("target") is None or connections["target"].status == "not_connected":
         missing.append("accounting")
     if tenant.configured_at is None:
         missing.append("configuration")

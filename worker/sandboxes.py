@@ -8,8 +8,8 @@ from __future__ import annotations
 import pathlib
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
-from werkzeug.wrappers import Response
 
+from worker import sandbox_backoffice
 from worker.config import settings
 from worker.connectors.exact import sandbox as exact_sandbox
 from worker.connectors.factuursturen import sandbox as factuursturen_sandbox
@@ -28,6 +28,8 @@ class SandboxSet:
         self.sender_timeout = sender_timeout
         self.exact_options = exact_options or {}
         self.sender = None
+        # The root shows the back office: shops, logins, demo logins (worker.sandbox_backoffice).
+        self.backoffice = sandbox_backoffice.create_app(self)
         self.reset()
 
     def reset(self) -> None:
@@ -88,7 +90,7 @@ class SandboxSet:
 
     def __call__(self, environ, start_response):
         # Looked up per request, so reset() swaps the sandboxes under a running server.
-        app = DispatcherMiddleware(Response("no sandbox here", status=404), self._apps)
+        app = DispatcherMiddleware(self.backoffice, self._apps)
         return app(environ, start_response)
 
     def ensure_demo_user(self, username: str, password: str) -> None:

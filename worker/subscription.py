@@ -23,6 +23,12 @@ VAT_RATE = Decimal("21.00")
 OFFER_DAYS_BEFORE_END = 5
 
 
+def yearly_price() -> dict[str, Decimal]:
+    """A paid year: ``excl`` VAT, the ``rate``, the ``vat`` (rounded once, half up, to the cent) and ``total``."""
+    vat = (PRICE_EXCL * VAT_RATE / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return {"excl": PRICE_EXCL, "rate": VAT_RATE, "vat": vat, "total": PRICE_EXCL + vat}
+
+
 def hold_reason(tenant: Tenant) -> str | None:
     """Why orders are held, for the dashboard: "stopped" or "expired"; None when they flow."""
     if tenant.stopped_at is not None:
@@ -38,7 +44,7 @@ def open_invoice(session: orm.Session, tenant: Tenant, now: dt.datetime | None =
         return existing
     now = now or utcnow()
     start = max(filter(None, [tenant.trial_ends_at, tenant.paid_until, now])).date()
-    vat = (PRICE_EXCL * VAT_RATE / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    vat = yearly_price()["vat"]
     invoice = Invoice(tenant_id=tenant.id, number=f"K{now:%Y}-{tenant.id:05d}-{now:%m%d%H%M%S}",
                       description=N_("Koppel subscription"), amount_excl=PRICE_EXCL, vat_rate=VAT_RATE, vat=vat,
                       total=PRICE_EXCL + vat, period_start=start, period_end=start + dt.timedelta(days=365))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from worker import attempts, db, digest, mail, subscription
+from worker import attempts, breakage, db, digest, mail, subscription
 from worker.config import settings
 from worker.connectors.errors import OutcomeUnknown, RemoteError, RemoteUnavailable
 from worker.jobs import RemoteRetryStrategy, app
@@ -105,6 +105,7 @@ def poll_shop_changes(timestamp: int) -> None:
             recheck.poll_changes(source_id)
         except RemoteError as exc:
             log.warning("poll of shop %s failed: %s", source_id, exc)
+            breakage.source_refused(source_id, exc)  # a revoked key turns the shop red and mails once
 
 
 @app.periodic(cron="* * * * *", periodic_id="poll-due-sources")

@@ -3,6 +3,7 @@ from worker.models.base import Base
 from worker.models.billing import Invoice
 from worker.models.connections import Connection, RateBudget, RemoteLink
 from worker.models.orders import Order, Posting, WebhookDelivery
+from worker.models.passwords import PasswordReset
 from worker.models.polling import PollState
 from worker.models.reconciliation import ReconciliationFinding
 from worker.models.staff import AuditEntry, Migration, MigrationItem, StaffUser
@@ -11,6 +12,6 @@ from worker.models.tenants import Tenant, User
 
 __all__ = [
     "AuditEntry", "AuthAttempt", "Base", "Connection", "Invoice", "Migration", "MigrationItem", "Order",
-    "OutboxEmail", "PollState", "Posting", "RateBudget", "ReconciliationFinding", "RemoteCall", "RemoteLink", "StaffUser",
+    "OutboxEmail", "PasswordReset", "PollState", "Posting", "RateBudget", "ReconciliationFinding", "RemoteCall", "RemoteLink", "StaffUser",
     "Tenant", "Ticket", "TicketMessage", "User", "WebhookDelivery",
 ]

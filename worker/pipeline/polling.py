@@ -18,7 +18,7 @@ import logging
 
 import sqlalchemy as sa
 
-from worker import connectors, db
+from worker import breakage, connectors, db
 from worker.connectors.errors import RemoteError, Throttled
 from worker.models import Connection, Order, PollState
 from worker.models.base import utcnow
@@ -102,6 +102,8 @@ def run(connection_id: int) -> Run:
     except (RemoteError, Unreadable) as exc:
         log.warning("poll of connection %s failed: %s", connection_id, exc)
         finish(connection_id, current, error=str(exc), next_at=utcnow() + RETRY_AFTER_ERROR)
+        if isinstance(exc, RemoteError):
+            breakage.source_refused(connection_id, exc)  # a revoked token turns the dot red and mails, once
         return current
     finish(connection_id, current)
     return current

@@ -4,7 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from worker import connectors, jobs, rawjson
+from worker import breakage, connectors, jobs, rawjson
+from worker.connectors.errors import RemoteError
 from worker.models import Connection, Order
 from worker.models.orders import ORDER_STATES
 from worker.pipeline import intake
@@ -27,7 +28,11 @@ def reread_from_shop(session: orm.Session, order: Order) -> None:
     """Replace our copy of the order with what the shop has now."""
     source = session.get(Connection, order.connection_id)
     source_cls = connectors.get(source.system)
-    payload = source_cls.reader(source).order(order.shop_order_id)
+    try:
+        payload = source_cls.reader(source).order(order.shop_order_id)
+    except RemoteError as exc:
+        breakage.source_refused(source.id, exc)  # a revoked key turns the shop red and mails once
+        raise
     payload, found = rawjson.clean(payload)
     if found is not None:
         raise found  # what JSONB refuses (NUL, NaN) is never written over our copy

@@ -11,7 +11,7 @@ import time
 
 import sqlalchemy as sa
 
-from worker import db, secrets
+from worker import db, reauth, secrets
 from worker.connectors.errors import ReauthRequired
 from worker.connectors.visma_eaccounting import oauth
 from worker.i18n import N_
@@ -48,7 +48,8 @@ def _refresh_locked(session, connection: Connection, identity_url: str, values: 
     try:
         new = oauth.refresh(identity_url, values["refresh_token"])
     except ReauthRequired:
-        connection.status, connection.status_reason = "error", REAUTH_MESSAGE
+        # Red once per incident, and the merchant e-mailed at its start (not every failed refresh).
+        reauth.mark(session, connection, REAUTH_MESSAGE, "Visma eAccounting")
         session.commit()
         raise ReauthRequired(REAUTH_MESSAGE) from None
     secrets.update(connection, **new)
