@@ -114,23 +114,40 @@ def _connection(role: str):
     return connection, cls
 
 
-def _typed(cls) -> dict[str, str]:
-    """What the merchant typed into the connect form, trimmed."""
-    return {field.name: request.form.get(field.name, "").strip()[:500] for field in cls.connect_fields()}
+def _typed(cls, prefix: str = "") -> dict[str, str]:
+    """What the merchant typed into the connect form (fields named ``prefix`` + setting), trimmed."""
+    return {field.name: request.form.get(prefix + field.name, "").strip()[:500] for field in cls.connect_fields()}
 
 
 def _explain(cls, exc: RemoteError) -> str:
     return _(cls.refusal(exc)) % {"system": cls.name, "error": exc}
 
 
-def _redisplay(token: str, tenant: Tenant, role: str, typed: dict, message: str):
+def _redisplay(token: str, tenant: Tenant, typed: dict[str, dict], problems: dict[str, str]):
     """The installation page again with what was typed (secrets excepted) and why it was not saved."""
     mine = connections()
-    cls = connectors.REGISTRY[mine[role].system]
-    kept = {name: value for name, value in typed.items() if name not in cls.secret_names()}
+    kept = {role: {name: value for name, value in values.items()
+                   if name not in connectors.REGISTRY[mine[role].system].secret_names()}
+            for role, values in typed.items()}
     return render_template("install/show.html", tenant=tenant, connections=mine, token=token,
-                           missing=installation_missing(tenant, mine), typed={role: kept},
-                           problems={role: message}), 422
+                           missing=installation_missing(tenant, mine), typed=kept, problems=problems), 422
+
+
+def _connect_role(role: str, prefix: str = "") -> tuple[dict, str | None]:
+    """Connect ``role`` with what was typed, committed when it works; (typed, why not) otherwise."""
+    connection, cls = _connection(role)
+    typed = _typed(cls, prefix)
+    empty = [_(field.label) for field in cls.connect_fields() if field.required and not typed[field.name]]
+    if empty:
+        return typed, _("Fill in: %(fields)s.") % {"fields": ", ".join(empty)}
+    session = get_session()
+    try:
+        cls.connect(connection, typed)
+    except RemoteError as exc:
+        session.rollback()
+        return typed, _explain(cls, exc)
+    session.commit()
+    return typed, None
 
 
 @bp.route("/<token>/<role>/test", methods=["POST"])
@@ -138,8 +155,9 @@ def _redisplay(token: str, tenant: Tenant, role: str, typed: dict, message: str)
 def test_connection(token: str, tenant: Tenant, role: str):
     """Live "test connection" for the details typed into a connect form (an htmx fragment)."""
     _connection_row, cls = _connection(role)
+    prefix = request.form.get("prefix", "") if request.form.get("prefix") == f"{role}-" else ""
     try:
-        cls.test_credentials(_typed(cls))
+        cls.test_credentials(_typed(cls, prefix))
     except RemoteError as exc:
         return render_template("install/_test_result.html", ok=False, message=_explain(cls, exc))
     return render_template("install/_test_result.html", ok=True, message=_("Connection works."))
@@ -150,17 +168,26 @@ def test_connection(token: str, tenant: Tenant, role: str):
 @forms_post_to(login_site)
 def connect(token: str, tenant: Tenant, role: str):
     """Save the typed details once the other system accepts them (and subscribe what it needs)."""
-    connection, cls = _connection(role)
-    typed = _typed(cls)
-    empty = [_(field.label) for field in cls.connect_fields() if field.required and not typed[field.name]]
-    if empty:
-        return _redisplay(token, tenant, role, typed, _("Fill in: %(fields)s.") % {"fields": ", ".join(empty)})
-    session = get_session()
-    try:
-        cls.connect(connection, typed)
-    except RemoteError as exc:
-        session.rollback()
-        return _redisplay(token, tenant, role, typed, _explain(cls, exc))
-    session.commit()
-    flash(_("%(system)s is connected.") % {"system": cls.name}, "success")
+    typed, problem = _connect_role(role)
+    if problem:
+        return _redisplay(token, tenant, {role: typed}, {role: problem})
+    flash(_("%(system)s is connected.") % {"system": connectors.REGISTRY[connections()[role].system].name}, "success")
     return redirect(url_for("install.show", token=token))
+
+
+@bp.route("/<token>/both", methods=["POST"])
+@installing
+def connect_both(token: str, tenant: Tenant):
+    """Continue on the one-screen installation: test and save both systems, then on to the VAT table.
+
+    Each that works is saved; the page says which did not and why, keeping what was typed.
+    """
+    typed, problems = {}, {}
+    for role in ("source", "target"):
+        typed[role], problem = _connect_role(role, prefix=f"{role}-")
+        if problem:
+            problems[role] = problem
+    if problems:
+        return _redisplay(token, tenant, typed, problems)
+    flash(_("Both systems are connected. Next: map your VAT rates."), "success")
+    return redirect(url_for("config.index") + "#config-vat")

@@ -21,7 +21,7 @@ def test_a_factuursturen_merchant_connects_by_key_and_gets_a_paid_invoice(sandbo
     client.post(f"/install/{token}/source/connect", data={"shop_id": "bakker", "api_key": "bakker-key",
                                                           "webhook_secret": "bakker-secret"})
     page = client.get(signed["url"]).get_data(as_text=True)
-    assert 'name="username"' in page and 'name="api_key"' in page.split("Factuursturen", 1)[1]
+    assert 'name="target-username"' in page and 'name="target-api_key"' in page  # asked as the connector declares
     assert "/connect/" not in page  # no OAuth button for a system that connects by key
 
     api_key = "fs-key-" + "b" * 24
@@ -50,9 +50,36 @@ def test_a_factuursturen_merchant_connects_by_key_and_gets_a_paid_invoice(sandbo
     saved = client.post("/config/vat", data=vat, headers=HX).get_data(as_text=True)
     assert 'class="note"' in saved and "field-error" not in saved, saved
 
-    shop_order = sandboxes.kmo.create_order("bakker", kind="b2c", status="paid")
+    shop_order = sandboxes.kmo.create_order("bakker", kind="b2b_domestic", status="paid")  # no OSS: NL VAT only
     state, code, message, remote_id, _ = wait_for(lambda: posted(shop_order["number"]), timeout=40)
     assert state == "posted", (code, message)
     [invoice] = sandboxes.factuursturen.records("bakker", "invoices")
     assert Decimal(str(invoice["totalintax"])) == Decimal(shop_order["totals"]["total_incl_vat"])
     assert invoice["open"] == 0  # paid, as the manual asks
+
+
+def test_two_key_systems_are_one_screen_and_continue_says_which_one_failed(sandboxes, web):
+    from worker.config import settings
+
+    client = web.test_client()
+    signed = sign_up_for(client, "factuursturen", "theehuis@example.nl", shop="mijnwebwinkel")
+    token = signed["url"].rsplit("/", 1)[1]
+    page = client.get(signed["url"]).get_data(as_text=True)
+    assert page.count('<form method="post" action="/install/') == 1  # one screen for both systems
+    assert 'name="source-api_key"' in page and 'name="target-username"' in page
+    sandboxes.mijnwebwinkel.add_store("theehuis-token", settings.mijnwebwinkel_partner_token, name="Theehuis")
+    api_key = "fs-key-" + "t" * 24
+    sandboxes.factuursturen.add_account("theehuis", api_key)
+
+    typed = {"source-api_key": "theehuis-token", "target-username": "theehuis", "target-api_key": "typo"}
+    answer = client.post(f"/install/{token}/both", data=typed)
+    text = html.unescape(answer.get_data(as_text=True))
+    assert answer.status_code == 422 and text.count('role="alert"') == 1  # only Factuursturen is named
+    assert says(text, "Factuursturen refused this user name and API key. Check both, and that the key is set to "
+                "Actief under Instellingen > Verbindingen.")
+    assert 'value="theehuis"' in text and "typo" not in text
+    assert target_of("theehuis@example.nl").status != "connected"
+
+    answer = client.post(f"/install/{token}/both", data={**typed, "target-api_key": api_key})
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/config/#config-vat")
+    assert target_of("theehuis@example.nl").status == "connected"

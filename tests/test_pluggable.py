@@ -14,10 +14,10 @@ from worker.models import Connection, OutboxEmail, Tenant
 SYSTEM = "visma_eaccounting"
 
 
-def sign_up_for(client, system: str, email: str) -> dict:
-    """Sign up choosing ``system``, choose the password through the e-mailed link, and log in."""
+def sign_up_for(client, system: str, email: str, shop: str = "kmoshops") -> dict:
+    """Sign up choosing ``shop`` and ``system``, choose the password through the e-mailed link, and log in."""
     answer = client.post("/signup/", data={"name": "Bakkerij Visser", "email": email, "country": "NL",
-                                           "shop_system": "kmoshops", "accounting_system": system, "terms": "y"})
+                                           "shop_system": shop, "accounting_system": system, "terms": "y"})
     assert answer.status_code == 302, answer.get_data(as_text=True)
     with db.session_scope() as session:
         mail = session.execute(sa.select(OutboxEmail).where(OutboxEmail.kind == "installation")
