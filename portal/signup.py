@@ -31,8 +31,9 @@ class SignupForm(FlaskForm):
 @bp.route("/", methods=["GET", "POST"])
 def create():
     """Show the sign-up form; create the trial and e-mail the installation link (limited per IP and address)."""
-    chosen = request.args.get("target", "")  # a link may preselect the accounting system
-    form = SignupForm(**({"accounting_system": chosen} if chosen in connectors.TARGETS else {}))
+    # The manuals sell each pair on its own page: a link may preselect the shop and the accounting system.
+    chosen = {"shop_system": request.args.get("source", ""), "accounting_system": request.args.get("target", "")}
+    form = SignupForm(**{field: key for field, key in chosen.items() if key in connectors.REGISTRY})
     if form.validate_on_submit():
         session = get_session()
         per_ip, per_email = attempts.signup_limits()

@@ -33,7 +33,7 @@ def connect_shop(page, sandboxes) -> None:
     page.fill("input[name=shop_id]", SHOP)
     page.fill("input[name=api_key]", f"{SHOP}-key")
     page.fill("input[name=webhook_secret]", f"{SHOP}-secret")
-    page.click("form.shop-form button.primary")
+    page.click("form.key-form button.primary")
     page.wait_for_selector("ol.steps li.done:nth-child(2)")
 
 

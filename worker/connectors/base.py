@@ -120,6 +120,8 @@ class Source(Connector):
     # Polled sources whose ``poll_interval`` is a day or more: the local (Europe/Amsterdam) hours the
     # runs are spread over, each connection at its own time in them (worker.pipeline.polling).
     poll_hours: ClassVar[tuple[int, int]] = (1, 6)
+    # Development: its sandbox can place an order that arrives like a real one (the dashboard's demo button).
+    demo_orders: ClassVar[bool] = False
     # Webhook sources: the topics that carry an order (others are stored and ignored).
     order_topics: ClassVar[frozenset[str]] = frozenset()
 

@@ -53,6 +53,7 @@ class KmoShopsSource(Source):
     status_labels = STATUS_LABELS
     cancelled_statuses = frozenset({"cancelled", "refunded"})
     order_topics = frozenset(setup.TOPICS)
+    demo_orders = True
     to_canonical = staticmethod(to_canonical)
     identity = staticmethod(identity)
 
