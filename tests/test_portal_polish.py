@@ -89,7 +89,9 @@ def test_report_problem_twice_is_one_ticket_and_one_receipt(sandboxes, web, work
         tickets = session.execute(sa.select(Ticket).where(Ticket.order_id == first.id)).scalars().all()
         receipts = session.execute(sa.select(sa.func.count()).select_from(OutboxEmail).where(
             OutboxEmail.kind == "ticket-receipt")).scalar_one()
+        webcare = session.execute(sa.select(OutboxEmail).where(OutboxEmail.kind == "ticket")).scalar_one()
     assert len(tickets) == 1 and receipts == 1
+    assert "no VAT code and revenue account set for" in webcare.body  # webcare reads English, whoever reported
     assert says(again, "Ticket %(ticket)s about this order is already with webcare; they answer by e-mail.",
                 ticket=tickets[0].id)
     page = client.get("/tab/errors", headers=HX).get_data(as_text=True)

@@ -9,6 +9,7 @@ from worker.config import settings
 from worker.i18n import gettext_for
 from worker.models import Connection, Order, RemoteCall, Tenant, Ticket, TicketMessage
 from worker.models.base import utcnow
+from worker.pipeline.messages import order_problem
 from worker.staff import ticket_mail  # the subject carries the token a reply comes back with
 
 
@@ -60,7 +61,7 @@ def report_problem(session: orm.Session, order: Order, reporter: str) -> Ticket:
     mail.queue_email(session, tenant.id, [settings.webcare_email],
                      f"Ticket {ticket.id}: order {order.number} of {tenant.name} ({tenant.licence_key})",
                      f"{reporter} reported a problem with order {order.number}.\n"
-                     f"Error: {order.error_code} {order.error_message}\n"
+                     f"Error: {order.error_code} {order_problem(order, 'en').message}\n"  # webcare reads English
                      f"The staff console shows the full snapshot of ticket {ticket.id}.", "ticket")
     _ = gettext_for(tenant.language)
     values = {"number": order.number, "ticket": ticket.id, "key": tenant.licence_key}
