@@ -8,11 +8,12 @@ import pytest
 from tests.connectors.test_factuursturen_client import connect_factuursturen, connection
 from tests.support.orders import Amount, build
 from worker import db
-from worker.connectors.errors import OutcomeUnknown
+from worker.connectors.errors import MappingError, OutcomeUnknown
 from worker.connectors.factuursturen import FactuursturenTarget
 from worker.connectors.factuursturen.sandbox import FaultRule
 from worker.connectors.kmoshops.mapping import to_canonical
 from worker.models import Connection
+from worker.pipeline.messages import problem
 
 D = Decimal
 # Every rate mapped to Factuursturen's rate and a category (revenue account) of the seeded account.
@@ -132,3 +133,17 @@ def test_the_settings_profile_is_sent(fs):
         target.settings = {**target.settings, "profile": "2"}
     FactuursturenTarget.documents(connection(fs["target_id"])).create("invoice", order("90560"))
     assert invoices(fs)[0]["profile"] == 2
+
+
+def test_an_existing_client_without_reverse_charge_stops_an_intra_eu_order_and_is_never_changed(fs):
+    fs["client"].create("clients", {"company": "Visser BV", "email": "inkoop@visser.nl", "taxtype": "extax"})
+    data, _ = build("90511", 90511, [Amount(D("100.00"), D(0), 2)], False, "inkoop@visser.nl",
+                    company="Visser BV", vat_number="NL 123.456.789.B01", regime="intra_eu_reverse_charge")
+    with pytest.raises(MappingError) as stopped:
+        fs["documents"].create("invoice", to_canonical(data))
+    assert stopped.value.code == "CLIENT_NOT_REVERSE_CHARGE" and "Visser BV" in str(stopped.value)
+    assert invoices(fs) == []  # nothing booked without the reverse-charge note
+    [client] = fs["state"].records(fs["username"], "clients")
+    assert not client.get("tax_shifted")  # and the merchant's client record is left as it was
+    shown = problem(stopped.value.code, detail=str(stopped.value), **stopped.value.values)
+    assert "BTW verlegd" in shown.message and "Factuursturen" in shown.help

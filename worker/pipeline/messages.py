@@ -105,6 +105,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         N_("We could not reach a system this order needs, even after trying for hours: {detail}"),
         N_("Press Process to try again. If the order may already be in your books, we look it up before "
            "sending anything, so it is never booked twice.")),
+    "CLIENT_NOT_REVERSE_CHARGE": (
+        N_("This is an intra-EU sale at 0 % VAT, but the customer {detail} already exists in {system} without "
+           "reverse charge (BTW verlegd), so the invoice would not say the VAT is shifted to the customer."),
+        N_("In {system}, open this customer and switch on reverse charge (BTW verlegd), save, then press "
+           "Process. We never change an existing customer ourselves.")),
     "DIRECT_INVOICE_WITHOUT_WAREHOUSE": (
         N_("Your contract creates direct sales invoices, and those need a warehouse; none is chosen."),
         N_("In Configuration, choose the warehouse, save, then press Process.")),

@@ -72,6 +72,11 @@ class FactuursturenDocuments:
         """Client first, then the invoice (one unit of the hourly budget), then its payment and read-back."""
         limits.check(self.connection_id, limits.invoices())  # no client work while the hour is used up
         clientnr, client = self.client_of(order)
+        if order.vat_regime == "intra_eu_reverse_charge" and not values.flag(client.get("tax_shifted")):
+            # An existing client is never changed (manual 001), and without reverse charge on it the 0 %
+            # invoice would lack "BTW verlegd": the merchant fixes the client, then presses Process.
+            raise MappingError("CLIENT_NOT_REVERSE_CHARGE", client.get("company") or order.customer.email,
+                               system="Factuursturen")
         incl = client.get("taxtype", "intax") != "extax"
         body = mapping.invoice_payload(order, clientnr, incl, self.settings)
         links.forget(self.connection_id, INVOICE_CLIENT, order.number)  # the client may be new since a try
