@@ -9,13 +9,11 @@ import sqlalchemy as sa
 
 from tests.connectors.test_factuursturen_client import connect_factuursturen
 from tests.connectors.test_factuursturen_documents import VAT_MAP
+from tests.support.mijnwebwinkel import make_store_merchant
 from tests.test_errors_workflow import logged_in
 from tests.test_factuursturen_flow import _hour_passes
 from tests.test_mijnwebwinkel_flow import orders_of, process_queued
-from worker import config, db
-from worker.config import settings
-from worker.connectors.mijnwebwinkel import MijnwebwinkelSource
-from worker.models import Connection
+from worker import config
 from worker.pipeline import polling
 
 HX = {"HX-Request": "true"}
@@ -31,14 +29,8 @@ DAY = [  # several rates, a discount over both, shipping and payment costs; one 
 
 def store_and_invoices(sandboxes) -> dict:
     """A Mijnwebwinkel store (made for Koppel) feeding a Factuursturen account, both connected by their own connect()."""
-    merchant = connect_factuursturen(sandboxes, vat_map=VAT_MAP)
-    token = f"store-token-{merchant['tenant_id']}"
-    sandboxes.mijnwebwinkel.add_store(token, settings.mijnwebwinkel_partner_token, name="Theewinkel")
-    with db.session_scope() as session:
-        source = session.get(Connection, merchant["source"].id)
-        source.system, source.settings = "mijnwebwinkel", {}
-        MijnwebwinkelSource.connect(source, {"api_key": token})
-    return {**merchant, "store_token": token, "fs": sandboxes.factuursturen}
+    merchant = make_store_merchant(sandboxes, connect_factuursturen(sandboxes, vat_map=VAT_MAP))
+    return {**merchant, "fs": sandboxes.factuursturen}
 
 
 def invoices(merchant) -> list[dict]:

@@ -29,16 +29,21 @@ def six_percent_order() -> dict:
     return one_line_order("6.00", "23.58", "1.42", "25.00")
 
 
-def sign_up(page) -> dict:
-    page.goto(f"{BASE}/signup/")
-    page.fill("input[name=name]", "Boekhandel Peeters")
-    page.fill("input[name=email]", "peeters@example.com")
-    page.select_option("select[name=country]", "BE")
+def signed_up(page, name: str, email: str, country: str, link: str = "/signup/") -> str:
+    """Sign up through ``link`` (which may preselect the pair) and return the installation e-mail's text."""
+    page.goto(BASE + link)
+    page.fill("input[name=name]", name)
+    page.fill("input[name=email]", email)
+    page.select_option("select[name=country]", country)
     page.check("input[name=terms]")
     page.click("form button.primary")
     page.wait_for_url(re.compile(r"/signup/done"))
     page.goto(f"{BASE}/dev/outbox/")
-    mail = page.inner_text("article.mail pre")
+    return page.inner_text("article.mail pre")
+
+
+def sign_up(page) -> dict:
+    mail = signed_up(page, "Boekhandel Peeters", "peeters@example.com", "BE")
     assert "Password:" not in mail and "Wachtwoord:" not in mail  # nothing secret travels by e-mail
     return {"url": re.search(r"(http\S+/install/\S+)", mail).group(1),
             "username": re.search(r": (peeters@example\.com)", mail).group(1)}

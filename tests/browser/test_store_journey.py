@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.test_merchant_journey import BASE, _row_shows
+from tests.browser.test_merchant_journey import BASE, _row_shows, signed_up
 from tests.support.waiting import wait_for
 from worker.config import settings
 
@@ -13,17 +13,12 @@ API_KEY = "fs-key-" + "w" * 24
 
 
 def sign_up(page) -> str:
-    page.goto(f"{BASE}/signup/?source=mijnwebwinkel&target=factuursturen")
+    link = "/signup/?source=mijnwebwinkel&target=factuursturen"
+    page.goto(BASE + link)
     assert page.locator("select[name=shop_system]").input_value() == "mijnwebwinkel"
     assert page.locator("select[name=accounting_system]").input_value() == "factuursturen"
-    page.fill("input[name=name]", "Theewinkel Wolters")
-    page.fill("input[name=email]", "wolters@example.com")
-    page.select_option("select[name=country]", "NL")
-    page.check("input[name=terms]")
-    page.click("form button.primary")
-    page.wait_for_url(re.compile(r"/signup/done"))
-    page.goto(f"{BASE}/dev/outbox/")
-    return re.search(r"(http\S+/install/\S+)", page.inner_text("article.mail pre")).group(1)
+    mail = signed_up(page, "Theewinkel Wolters", "wolters@example.com", "NL", link)
+    return re.search(r"(http\S+/install/\S+)", mail).group(1)
 
 
 def connect_both(page, sandboxes) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.test_merchant_journey import BASE, _row_shows, one_line_order
+from tests.browser.test_merchant_journey import BASE, _row_shows, one_line_order, signed_up
 from tests.support.waiting import wait_for
 
 SHOP = "jansen"
@@ -18,14 +18,8 @@ def sign_up_for_visma(page) -> str:
     """Sign up through the link that preselects Visma eAccounting; returns the installation link."""
     page.goto(f"{BASE}/signup/?target=visma_eaccounting")
     assert page.locator("select[name=accounting_system]").input_value() == "visma_eaccounting"
-    page.fill("input[name=name]", "Tuincentrum Jansen")
-    page.fill("input[name=email]", "jansen@example.com")
-    page.select_option("select[name=country]", "NL")
-    page.check("input[name=terms]")
-    page.click("form button.primary")
-    page.wait_for_url(re.compile(r"/signup/done"))
-    page.goto(f"{BASE}/dev/outbox/")
-    return re.search(r"(http\S+/install/\S+)", page.inner_text("article.mail pre")).group(1)
+    mail = signed_up(page, "Tuincentrum Jansen", "jansen@example.com", "NL", "/signup/?target=visma_eaccounting")
+    return re.search(r"(http\S+/install/\S+)", mail).group(1)
 
 
 def connect_shop(page, sandboxes) -> None:

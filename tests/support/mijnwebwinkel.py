@@ -8,9 +8,9 @@ from worker.connectors.mijnwebwinkel import MijnwebwinkelSource
 from worker.models import Connection
 
 
-def make_store_merchant(sandboxes) -> dict:
-    """A merchant with an Exact sandbox administration and a Mijnwebwinkel store token made for Koppel."""
-    merchant = make_merchant(sandboxes)
+def make_store_merchant(sandboxes, merchant: dict | None = None) -> dict:
+    """``merchant`` (default: one with an Exact sandbox administration) with a Mijnwebwinkel store made for Koppel."""
+    merchant = merchant or make_merchant(sandboxes)
     token = f"store-token-{merchant['tenant_id']}"
     sandboxes.mijnwebwinkel.add_store(token, settings.mijnwebwinkel_partner_token, name="Theewinkel")
     with db.session_scope() as session:

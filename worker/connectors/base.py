@@ -35,6 +35,16 @@ class Setting:
         return schema
 
 
+@dataclasses.dataclass
+class RemoteDocument:
+    """A document as the target knows it: what ``Target.documents()`` finds and creates."""
+
+    remote_id: str
+    number: str | None
+    status: str | None
+    total: str | None = None
+
+
 @dataclasses.dataclass(frozen=True)
 class Choice:
     """One drop-down of the Configuration tab's general section: a setting chosen from the administration's lists."""

@@ -1,7 +1,6 @@
 """Posting one canonical order into an Exact division: debtor, items, then the document."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import urllib.parse
 
@@ -9,6 +8,7 @@ from worker.canonical import Order
 from worker.connectors import links
 from worker.connectors.exact import mapping
 from worker.connectors.exact.client import ExactClient
+from worker.connectors.base import RemoteDocument
 
 # document type → (entity path, key field, lines field)
 ENTITIES = {
@@ -41,16 +41,6 @@ def filter_batches(clauses: list[str]) -> list[list[str]]:
 def odata_string(value: str) -> str:
     """A string literal for ``$filter`` (single quotes doubled)."""
     return "'" + value.replace("'", "''") + "'"
-
-
-@dataclasses.dataclass
-class RemoteDocument:
-    """A document as the target knows it."""
-
-    remote_id: str
-    number: str | None
-    status: str | None
-    total: str | None = None
 
 
 class ExactDocuments:

@@ -8,7 +8,6 @@ that follows registers the payment, so the invoice is never created twice.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 from worker.canonical import Order
@@ -16,18 +15,9 @@ from worker.connectors import links
 from worker.connectors.errors import MappingError, OutcomeUnknown, RemoteError, RemoteRejected
 from worker.connectors.factuursturen import limits, mapping, values
 from worker.connectors.factuursturen.client import FactuursturenClient
+from worker.connectors.base import RemoteDocument
 
 INVOICE_CLIENT = "invoice-client"  # remote_links kind: our reference -> the clientnr its invoice is for
-
-
-@dataclasses.dataclass
-class RemoteDocument:
-    """A document as the target knows it."""
-
-    remote_id: str
-    number: str | None
-    status: str | None
-    total: str | None = None
 
 
 def remote(row: dict) -> RemoteDocument:

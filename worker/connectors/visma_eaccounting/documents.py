@@ -9,6 +9,7 @@ from worker.connectors import links
 from worker.connectors.errors import RemoteRejected
 from worker.connectors.visma_eaccounting import entries, mapping, rowcheck
 from worker.connectors.visma_eaccounting.client import VismaClient
+from worker.connectors.base import RemoteDocument
 
 # document type -> (collection, reference field, number field); invoice drafts may have been
 # turned into invoices by the merchant meanwhile, so those are searched too.
@@ -21,16 +22,6 @@ COLLECTIONS = {"invoice": (("customerinvoicedrafts", "YourReference", None),
 def odata_string(value: str) -> str:
     """A string literal for ``$filter`` (single quotes doubled)."""
     return "'" + value.replace("'", "''") + "'"
-
-
-@dataclasses.dataclass
-class RemoteDocument:
-    """A document as the target knows it."""
-
-    remote_id: str
-    number: str | None
-    status: str | None
-    total: str | None = None
 
 
 def remote(collection: str, row: dict) -> RemoteDocument:
