@@ -1,4 +1,4 @@
-"""Every sandbox in one WSGI app: /exact, /visma, /kmoshops, /vies and /mollie, as the dev launcher and tests serve them.
+"""Every sandbox in one WSGI app: /exact, /visma, /kmoshops, /amazon, /vies and /mollie, as the dev launcher and tests serve them.
 
 A sandbox stands in for a vendor's API and enforces what the real one does (auth, validation,
 rate limits, token expiry); Koppel reaches it only over HTTP through its real clients.
@@ -11,6 +11,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.wrappers import Response
 
 from worker.config import settings
+from worker.connectors.amazon import sandbox as amazon_sandbox
 from worker.connectors.exact import sandbox as exact_sandbox
 from worker.connectors import mollie, vies
 from worker.connectors.kmoshops import sandbox as kmo_sandbox
@@ -42,9 +43,14 @@ class SandboxSet:
         self.sender = kmo_sandbox.WebhookSender(self.kmo, timeout=self.sender_timeout)
         self.vies = vies.ViesSandboxState.with_examples()
         self.mollie = mollie.MollieState(api_keys={settings.mollie_api_key})
+        self.amazon = amazon_sandbox.AmazonState(
+            clock=amazon_sandbox.Clock(), client_id=settings.amazon_client_id,
+            client_secret=settings.amazon_client_secret, app_id=settings.amazon_app_id,
+            redirect_uris=(settings.public_url + "/connect/amazon/callback",))
         self._apps = {"/exact": exact_sandbox.create_app(self.exact),
                       "/visma": visma_sandbox.create_app(self.visma),
                       "/kmoshops": kmo_sandbox.create_app(self.kmo, self.sender),
+                      "/amazon": amazon_sandbox.create_app(self.amazon),
                       "/vies": vies.create_sandbox(self.vies), "/mollie": mollie.create_sandbox(self.mollie)}
 
     def _exact_state(self):
