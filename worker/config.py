@@ -76,6 +76,7 @@ class Settings:
     amazon_app_id: str = "amzn1.sp.solution.koppel-dev"
     amazon_client_id: str = "amzn1.application-oa2-client.koppel-dev"
     amazon_client_secret: str = "koppel-dev-secret"
+    amazon_app_draft: bool = True  # a Draft app's consent link needs version=beta (else Amazon shows MD1000)
     # Rate limits: at most this many failed logins per account and per IP address within the window,
     # and sign-ups per IP address and per e-mail address within theirs (soft lockout: it expires).
     login_limit_account: int = 10
@@ -187,7 +188,8 @@ def _amazon(env: dict[str, str], sandbox_url: str) -> dict:
             "amazon_consent_url": env.get("AMAZON_CONSENT_URL", f"{sandbox_url}/amazon/sellercentral").rstrip("/"),
             "amazon_app_id": env.get("AMAZON_APP_ID", "amzn1.sp.solution.koppel-dev"),
             "amazon_client_id": env.get("AMAZON_LWA_CLIENT_ID", "amzn1.application-oa2-client.koppel-dev"),
-            "amazon_client_secret": env.get("AMAZON_LWA_CLIENT_SECRET", "koppel-dev-secret")}
+            "amazon_client_secret": env.get("AMAZON_LWA_CLIENT_SECRET", "koppel-dev-secret"),
+            "amazon_app_draft": parse_bool(env.get("AMAZON_APP_DRAFT"), default=True)}
 
 
 def _limits(env: dict[str, str]) -> dict:

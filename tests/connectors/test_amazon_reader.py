@@ -136,3 +136,36 @@ def test_a_pending_order_waits_in_open_and_transfers_once_it_has_prices(sandboxe
     state, status, code = store(merchant, reader(merchant).order(order["orderId"]))
     # Queued for transfer; this merchant's accounting system is not connected, so it stops right there.
     assert (state, status, code) == ("failed", "Unshipped", "NOT_CONNECTED")
+
+
+def test_seller_consent_through_login_with_amazon_connects_the_source(sandboxes):
+    import urllib.parse
+
+    import requests
+
+    from worker.config import settings
+    merchant = amazon_merchant()
+    redirect_uri = settings.public_url + "/connect/amazon/callback"
+    consent, state, _ = AmazonSource.oauth_start(redirect_uri)
+    page = requests.get(consent, timeout=10)
+    assert page.status_code == 200  # a draft app's link carries version=beta
+    form = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(consent).query))
+    back = requests.post(consent.split("?")[0], allow_redirects=False, timeout=10,
+                         data={**form, "selling_partner_id": merchant["spid"], "decision": "allow"})
+    args = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(back.headers["Location"]).query))
+    assert args["state"] == state
+    with db.session_scope() as session:
+        source = session.get(Connection, merchant["source"].id)
+        source.status = "not_connected"
+        AmazonSource.oauth_finish(session, source, redirect_uri, args["spapi_oauth_code"], "")
+    assert connection(merchant).is_connected
+    assert stored_secrets(merchant)["refresh_token"] != merchant["refresh_token"]  # the new grant's token
+    order = place(merchant["spid"])
+    assert reader(merchant).order(order["orderId"])["orderId"] == order["orderId"]
+
+
+def test_the_yearly_reauthorisation_is_due_a_month_ahead(sandboxes):
+    source = connection(amazon_merchant())
+    by = AmazonSource.reauthorise_by(source)
+    assert not AmazonSource.reauthorisation_due(source, today=by - dt.timedelta(days=31))
+    assert AmazonSource.reauthorisation_due(source, today=by - dt.timedelta(days=30))

@@ -10,8 +10,9 @@ built and tested against the sandbox.
 from __future__ import annotations
 
 import datetime as dt
+import secrets as pysecrets
 
-from worker import secrets
+from worker.config import settings as app_settings
 from worker.connectors.amazon import lwa, mapping, tokens
 from worker.connectors.amazon.client import AmazonOrdersClient
 from worker.connectors.amazon.marketplaces import (
@@ -91,10 +92,35 @@ class AmazonSource(Source):
                       "the new refresh token.")
         return N_("We could not reach Amazon just now (%(error)s). Try again in a minute.")
 
+    # Login with Amazon, ready for the portal's OAuth flow once it serves sources (connect_kind stays
+    # "key" until then): /connect/amazon → Seller Central's consent page → /connect/amazon/callback.
+    connect_slug = "amazon"
+
+    @classmethod
+    def oauth_site(cls) -> str:
+        return app_settings.amazon_consent_url
+
+    @classmethod
+    def oauth_start(cls, redirect_uri: str) -> tuple[str, str, str]:
+        """Seller Central's consent URL and its ``state``; LWA uses no PKCE verifier."""
+        state = pysecrets.token_urlsafe(24)
+        return lwa.consent_url(state, redirect_uri, draft=app_settings.amazon_app_draft), state, ""
+
+    @classmethod
+    def oauth_finish(cls, session, connection, redirect_uri: str, code: str, verifier: str) -> None:
+        """Exchange the ``spapi_oauth_code`` and keep the authorisation (tokens encrypted, its date)."""
+        tokens.store_authorisation(connection, lwa.exchange_code(code, redirect_uri))
+
     @staticmethod
     def reauthorise_by(connection) -> dt.date | None:
         """The day Amazon stops accepting this connection unless the seller re-authorises (for the status dot)."""
         return tokens.reauthorise_by(connection)
+
+    @classmethod
+    def reauthorisation_due(cls, connection, today: dt.date | None = None, days: int = 30) -> bool:
+        """Whether the yearly re-authorisation falls within ``days`` (or has passed): time to remind the seller."""
+        by = tokens.reauthorise_by(connection)
+        return by is not None and by - (today or dt.date.today()) <= dt.timedelta(days=days)
 
     @classmethod
     def vat_rules(cls, payload) -> list[str]:
