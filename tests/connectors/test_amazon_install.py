@@ -1,15 +1,19 @@
-"""A merchant signs up for Amazon, chooses the marketplace and pastes the refresh token on the installation page."""
+"""A merchant signs up for Amazon, chooses the marketplace and gives consent through Login with Amazon."""
 from __future__ import annotations
 
 import re
+import urllib.parse
 
-from tests.support.amazon import seller, DE, NL
+import requests
+import sqlalchemy as sa
+
+from tests.support.amazon import DE, NL, seller
 from tests.support.language import says
 from tests.test_onboarding import sign_up
 from worker import db, secrets
+from worker.config import settings
+from worker.connectors.amazon import AmazonSource
 from worker.models import Connection
-
-import sqlalchemy as sa
 
 
 def amazon_sign_up(client) -> str:
@@ -25,22 +29,42 @@ def source_row() -> Connection:
         return row
 
 
-def test_the_marketplace_is_chosen_and_the_refresh_token_saved_encrypted(sandboxes, web):
+def consent(location: str, spid: str, decision: str = "allow") -> str:
+    """Confirm (or cancel) at the sandbox's Seller Central consent page; the path Amazon sends the browser back to."""
+    assert requests.get(location, timeout=10).status_code == 200
+    form = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
+    back = requests.post(location.split("?")[0], data={**form, "selling_partner_id": spid, "decision": decision},
+                         allow_redirects=False, timeout=10)
+    assert back.status_code == 302
+    return back.headers["Location"].removeprefix(settings.public_url)
+
+
+def test_the_seller_chooses_the_marketplace_and_consents_at_amazon(sandboxes, web):
     client = web.test_client()
     token = amazon_sign_up(client)
-    page = client.get(f"/install/{token}").get_data(as_text=True)
-    assert re.search(r'<select name="marketplace"[^>]*>\s*<option value="NL" selected>NL</option>\s*<option value="DE"', page)
-    spid, refresh = seller([NL, DE])
-    refused = client.post(f"/install/{token}/source/connect",
-                          data={"marketplace": "DE", "selling_partner_id": spid, "refresh_token": "Atzr|typo"})
-    assert refused.status_code == 422 and says(refused.get_data(as_text=True),
-        "Amazon refused this refresh token. Authorise Koppel again in Seller Central and copy the new refresh token.")
-    assert "Atzr|typo" not in refused.get_data(as_text=True) and 'value="DE" selected' in refused.get_data(as_text=True)
-    saved = client.post(f"/install/{token}/source/connect",
-                        data={"marketplace": "DE", "selling_partner_id": spid, "refresh_token": refresh})
-    assert saved.status_code == 302
+    page = client.get(f"/install/{token}")
+    html = page.get_data(as_text=True)
+    assert re.search(r'action="/connect/amazon".*?<select name="marketplace">\s*<option value="NL" selected>', html, re.S)
+    assert settings.sandbox_url in page.headers["Content-Security-Policy"]  # the form may lead to Seller Central
+    spid, _ = seller([NL, DE])
+    start = client.post("/connect/amazon", data={"marketplace": "DE"})
+    assert start.status_code == 302 and "version=beta" in start.headers["Location"]
+    done = client.get(consent(start.headers["Location"], spid), follow_redirects=True)
+    assert says(done.get_data(as_text=True), "%(system)s is connected.", system="Amazon"), re.findall(r"flash[^>]*>([^<]*)", done.get_data(as_text=True))
     source = source_row()
     assert source.system == "amazon" and source.is_connected and source.settings["marketplace"] == "DE"
     with db.session_scope() as session:
-        assert secrets.read(session.get(Connection, source.id))["refresh_token"] == refresh
-    assert refresh not in (source.secrets or "")
+        assert secrets.read(session.get(Connection, source.id))["refresh_token"].startswith("Atzr|")
+    assert AmazonSource.reauthorise_by(source) is not None
+
+
+def test_a_cancelled_consent_connects_nothing_and_says_so(sandboxes, web):
+    client = web.test_client()
+    amazon_sign_up(client)
+    spid, _ = seller()
+    start = client.post("/connect/amazon", data={"marketplace": "XX"})  # not a choice: not kept
+    done = client.get(consent(start.headers["Location"], spid, decision="deny"), follow_redirects=True)
+    assert says(done.get_data(as_text=True), "%(system)s did not grant access, so nothing was connected. "
+                                             "Press Connect to try again.", system="Amazon")
+    source = source_row()
+    assert not source.is_connected and source.settings.get("marketplace") == "NL"

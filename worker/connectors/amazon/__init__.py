@@ -2,10 +2,9 @@
 
 One marketplace per connection (Amazon.nl or Amazon.de). Nothing is pushed: the pipeline's poll
 calls ``reader(connection).orders(updated_since=...)`` every ``poll_interval``. Seller consent is
-Login with Amazon; until the portal's OAuth flow serves sources, the seller self-authorises Koppel's
-app in Seller Central (Apps and services → Develop apps → Authorize) and pastes the refresh token
-(sources.md §1.2). The app's consent flow itself (``lwa.consent_url``, ``lwa.exchange_code``) is
-built and tested against the sandbox.
+Login with Amazon through the portal's generic OAuth flow (/connect/amazon → Seller Central's consent
+page → /connect/amazon/callback); a refresh token keeps working until the seller revokes it or the
+yearly re-authorisation lapses (``reauthorise_by``).
 """
 from __future__ import annotations
 
@@ -40,8 +39,13 @@ class AmazonSource(Source):
         Setting("transfer_statuses", N_("Statuses that transfer an order"), default=DEFAULT_TRANSFER),
         Setting("authorised_at", N_("Authorised on"), required=False),
     )
-    connect_help = N_("Authorise Koppel in Seller Central once, then copy your merchant token and the refresh "
-                      "token here. Amazon asks you to renew this authorisation every year; Koppel reminds you.")
+    # Seller consent through Login with Amazon (manual 002: "via OAuth"); the marketplace is chosen next
+    # to the Connect button. ``test_credentials``/``connect`` take a pasted refresh token instead
+    # (self-authorisation, sources.md §1.2), for a "key" connect form should the app ever be private.
+    connect_kind = "oauth"
+    connect_help = N_("Choose the marketplace, press Connect and log in to Seller Central with the account that "
+                      "sells there, then confirm Koppel's access. Amazon asks you to renew this once a year; "
+                      "Koppel reminds you before it runs out.")
     status_labels = STATUS_LABELS
     statuses = tuple(STATUS_LABELS)
     cancelled_statuses = CANCELLED
@@ -92,9 +96,8 @@ class AmazonSource(Source):
                       "the new refresh token.")
         return N_("We could not reach Amazon just now (%(error)s). Try again in a minute.")
 
-    # Login with Amazon, ready for the portal's OAuth flow once it serves sources (connect_kind stays
-    # "key" until then): /connect/amazon → Seller Central's consent page → /connect/amazon/callback.
     connect_slug = "amazon"
+    oauth_code_param = "spapi_oauth_code"  # Amazon's name for the code on the redirect (sources.md §1.2)
 
     @classmethod
     def oauth_site(cls) -> str:
