@@ -68,3 +68,19 @@ def test_a_cancelled_consent_connects_nothing_and_says_so(sandboxes, web):
                                              "Press Connect to try again.", system="Amazon")
     source = source_row()
     assert not source.is_connected and source.settings.get("marketplace") == "NL"
+
+
+def test_the_status_dot_asks_for_the_yearly_reauthorisation_a_month_ahead(sandboxes, client):
+    import datetime as dt
+
+    from tests.support.amazon import amazon_merchant
+    from worker.models.base import utcnow
+    merchant = amazon_merchant()
+    client.post("/login", data={"username": merchant["email"], "password": merchant["password"]})
+    reminder = re.compile(r'<p class="pause" role="status">[^<]*Amazon[^<]*</p>')  # either language
+    assert not reminder.search(client.get("/status").get_data(as_text=True))
+    with db.session_scope() as session:
+        source = session.get(Connection, merchant["source"].id)
+        source.settings = {**source.settings, "authorised_at": (utcnow() - dt.timedelta(days=340)).isoformat()}
+    status = client.get("/status").get_data(as_text=True)
+    assert reminder.search(status) and 'action="/connect/amazon"' in status

@@ -95,6 +95,18 @@ class Connector:
         return N_("%(system)s refused these details: %(error)s")
 
     @classmethod
+    def reauthorise_by(cls, connection) -> dt.date | None:
+        """The day the other system stops accepting this connection unless the merchant authorises
+        again (Amazon: a year after consent); None when there is no such day."""
+        return None
+
+    @classmethod
+    def reauthorisation_due(cls, connection, today: dt.date | None = None, days: int = 30) -> bool:
+        """Whether that day is at most ``days`` away (or past): the status dot asks to connect again."""
+        by = cls.reauthorise_by(connection)
+        return by is not None and by - (today or dt.date.today()) <= dt.timedelta(days=days)
+
+    @classmethod
     def oauth_site(cls) -> str:
         """The URL of the site the merchant logs in on (its origin is allowed as a form target)."""
         raise NotImplementedError

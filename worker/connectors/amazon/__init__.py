@@ -114,16 +114,10 @@ class AmazonSource(Source):
         """Exchange the ``spapi_oauth_code`` and keep the authorisation (tokens encrypted, its date)."""
         tokens.store_authorisation(connection, lwa.exchange_code(code, redirect_uri))
 
-    @staticmethod
-    def reauthorise_by(connection) -> dt.date | None:
-        """The day Amazon stops accepting this connection unless the seller re-authorises (for the status dot)."""
-        return tokens.reauthorise_by(connection)
-
     @classmethod
-    def reauthorisation_due(cls, connection, today: dt.date | None = None, days: int = 30) -> bool:
-        """Whether the yearly re-authorisation falls within ``days`` (or has passed): time to remind the seller."""
-        by = tokens.reauthorise_by(connection)
-        return by is not None and by - (today or dt.date.today()) <= dt.timedelta(days=days)
+    def reauthorise_by(cls, connection) -> dt.date | None:
+        """A year after the seller's consent: Amazon's yearly re-authorisation (shown on the status dot before)."""
+        return tokens.reauthorise_by(connection)
 
     @classmethod
     def vat_rules(cls, payload) -> list[str]:
