@@ -169,3 +169,14 @@ def test_the_yearly_reauthorisation_is_due_a_month_ahead(sandboxes):
     by = AmazonSource.reauthorise_by(source)
     assert not AmazonSource.reauthorisation_due(source, today=by - dt.timedelta(days=31))
     assert AmazonSource.reauthorisation_due(source, today=by - dt.timedelta(days=30))
+
+
+@pytest.mark.parametrize("per_page", [1, 4, 100])
+def test_an_order_changed_exactly_at_the_watermark_is_in_the_window_on_any_page_size(sandboxes, per_page):
+    merchant = amazon_merchant()
+    no_lag()
+    first = place(merchant["spid"])
+    edge = dt.datetime.strptime(first["lastUpdatedTime"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+    more = [place(merchant["spid"])["orderId"] for _ in range(4)]
+    found = [o["orderId"] for o in reader(merchant, per_page=per_page).orders(updated_since=edge)]
+    assert sorted(found) == sorted([first["orderId"], *more])
