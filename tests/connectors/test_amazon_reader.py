@@ -180,3 +180,14 @@ def test_an_order_changed_exactly_at_the_watermark_is_in_the_window_on_any_page_
     more = [place(merchant["spid"])["orderId"] for _ in range(4)]
     found = [o["orderId"] for o in reader(merchant, per_page=per_page).orders(updated_since=edge)]
     assert sorted(found) == sorted([first["orderId"], *more])
+
+
+def test_amazon_down_is_a_wait_not_a_failure_and_leaks_nothing(sandboxes):
+    from worker.connectors.errors import RemoteUnavailable
+    merchant = amazon_merchant()
+    order = place(merchant["spid"])
+    control("/faults", {"method": "GET", "path": order["orderId"], "status": 503})
+    with pytest.raises(RemoteUnavailable) as down:
+        reader(merchant).order(order["orderId"])
+    assert "Atz" not in str(down.value)
+    assert reader(merchant).order(order["orderId"])["orderId"] == order["orderId"]

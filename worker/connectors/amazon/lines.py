@@ -1,0 +1,117 @@
+"""The lines of an Amazon order: a product line per item, shipping, gift wrap, fees and promotions per VAT rate.
+
+Each item's ITEM amount becomes a product line; SHIPPING, GIFT_WRAP, COD_FEE, OTHER and DISCOUNT
+amounts of all items are added up per VAT rate into one line each (discounts negative). Net and VAT
+come from ``amounts.split`` (the rules and the rounding are written there).
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from worker.canonical import Line
+from worker.connectors.amazon import amounts
+from worker.i18n import N_
+from worker.unreadable import Unreadable, shown
+
+ZERO = Decimal("0.00")
+EXTRA_KINDS = {"SHIPPING": ("shipping", "Verzendkosten"), "GIFT_WRAP": ("shipping", "Cadeauverpakking"),
+               "COD_FEE": ("payment", "Rembourskosten"), "OTHER": ("payment", "Overige kosten")}
+
+
+class AmazonDataError(Unreadable):
+    """Amazon's order lacks a field or holds a value we cannot read."""
+
+
+def money(value, path: str) -> tuple[Decimal, str]:
+    if not isinstance(value, dict):
+        raise AmazonDataError(N_("the amount {field} is missing"), field=path)
+    try:
+        amount = Decimal(str(value.get("amount")).strip())
+        if not amount.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        raise AmazonDataError(N_("the amount {field} is {value}, which is not an amount of money"),
+                              field=path, value=shown(value.get("amount"))) from None
+    return amount.quantize(amounts.CENT), str(value.get("currencyCode") or "")
+
+
+def breakdowns(item: dict) -> dict[str, dict]:
+    return {b.get("type"): b for b in (item.get("proceeds") or {}).get("breakdowns") or [] if isinstance(b, dict)}
+
+
+def detail(breakdown: dict | None, subtype: str, path: str) -> Decimal:
+    for detail in (breakdown or {}).get("detailedBreakdowns") or []:
+        if isinstance(detail, dict) and detail.get("subtype") == subtype:
+            return money(detail.get("value"), path)[0]
+    return ZERO
+
+
+def amazon_collected(item: dict) -> bool:
+    collections = (item.get("tax") or {}).get("taxCollections") or []
+    return any(isinstance(c, dict) and c.get("model") == "MARKETPLACE_FACILITATOR" for c in collections)
+
+
+class Builder:
+    """Collects the lines of one order and the rules that decided their VAT."""
+
+    def __init__(self, country: str, icp: bool):
+        self.country, self.icp = country, icp
+        self.products: list[Line] = []
+        self.extras: dict[tuple[str, str, Decimal], list[Decimal]] = {}
+        self.rules: set[str] = set()
+        self.currencies: set[str] = set()
+
+    def split(self, gross: Decimal, tax: Decimal, collected: bool) -> amounts.Split:
+        result = amounts.split(gross, tax, self.country, collected, self.icp)
+        self.rules.add(result.rule)
+        return result
+
+    def item(self, item: dict, n: int) -> None:
+        parts, path = breakdowns(item), f"orderItems[{n}].proceeds"
+        tax, collected = parts.get("TAX"), amazon_collected(item)
+        gross, currency = money(parts["ITEM"].get("subtotal"), f"{path}.ITEM")
+        self.currencies.add(currency)
+        try:
+            quantity = Decimal(int(item.get("quantityOrdered") or 1))
+        except (TypeError, ValueError):
+            raise AmazonDataError(N_("the quantity on line {line} is {value}, which is not a number"),
+                                  line=n, value=shown(item.get("quantityOrdered"))) from None
+        s = self.split(gross, detail(tax, "ITEM", f"{path}.TAX.ITEM"), collected)
+        product = item.get("product") or {}
+        self.products.append(Line(
+            kind="product", description=str(product.get("title") or product.get("asin") or "")[:500],
+            sku=str(product.get("sellerSku") or product.get("asin") or ""), quantity=quantity,
+            unit_price_incl=amounts.cents(s.gross / quantity), unit_price_excl=amounts.cents(s.net / quantity),
+            vat_rate=s.rate, total_incl=s.gross, total_excl=s.net, vat_amount=s.vat))
+        for kind in EXTRA_KINDS:
+            if kind in parts:
+                self.extra(kind, money(parts[kind].get("subtotal"), f"{path}.{kind}")[0],
+                           detail(tax, kind, f"{path}.TAX.{kind}"), collected)
+        if "DISCOUNT" in parts:
+            self.discount(parts["DISCOUNT"], tax, collected, path)
+
+    def discount(self, breakdown: dict, tax: dict | None, collected: bool, path: str) -> None:
+        """Promotions, negative: on the item and on shipping, each at the rate of what it reduces."""
+        total = -abs(money(breakdown.get("subtotal"), f"{path}.DISCOUNT")[0])
+        on_shipping = -abs(detail(breakdown, "SHIPPING", f"{path}.DISCOUNT.SHIPPING"))
+        tax_amount = -abs(detail(tax, "DISCOUNT", f"{path}.TAX.DISCOUNT"))
+        for gross in (total - on_shipping, on_shipping):
+            if gross:
+                share = amounts.cents(tax_amount * gross / total) if total else ZERO
+                s = self.split(gross, share, collected)
+                self.extras.setdefault(("discount", "Korting Amazon-promotie", s.rate), []).append(s)
+
+    def extra(self, kind: str, gross: Decimal, tax: Decimal, collected: bool) -> None:
+        if gross:
+            line_kind, description = EXTRA_KINDS[kind]
+            s = self.split(gross, tax, collected)
+            self.extras.setdefault((line_kind, description, s.rate), []).append(s)
+
+    def lines(self) -> tuple[Line, ...]:
+        extra = []
+        for (kind, description, rate), splits in self.extras.items():
+            gross, net = sum(s.gross for s in splits), sum(s.net for s in splits)
+            extra.append(Line(kind=kind, description=description, quantity=Decimal(1), unit_price_incl=gross,
+                              unit_price_excl=net, vat_rate=rate, total_incl=gross, total_excl=net,
+                              vat_amount=gross - net))
+        return tuple(self.products + extra)
