@@ -139,3 +139,16 @@ def test_a_chosen_status_lets_every_later_one_through_once():
     assert not chosen & {"Canceled", "Unfulfillable", "AwaitingPrices", "PendingAvailability"}
     Connection.settings = {"transfer_statuses": "Shipped"}
     assert AmazonSource.transfer_statuses(Connection) == {"Shipped"}
+
+
+def test_an_item_cancelled_within_a_shipped_order_adds_nothing():
+    data = amazon_order({"unit_price": "8.00"}, {"unit_price": "5.00"})
+    second = data["orderItems"][1]
+    second["quantityOrdered"] = 0
+    for breakdown in second["proceeds"]["breakdowns"]:
+        breakdown["subtotal"]["amount"] = "0.00"
+    order = to_canonical(data)
+    assert [line.total_incl for line in order.lines] == [Decimal("8.00")] and order.total_incl == Decimal("8.00")
+    second["quantityOrdered"] = "veel"
+    with pytest.raises(AmazonDataError, match="quantity on line 2"):
+        to_canonical(data)

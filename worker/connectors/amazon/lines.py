@@ -51,6 +51,14 @@ def amazon_collected(item: dict) -> bool:
     return any(isinstance(c, dict) and c.get("model") == "MARKETPLACE_FACILITATOR" for c in collections)
 
 
+def _quantity(item: dict, n: int) -> Decimal:
+    value = item.get("quantityOrdered")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise AmazonDataError(N_("the quantity on line {line} is {value}, which is not a number"),
+                              line=n, value=shown(value))
+    return Decimal(value)
+
+
 class Builder:
     """Collects the lines of one order and the rules that decided their VAT."""
 
@@ -71,13 +79,13 @@ class Builder:
         tax, collected = parts.get("TAX"), amazon_collected(item)
         gross, currency = money(parts["ITEM"].get("subtotal"), f"{path}.ITEM")
         self.currencies.add(currency)
-        try:
-            quantity = Decimal(int(item.get("quantityOrdered") or 1))
-        except (TypeError, ValueError):
-            raise AmazonDataError(N_("the quantity on line {line} is {value}, which is not a number"),
-                                  line=n, value=shown(item.get("quantityOrdered"))) from None
+        quantity = _quantity(item, n)
         s = self.split(gross, detail(tax, "ITEM", f"{path}.TAX.ITEM"), collected)
         product = item.get("product") or {}
+        if quantity == 0 and gross == 0:
+            return  # an item cancelled within the order: nothing sold, nothing charged
+        if quantity == 0:
+            raise AmazonDataError(N_("line {line} charges {value} for a quantity of 0"), line=n, value=f"{gross:.2f}")
         self.products.append(Line(
             kind="product", description=str(product.get("title") or product.get("asin") or "")[:500],
             sku=str(product.get("sellerSku") or product.get("asin") or ""), quantity=quantity,
