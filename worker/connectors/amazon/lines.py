@@ -1,12 +1,12 @@
 """The lines of an Amazon order: a product line per item, shipping, gift wrap, fees and promotions per VAT rate.
 
-Each item's ITEM amount becomes a product line; SHIPPING, GIFT_WRAP, COD_FEE, OTHER and DISCOUNT
-amounts of all items are added up per VAT rate into one line each (discounts negative). Net and VAT
-come from ``amounts.split`` (the rules and the rounding are written there).
+Each item's ITEM amount becomes a product line; its SHIPPING, GIFT_WRAP, COD_FEE, OTHER and DISCOUNT
+amounts become lines of their own after the products (discounts negative). Net and VAT come from
+``amounts.split`` (the rules and the rounding are written there).
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from worker.canonical import Line
 from worker.connectors.amazon import amounts
@@ -65,7 +65,7 @@ class Builder:
     def __init__(self, country: str, icp: bool):
         self.country, self.icp = country, icp
         self.products: list[Line] = []
-        self.extras: dict[tuple[str, str, Decimal], list[Decimal]] = {}
+        self.extras: list[Line] = []
         self.rules: set[str] = set()
         self.currencies: set[str] = set()
 
@@ -86,40 +86,57 @@ class Builder:
             return  # an item cancelled within the order: nothing sold, nothing charged
         if quantity == 0:
             raise AmazonDataError(N_("line {line} charges {value} for a quantity of 0"), line=n, value=f"{gross:.2f}")
-        self.products.append(Line(
-            kind="product", description=str(product.get("title") or product.get("asin") or "")[:500],
-            sku=str(product.get("sellerSku") or product.get("asin") or ""), quantity=quantity,
-            unit_price_incl=amounts.cents(s.gross / quantity), unit_price_excl=amounts.cents(s.net / quantity),
-            vat_rate=s.rate, total_incl=s.gross, total_excl=s.net, vat_amount=s.vat))
+        self.product(str(product.get("title") or product.get("asin") or "")[:500],
+                     str(product.get("sellerSku") or product.get("asin") or ""), quantity, s)
+        rates = {"ITEM": s.rate}
         for kind in EXTRA_KINDS:
             if kind in parts:
-                self.extra(kind, money(parts[kind].get("subtotal"), f"{path}.{kind}")[0],
-                           detail(tax, kind, f"{path}.TAX.{kind}"), collected)
+                rates[kind] = self.extra(kind, money(parts[kind].get("subtotal"), f"{path}.{kind}")[0],
+                                         detail(tax, kind, f"{path}.TAX.{kind}"), collected)
         if "DISCOUNT" in parts:
-            self.discount(parts["DISCOUNT"], tax, collected, path)
+            self.discount(parts["DISCOUNT"], tax, collected, path, rates)
 
-    def discount(self, breakdown: dict, tax: dict | None, collected: bool, path: str) -> None:
-        """Promotions, negative: on the item and on shipping, each at the rate of what it reduces."""
+    def product(self, description: str, sku: str, quantity: Decimal, s: amounts.Split) -> None:
+        """The item's line; a total that does not divide by the quantity (Amazon-collected VAT taken off)
+        becomes the quantity less one at the lower cent price plus one unit carrying the rest."""
+        unit = (s.gross / quantity).quantize(amounts.CENT, rounding=ROUND_DOWN)
+        parts = [(quantity, s.gross, s.vat)]
+        if unit * quantity != s.gross:
+            first_vat = amounts.vat_in(unit * (quantity - 1), s.rate)
+            parts = [(quantity - 1, unit * (quantity - 1), first_vat),
+                     (Decimal(1), s.gross - unit * (quantity - 1), s.vat - first_vat)]
+        for count, gross, vat in parts:
+            self.products.append(Line(
+                kind="product", description=description, sku=sku, quantity=count,
+                unit_price_incl=gross / count, unit_price_excl=amounts.cents((gross - vat) / count),
+                vat_rate=s.rate, total_incl=gross, total_excl=gross - vat, vat_amount=vat))
+
+    def discount(self, breakdown: dict, tax: dict | None, collected: bool, path: str, rates: dict) -> None:
+        """Promotions, negative: on the item and on shipping, each at the VAT rate of what it reduces."""
         total = -abs(money(breakdown.get("subtotal"), f"{path}.DISCOUNT")[0])
         on_shipping = -abs(detail(breakdown, "SHIPPING", f"{path}.DISCOUNT.SHIPPING"))
-        tax_amount = -abs(detail(tax, "DISCOUNT", f"{path}.TAX.DISCOUNT"))
-        for gross in (total - on_shipping, on_shipping):
+        withheld = -abs(detail(tax, "DISCOUNT", f"{path}.TAX.DISCOUNT"))
+        for gross, rate in ((total - on_shipping, rates["ITEM"]), (on_shipping, rates.get("SHIPPING", rates["ITEM"]))):
             if gross:
-                share = amounts.cents(tax_amount * gross / total) if total else ZERO
-                s = self.split(gross, share, collected)
-                self.extras.setdefault(("discount", "Korting Amazon-promotie", s.rate), []).append(s)
+                # Amazon-collected: its share of the VAT Amazon withheld; else the VAT at the reduced line's rate.
+                vat = amounts.cents(withheld * gross / total) if collected else amounts.vat_in(gross, rate)
+                self.add("discount", "Korting Amazon-promotie", self.split(gross, vat, collected))
 
-    def extra(self, kind: str, gross: Decimal, tax: Decimal, collected: bool) -> None:
-        if gross:
-            line_kind, description = EXTRA_KINDS[kind]
-            s = self.split(gross, tax, collected)
-            self.extras.setdefault((line_kind, description, s.rate), []).append(s)
+    def extra(self, kind: str, gross: Decimal, tax: Decimal, collected: bool) -> Decimal | None:
+        """A charge of one item (shipping, gift wrap, fees) as a line of its own; returns its VAT rate."""
+        if not gross:
+            return None
+        line_kind, description = EXTRA_KINDS[kind]
+        s = self.split(gross, tax, collected)
+        self.add(line_kind, description, s)
+        return s.rate
+
+    def add(self, kind: str, description: str, s: amounts.Split) -> None:
+        # One line per item and charge, never summed per rate: the VAT of a sum can differ a cent from
+        # the sum of the VATs, and targets recompute each line's VAT from its own total.
+        self.extras.append(Line(kind=kind, description=description, quantity=Decimal(1), unit_price_incl=s.gross,
+                                unit_price_excl=s.net, vat_rate=s.rate, total_incl=s.gross, total_excl=s.net,
+                                vat_amount=s.vat))
 
     def lines(self) -> tuple[Line, ...]:
-        extra = []
-        for (kind, description, rate), splits in self.extras.items():
-            gross, net = sum(s.gross for s in splits), sum(s.net for s in splits)
-            extra.append(Line(kind=kind, description=description, quantity=Decimal(1), unit_price_incl=gross,
-                              unit_price_excl=net, vat_rate=rate, total_incl=gross, total_excl=net,
-                              vat_amount=gross - net))
-        return tuple(self.products + extra)
+        return tuple(self.products + self.extras)
