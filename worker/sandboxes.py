@@ -43,15 +43,24 @@ class SandboxSet:
         self.sender = kmo_sandbox.WebhookSender(self.kmo, timeout=self.sender_timeout)
         self.vies = vies.ViesSandboxState.with_examples()
         self.mollie = mollie.MollieState(api_keys={settings.mollie_api_key})
-        self.amazon = amazon_sandbox.AmazonState(
-            clock=amazon_sandbox.Clock(), client_id=settings.amazon_client_id,
-            client_secret=settings.amazon_client_secret, app_id=settings.amazon_app_id,
-            redirect_uris=(settings.public_url + "/connect/amazon/callback",))
+        self.amazon = self._amazon_state()
         self._apps = {"/exact": exact_sandbox.create_app(self.exact),
                       "/visma": visma_sandbox.create_app(self.visma),
                       "/kmoshops": kmo_sandbox.create_app(self.kmo, self.sender),
                       "/amazon": amazon_sandbox.create_app(self.amazon),
                       "/vies": vies.create_sandbox(self.vies), "/mollie": mollie.create_sandbox(self.mollie)}
+
+    def _amazon_state(self):
+        state = amazon_sandbox.AmazonState(
+            clock=amazon_sandbox.Clock(), client_id=settings.amazon_client_id,
+            client_secret=settings.amazon_client_secret, app_id=settings.amazon_app_id,
+            redirect_uris=(settings.public_url + "/connect/amazon/callback",))
+        path = self.state_dir / "amazon.json" if self.state_dir else None
+        if path and path.exists():
+            amazon_sandbox.storage.load(state, str(path))
+        if path:
+            state.autosave_path = str(path)
+        return state
 
     def _exact_state(self):
         path = self.state_dir / "exact.json" if self.state_dir else None

@@ -170,3 +170,17 @@ def test_unknown_orders_404_and_faults_can_be_armed(sandboxes):
     control("/faults", {"method": "GET", "path": "orders", "status": 503})
     assert search(headers).status_code == 503
     assert search(headers).status_code == 200
+
+
+def test_make_run_keeps_sellers_grants_and_orders_across_restarts(tmp_path):
+    from worker.connectors.amazon.sandbox import AmazonState, storage
+    path = str(tmp_path / "amazon.json")
+    first = AmazonState()
+    first.autosave_path = path
+    refresh = first.add_seller("A1", {NL})
+    first.put_order({"orderId": "401-0000001-0000001", "seller": "A1", "marketplaceId": NL, "status": "PENDING",
+                     "items": [{"orderItemId": "1", "unit_price": "1.00", "quantity": 1}]})
+    again = AmazonState()
+    storage.load(again, path)
+    assert again.grant_alive(refresh).seller == "A1" and again.sellers == {"A1": {NL}}
+    assert again.orders["401-0000001-0000001"]["status"] == "PENDING"

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from worker.connectors.amazon.sandbox import api, control, lwa
+from worker.connectors.amazon.sandbox import api, control, lwa, storage
 from worker.connectors.amazon.sandbox.state import AmazonState
 from worker.sandbox_clock import Clock
 
-__all__ = ["AmazonState", "Clock", "create_app"]
+__all__ = ["AmazonState", "Clock", "create_app", "storage"]
 
 
 def create_app(state: AmazonState) -> Flask:

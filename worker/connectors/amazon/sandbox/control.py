@@ -35,6 +35,7 @@ def revoke():
     grant = state().grants.get(_body().get("refresh_token", ""))
     if grant:
         grant.revoked = True
+        state().autosave()
     return jsonify({"revoked": bool(grant)})
 
 
@@ -45,6 +46,7 @@ def age_grants():
     for grant in state().grants.values():
         if grant.seller == body.get("selling_partner_id"):
             grant.authorised_at -= float(body.get("days", 0)) * 86400
+    state().autosave()
     return jsonify({"ok": True})
 
 

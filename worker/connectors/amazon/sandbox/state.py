@@ -56,6 +56,13 @@ class AmazonState:
         self.lag = VISIBILITY_LAG
         self.calls: list[dict] = []  # every API request (operation, params) for tests to inspect
         self._order_numbers = 0
+        self.autosave_path: str | None = None
+
+    def autosave(self) -> None:
+        """Write the state to ``autosave_path`` after a change (``make run`` keeps it across restarts)."""
+        if self.autosave_path:
+            from worker.connectors.amazon.sandbox import storage
+            storage.save(self, self.autosave_path)
 
     def now(self) -> float:
         return self.clock.now()
@@ -71,6 +78,7 @@ class AmazonState:
         token = "Atzr|" + secrets.token_urlsafe(32)
         with self.lock:
             self.grants[token] = Grant(seller, self.now())
+        self.autosave()
         return token
 
     def new_code(self, seller: str, redirect_uri: str) -> str:
@@ -89,6 +97,7 @@ class AmazonState:
         token = "Atza|" + secrets.token_urlsafe(32)
         with self.lock:
             self.access[token] = {"seller": seller, "expires": self.now() + ACCESS_SECONDS}
+        self.autosave()
         return {"access_token": token, "token_type": "bearer", "expires_in": ACCESS_SECONDS}
 
     # -- rate limits -----------------------------------------------------------------------------------
@@ -116,7 +125,8 @@ class AmazonState:
             record.setdefault("created", self.now())
             record["updated"] = max(self.now(), record.get("updated", 0))
             self.orders[record["orderId"]] = record
-            return record
+        self.autosave()
+        return record
 
     def change_order(self, order_id: str, **changes) -> dict:
         """Change an order as Amazon or the seller would; ``lastUpdatedTime`` moves to now."""
@@ -124,4 +134,5 @@ class AmazonState:
             record = self.orders[order_id]
             record.update(changes)
             record["updated"] = max(self.now(), record["updated"] + 0.001)
-            return record
+        self.autosave()
+        return record
