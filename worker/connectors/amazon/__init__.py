@@ -31,7 +31,7 @@ class AmazonSource(Source):
     settings_schema = (
         Setting("marketplace", N_("Marketplace (NL or DE)"), choices=tuple(MARKETPLACES), default="NL", asked=True,
                 help=N_("NL for Amazon.nl, DE for Amazon.de. Koppel reads the orders of this one marketplace.")),
-        Setting("selling_partner_id", N_("Merchant token (selling partner id)"), asked=True,
+        Setting("selling_partner_id", N_("Merchant token (selling partner id)"), asked=True, required=False,
                 help=N_("Seller Central → Settings → Account info → Your merchant token.")),
         Setting("refresh_token", N_("Refresh token"), secret=True, asked=True,
                 help=N_("Seller Central → Apps and services → Develop apps → Koppel → Authorize; copy the "
