@@ -152,3 +152,11 @@ def test_an_item_cancelled_within_a_shipped_order_adds_nothing():
     second["quantityOrdered"] = "veel"
     with pytest.raises(AmazonDataError, match="quantity on line 2"):
         to_canonical(data)
+
+
+def test_replacements_are_not_sales_and_the_status_choice_takes_a_connection():
+    data = amazon_order()
+    assert AmazonSource.skip_reason(data) is None
+    data["associatedOrders"] = [{"orderId": "402-0000000-0000001", "associationType": "REPLACEMENT_ORIGINAL_ID"}]
+    assert "replacement" in AmazonSource.skip_reason(data)
+    assert AmazonSource.transferable_statuses(object()) == AmazonSource.transferable_statuses()

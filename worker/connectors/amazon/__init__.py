@@ -53,9 +53,14 @@ class AmazonSource(Source):
     identity = staticmethod(mapping.identity)
 
     @classmethod
-    def transferable_statuses(cls) -> tuple[str, ...]:
+    def transferable_statuses(cls, connection=None) -> tuple[str, ...]:
         """Amazon's statuses a merchant may choose (not the wait for prices, not the cancelled ones)."""
         return tuple(s for s in cls.status_labels if s not in cls.cancelled_statuses and s != "AwaitingPrices")
+
+    @staticmethod
+    def skip_reason(data) -> str | None:
+        """A replacement or exchange Amazon sends for an earlier order is not a sale (manual 002: no returns)."""
+        return mapping.skip_reason(data)
 
     @classmethod
     def transfer_statuses(cls, connection) -> set[str]:

@@ -17,7 +17,7 @@ from worker.connectors.amazon.marketplaces import COUNTRY_OF, status_of
 from worker.i18n import N_
 from worker.unreadable import shown
 
-__all__ = ["AmazonDataError", "build", "destination", "identity", "to_canonical"]
+__all__ = ["AmazonDataError", "build", "destination", "identity", "skip_reason", "to_canonical"]
 ZERO = Decimal("0.00")
 LOCAL = zoneinfo.ZoneInfo("Europe/Amsterdam")  # NL and DE: the order date as the seller sees it
 ID_LENGTH = 100
@@ -109,6 +109,18 @@ def build(data) -> tuple[Order, set[str]]:
 def to_canonical(data) -> Order:
     """Read an Amazon order; raises ``AmazonDataError`` saying which field is missing or unreadable."""
     return build(data)[0]
+
+
+REPLACEMENTS = {"REPLACEMENT_ORIGINAL_ID", "EXCHANGE_ORIGINAL_ID"}
+
+
+def skip_reason(data) -> str | None:
+    """Why an order is never transferred (a replacement or exchange for an earlier order), or None."""
+    linked = data.get("associatedOrders") if isinstance(data, dict) else None
+    if isinstance(linked, list) and any(isinstance(a, dict) and a.get("associationType") in REPLACEMENTS
+                                        for a in linked):
+        return N_("Amazon sent this order as a replacement or exchange for an earlier order: it is not a new sale.")
+    return None
 
 
 def identity(data) -> dict | None:
