@@ -1,4 +1,5 @@
-"""Connecting the accounting system: the OAuth redirect and callback the tenant's target declares."""
+"""Connecting by OAuth: the redirect and callback of whichever of the tenant's connections (source or
+target) declares ``connect_kind = "oauth"``, found by its ``connect_slug``."""
 from __future__ import annotations
 
 import secrets as pysecrets
@@ -22,15 +23,22 @@ def callback_url(slug: str) -> str:
     return settings.public_url + url_for("connect.finish", slug=slug)
 
 
-def my_target():
-    """The tenant's target connection and its connector class; 404 when it does not connect by OAuth."""
-    target = connections().get("target")
-    if target is None or target.system not in connectors.TARGETS:
-        abort(404)
-    cls = connectors.TARGETS[target.system]
-    if cls.connect_kind != "oauth":
-        abort(404)
-    return target, cls
+def oauth_connections() -> list:
+    """The tenant's connections that connect by OAuth, with their connector classes (source first)."""
+    mine, found = connections(), []
+    for role in ("source", "target"):
+        cls = connectors.REGISTRY.get(mine[role].system) if role in mine else None
+        if cls is not None and cls.connect_kind == "oauth":
+            found.append((mine[role], cls))
+    return found
+
+
+def my_connection(slug: str):
+    """The tenant's connection that connects by OAuth under ``slug`` and its connector class; 404 otherwise."""
+    for connection, cls in oauth_connections():
+        if cls.connect_slug == slug:
+            return connection, cls
+    abort(404)
 
 
 @bp.app_template_global()
@@ -48,46 +56,51 @@ def accounting_name() -> str:
     return g.accounting_name
 
 
-def login_site() -> str:
-    """The site the tenant's target logs in on: its Connect button's form ends there."""
-    target = connections().get("target") if current_user.is_authenticated else None
-    cls = connectors.TARGETS.get(target.system) if target is not None else None
-    return cls.oauth_site() if cls is not None and cls.connect_kind == "oauth" else settings.public_url
+def login_site() -> list[str]:
+    """The sites the tenant's OAuth connections log in on: their Connect buttons' forms end there."""
+    found = [cls.oauth_site() for _, cls in oauth_connections()] if current_user.is_authenticated else []
+    return found or [settings.public_url]
+
+
+def keep_chosen(connection, cls) -> None:
+    """Settings asked next to the Connect button (a choice such as a marketplace) are kept before leaving."""
+    for field in cls.connect_fields():
+        value = request.form.get(field.name, "").strip()
+        if value and not field.secret and (not field.choices or value in field.choices):
+            connection.settings = {**connection.settings, field.name: value}
 
 
 @bp.route("/<slug>", methods=["POST"])
 @login_required
 def start(slug: str):
-    """Send the merchant to their accounting system to log in and grant access."""
-    target, cls = my_target()
-    if slug != cls.connect_slug:
-        abort(404)
+    """Send the merchant to the other system to log in and grant access."""
+    connection, cls = my_connection(slug)
+    keep_chosen(connection, cls)
+    get_session().commit()
     url, state, verifier = cls.oauth_start(callback_url(slug))
     # Bound to this login session and tenant: the callback stores tokens for this tenant only.
-    session["target_oauth"] = {"state": state, "verifier": verifier, "tenant_id": current_user.tenant_id,
-                               "system": target.system}
+    session["connect_oauth"] = {"state": state, "verifier": verifier, "tenant_id": current_user.tenant_id,
+                                "system": connection.system}
     return redirect(url)
 
 
 @bp.route("/<slug>/callback")
 @login_required
 def finish(slug: str):
-    """The accounting system sends the merchant back here with an authorization code."""
-    target, cls = my_target()
-    pending, values = session.pop("target_oauth", None), {"system": cls.name}
-    if slug != cls.connect_slug:
-        abort(404)
+    """The other system sends the merchant back here with an authorization code."""
+    connection, cls = my_connection(slug)
+    pending, values = session.pop("connect_oauth", None), {"system": cls.name}
     if request.args.get("error"):
         flash(_("%(system)s did not grant access, so nothing was connected. Press Connect to try again.") % values,
               "error")
         return redirect(url_for("dashboard.index"))
-    if (not pending or pending["tenant_id"] != current_user.tenant_id or pending["system"] != target.system
+    if (not pending or pending["tenant_id"] != current_user.tenant_id or pending["system"] != connection.system
             or not pysecrets.compare_digest(pending["state"], request.args.get("state", ""))):
         flash(_("This %(system)s login did not start from this session (were you logged in in another window?). "
                 "Press Connect once more from this dashboard.") % values, "error")
         return redirect(url_for("dashboard.index"))
     try:
-        finish_connection(target, cls, callback_url(slug), request.args.get("code", ""), pending["verifier"])
+        finish_connection(connection, cls, callback_url(slug), request.args.get(cls.oauth_code_param, ""), pending["verifier"])
     except RemoteError as exc:
         flash(_("%(system)s refused the connection: %(error)s. Press Connect to try again.")
               % {**values, "error": exc}, "error")
@@ -99,9 +112,9 @@ def finish(slug: str):
     return redirect(url_for("dashboard.index"))
 
 
-def finish_connection(target, cls, redirect_uri: str, code: str, verifier: str) -> None:
-    """Let the connector store the tokens and learn its administration; retry orders that waited for a login."""
+def finish_connection(connection, cls, redirect_uri: str, code: str, verifier: str) -> None:
+    """Let the connector store the tokens (and learn its administration); retry orders that waited for a login."""
     db_session = get_session()
-    cls.oauth_finish(db_session, target, redirect_uri, code, verifier)
-    retry.requeue_reauth_failures(db_session, target.tenant_id)
+    cls.oauth_finish(db_session, connection, redirect_uri, code, verifier)
+    retry.requeue_reauth_failures(db_session, connection.tenant_id)
     db_session.commit()

@@ -34,7 +34,9 @@ def forms_post_to(*urls):
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            g.form_action_extra = [origin(url() if callable(url) else url) for url in urls]
+            found = [url() if callable(url) else url for url in urls]
+            sites = [site for value in found for site in (value if isinstance(value, (list, tuple)) else [value])]
+            g.form_action_extra = list(dict.fromkeys(origin(site) for site in sites))
             return view(*args, **kwargs)
         return wrapper
     return decorate

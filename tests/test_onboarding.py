@@ -18,10 +18,10 @@ from worker.models import Connection, Order, OutboxEmail, Tenant, User
 HX = {"HX-Request": "true"}
 
 
-def sign_up(client, email="nieuw@example.com", country="BE", name="Fietsen Janssens") -> dict:
+def sign_up(client, email="nieuw@example.com", country="BE", name="Fietsen Janssens", shop_system="kmoshops") -> dict:
     """Sign up, then choose a password through the e-mailed link (in a browser of its own: ``client`` stays out)."""
     response = client.post("/signup/", data={"name": name, "email": email, "country": country,
-                                             "shop_system": "kmoshops", "accounting_system": "exact_online",
+                                             "shop_system": shop_system, "accounting_system": "exact_online",
                                              "terms": "y"})
     assert response.status_code == 302
     with db.session_scope() as session:

@@ -81,6 +81,15 @@ class Settings:
     # Shared with the mail provider's inbound webhook: it signs each posted e-mail with it (None: no inbound mail).
     inbound_mail_secret: str | None = None
     sandbox_url: str = "http://127.0.0.1:8001"
+    # Amazon SP-API (sources.md §1): the EU endpoint, Login with Amazon's token endpoint, the Seller
+    # Central consent page and Koppel's LWA app. Defaults: the /amazon sandbox.
+    amazon_spapi_url: str = "http://127.0.0.1:8001/amazon/sp"
+    amazon_lwa_url: str = "http://127.0.0.1:8001/amazon/lwa"
+    amazon_consent_url: str = "http://127.0.0.1:8001/amazon/sellercentral"
+    amazon_app_id: str = "amzn1.sp.solution.koppel-dev"
+    amazon_client_id: str = "amzn1.application-oa2-client.koppel-dev"
+    amazon_client_secret: str = "koppel-dev-secret"
+    amazon_app_draft: bool = True  # a Draft app's consent link needs version=beta (else Amazon shows MD1000)
     # Rate limits: at most this many failed logins per account and per IP address within the window,
     # and sign-ups per IP address and per e-mail address within theirs (soft lockout: it expires).
     login_limit_account: int = 10
@@ -205,8 +214,20 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         sandbox_url=sandbox_url.rstrip("/"),
         factuursturen_api_url=env.get("FACTUURSTUREN_API_URL", f"{sandbox_url}/factuursturen/api/v1").rstrip("/"),
         factuursturen_invoices_per_hour=int(env.get("FACTUURSTUREN_INVOICES_PER_HOUR") or 60),
+        **_amazon(env, sandbox_url.rstrip("/")),
         **_limits(env),
     )
+
+
+def _amazon(env: dict[str, str], sandbox_url: str) -> dict:
+    """Amazon SP-API and Login with Amazon (see ``Settings``); the sandbox unless set."""
+    return {"amazon_spapi_url": env.get("AMAZON_SPAPI_URL", f"{sandbox_url}/amazon/sp").rstrip("/"),
+            "amazon_lwa_url": env.get("AMAZON_LWA_URL", f"{sandbox_url}/amazon/lwa").rstrip("/"),
+            "amazon_consent_url": env.get("AMAZON_CONSENT_URL", f"{sandbox_url}/amazon/sellercentral").rstrip("/"),
+            "amazon_app_id": env.get("AMAZON_APP_ID", "amzn1.sp.solution.koppel-dev"),
+            "amazon_client_id": env.get("AMAZON_LWA_CLIENT_ID", "amzn1.application-oa2-client.koppel-dev"),
+            "amazon_client_secret": env.get("AMAZON_LWA_CLIENT_SECRET", "koppel-dev-secret"),
+            "amazon_app_draft": parse_bool(env.get("AMAZON_APP_DRAFT"), default=True)}
 
 
 def _limits(env: dict[str, str]) -> dict:

@@ -1,4 +1,4 @@
-"""Every sandbox in one WSGI app: /exact, /visma, /kmoshops, /mijnwebwinkel, /vies, /mollie and /factuursturen, as the dev launcher and tests serve them.
+"""Every sandbox in one WSGI app: /exact, /visma, /kmoshops, /mijnwebwinkel, /amazon, /vies, /mollie and /factuursturen, as the dev launcher and tests serve them.
 
 A sandbox stands in for a vendor's API and enforces what the real one does (auth, validation,
 rate limits, token expiry); Koppel reaches it only over HTTP through its real clients.
@@ -11,6 +11,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from worker import sandbox_backoffice
 from worker.config import settings
+from worker.connectors.amazon import sandbox as amazon_sandbox
 from worker.connectors.exact import sandbox as exact_sandbox
 from worker.connectors.factuursturen import sandbox as factuursturen_sandbox
 from worker.connectors import mollie, vies
@@ -51,12 +52,26 @@ class SandboxSet:
         self.mollie = mollie.MollieState(api_keys={settings.mollie_api_key})
         self.factuursturen = factuursturen_sandbox.FactuursturenState(clock=factuursturen_sandbox.Clock())
         self.factuursturen.add_account(*factuursturen_sandbox.DEMO_ACCOUNT)
+        self.amazon = self._amazon_state()
         self._apps = {"/exact": exact_sandbox.create_app(self.exact),
                       "/visma": visma_sandbox.create_app(self.visma),
                       "/kmoshops": kmo_sandbox.create_app(self.kmo, self.sender),
                       "/mijnwebwinkel": mww_sandbox.create_app(self.mijnwebwinkel),
+                      "/amazon": amazon_sandbox.create_app(self.amazon),
                       "/vies": vies.create_sandbox(self.vies), "/mollie": mollie.create_sandbox(self.mollie),
                       "/factuursturen": factuursturen_sandbox.create_app(self.factuursturen)}
+
+    def _amazon_state(self):
+        state = amazon_sandbox.AmazonState(
+            clock=amazon_sandbox.Clock(), client_id=settings.amazon_client_id,
+            client_secret=settings.amazon_client_secret, app_id=settings.amazon_app_id,
+            redirect_uris=(settings.public_url + "/connect/amazon/callback",))
+        path = self.state_dir / "amazon.json" if self.state_dir else None
+        if path and path.exists():
+            amazon_sandbox.storage.load(state, str(path))
+        if path:
+            state.autosave_path = str(path)
+        return state
 
     def _exact_state(self):
         path = self.state_dir / "exact.json" if self.state_dir else None

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from worker import connectors
-from worker.connectors.base import Source, Target
+from worker.connectors.base import Connector, Source, Target
 
 ALL = sorted(connectors.REGISTRY.items())
 
@@ -47,10 +47,6 @@ TARGETS = sorted(connectors.TARGETS.items())
 @pytest.mark.parametrize(("key", "cls"), TARGETS)
 def test_targets_declare_how_they_connect_and_what_they_need(key, cls):
     assert cls.connect_kind in ("oauth", "key")
-    if cls.connect_kind == "oauth":
-        assert cls.connect_slug and cls.connect_slug.isidentifier()
-        for method in ("oauth_site", "oauth_start", "oauth_finish"):
-            assert getattr(cls, method).__func__ is not getattr(Target, method).__func__, method
     for method in ("documents", "reference_data", "test_connection"):
         assert getattr(cls, method).__func__ is not getattr(Target, method).__func__, method
     assert set(cls.config_sections) <= {"general", "statuses", "vat", "payments"} and "vat" in cls.config_sections
@@ -67,8 +63,17 @@ def test_targets_are_ready_only_once_connected(key, cls):
     assert cls.is_ready(Unconnected()) is False
 
 
+@pytest.mark.parametrize(("key", "cls"), ALL)
+def test_oauth_connectors_declare_their_slug_and_flow(key, cls):
+    assert cls.connect_kind in ("oauth", "key")
+    if cls.connect_kind == "oauth":
+        assert cls.connect_slug and cls.connect_slug.isidentifier()
+        for method in ("oauth_site", "oauth_start", "oauth_finish"):
+            assert getattr(cls, method).__func__ is not getattr(Connector, method).__func__, method
+
+
 def test_connect_slugs_are_unique():
-    slugs = [cls.connect_slug for cls in connectors.TARGETS.values() if cls.connect_kind == "oauth"]
+    slugs = [cls.connect_slug for cls in connectors.REGISTRY.values() if cls.connect_kind == "oauth"]
     assert len(slugs) == len(set(slugs))
 
 

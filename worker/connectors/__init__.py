@@ -1,6 +1,7 @@
 """The connector registry: every system Koppel talks to, listed explicitly."""
 from __future__ import annotations
 
+from worker.connectors.amazon import AmazonSource
 from worker.connectors.base import Connector, Setting, Source, Target
 from worker.connectors.exact import ExactOnlineTarget
 from worker.connectors.factuursturen import FactuursturenTarget
@@ -8,7 +9,7 @@ from worker.connectors.kmoshops import KmoShopsSource
 from worker.connectors.mijnwebwinkel import MijnwebwinkelSource
 from worker.connectors.visma_eaccounting import VismaEAccountingTarget
 
-SOURCES: dict[str, type[Source]] = {cls.key: cls for cls in (KmoShopsSource, MijnwebwinkelSource)}
+SOURCES: dict[str, type[Source]] = {cls.key: cls for cls in (KmoShopsSource, MijnwebwinkelSource, AmazonSource)}
 TARGETS: dict[str, type[Target]] = {cls.key: cls for cls in (ExactOnlineTarget, VismaEAccountingTarget,
                                                                FactuursturenTarget)}
 REGISTRY: dict[str, type[Connector]] = {**SOURCES, **TARGETS}

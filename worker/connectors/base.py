@@ -64,10 +64,15 @@ class Connector:
     settings_schema: ClassVar[tuple[Setting, ...]] = ()
     uses_oauth: ClassVar[bool] = False
     # How the merchant connects: "key" (a form of the settings marked ``asked``, tested before it is
-    # saved) or "oauth" (a Connect button and a redirect; targets only).
+    # saved) or "oauth" (a Connect button and a redirect, sources and targets alike; non-secret asked
+    # settings with choices, such as a marketplace, are chosen next to the button).
     connect_kind: ClassVar[str] = "key"
     # Shown above the connect form: where in the other system the merchant finds what it asks (N_).
     connect_help: ClassVar[str] = ""
+    # OAuth connectors: the path segment of the Connect URL and callback, /connect/<slug>[/callback],
+    # and the callback's query parameter that carries the authorization code.
+    connect_slug: ClassVar[str] = ""
+    oauth_code_param: ClassVar[str] = "code"
 
     @classmethod
     def secret_names(cls) -> set[str]:
@@ -98,6 +103,33 @@ class Connector:
     def refusal(cls, exc) -> str:
         """The merchant's sentence for a failed connect or test (marked N_, may use ``%(error)s``)."""
         return N_("%(system)s refused these details: %(error)s")
+
+    @classmethod
+    def reauthorise_by(cls, connection) -> dt.date | None:
+        """The day the other system stops accepting this connection unless the merchant authorises
+        again (Amazon: a year after consent); None when there is no such day."""
+        return None
+
+    @classmethod
+    def reauthorisation_due(cls, connection, today: dt.date | None = None, days: int = 30) -> bool:
+        """Whether that day is at most ``days`` away (or past): the status dot asks to connect again."""
+        by = cls.reauthorise_by(connection)
+        return by is not None and by - (today or dt.date.today()) <= dt.timedelta(days=days)
+
+    @classmethod
+    def oauth_site(cls) -> str:
+        """The URL of the site the merchant logs in on (its origin is allowed as a form target)."""
+        raise NotImplementedError
+
+    @classmethod
+    def oauth_start(cls, redirect_uri: str) -> tuple[str, str, str]:
+        """The authorization URL with its ``state`` and PKCE verifier to keep in the session."""
+        raise NotImplementedError
+
+    @classmethod
+    def oauth_finish(cls, session, connection, redirect_uri: str, code: str, verifier: str) -> None:
+        """Exchange ``code``, store the tokens encrypted, learn the administration and its reference data."""
+        raise NotImplementedError
 
     @classmethod
     def json_schema(cls) -> dict:
@@ -222,8 +254,6 @@ class Target(Connector):
         raise NotImplementedError
 
     connect_kind: ClassVar[str] = "oauth"
-    # The path segment of its Connect URL and OAuth callback: /connect/<slug>, /connect/<slug>/callback.
-    connect_slug: ClassVar[str] = ""
     # The rate-limit windows whose exhaustion pauses sending (shown on the dashboard) start with this.
     error_budget_prefix: ClassVar[str] = ""
     # Shown next to the Connect button once connected, filled from the connection's settings.
@@ -306,19 +336,4 @@ class Target(Connector):
     @classmethod
     def test_connection(cls, connection) -> None:
         """Raises a RemoteError when the connection does not work."""
-        raise NotImplementedError
-
-    @classmethod
-    def oauth_site(cls) -> str:
-        """The URL of the site the merchant logs in on (its origin is allowed as a form target)."""
-        raise NotImplementedError
-
-    @classmethod
-    def oauth_start(cls, redirect_uri: str) -> tuple[str, str, str]:
-        """The authorization URL with its ``state`` and PKCE verifier to keep in the session."""
-        raise NotImplementedError
-
-    @classmethod
-    def oauth_finish(cls, session, connection, redirect_uri: str, code: str, verifier: str) -> None:
-        """Exchange ``code``, store the tokens encrypted, learn the administration and its reference data."""
         raise NotImplementedError

@@ -1,0 +1,68 @@
+"""Access tokens of an Amazon connection: an hour each, refreshed with the seller's refresh token.
+
+The refresh token does not rotate (unlike Visma's), but the refresh still happens under the
+connection's row lock so that several workers finding an expired token make one LWA call, not many.
+Tokens are kept encrypted in the connection's secrets (worker.secrets) and never logged.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import sqlalchemy as sa
+
+from worker import db, secrets
+from worker.connectors.amazon import lwa
+from worker.connectors.errors import ReauthRequired
+from worker.i18n import N_
+from worker.models import Connection
+from worker.models.base import utcnow
+
+REFRESH_MARGIN = 60  # seconds before expiry we already refresh
+# Amazon asks sellers to re-authorise a public app every 365 days; after that the refresh token stops.
+AUTHORISATION_DAYS = 365
+REAUTH_MESSAGE = N_("Amazon no longer accepts Koppel's authorisation (revoked in Seller Central, or the "
+                    "yearly re-authorisation was missed). Connect Amazon again.")
+
+
+def _fresh(values: dict, now: float) -> bool:
+    return bool(values.get("access_token")) and values.get("expires_at", 0) - now > REFRESH_MARGIN
+
+
+def access_token(connection_id: int, stale: str | None = None) -> str:
+    """A valid access token; ``stale`` is one Amazon just called expired, so it is refreshed whatever its clock says."""
+    with db.session_scope() as session:
+        values = secrets.read(session.get(Connection, connection_id))
+    if _fresh(values, time.time()) and values["access_token"] != stale:
+        return values["access_token"]
+    with db.session_scope() as session:
+        connection = session.execute(
+            sa.select(Connection).where(Connection.id == connection_id).with_for_update()).scalar_one()
+        values = secrets.read(connection)
+        if _fresh(values, time.time()) and values["access_token"] != stale:
+            return values["access_token"]  # another worker refreshed meanwhile
+        if not values.get("refresh_token"):
+            raise ReauthRequired(REAUTH_MESSAGE)
+        try:
+            new = lwa.refresh(values["refresh_token"])
+        except ReauthRequired:
+            connection.status, connection.status_reason = "error", REAUTH_MESSAGE
+            session.commit()
+            raise ReauthRequired(REAUTH_MESSAGE) from None
+        secrets.update(connection, access_token=new["access_token"], expires_at=new["expires_at"])
+        return new["access_token"]
+
+
+def store_authorisation(connection: Connection, tokens: dict, when: dt.datetime | None = None) -> None:
+    """Keep a new authorisation (tokens encrypted, its date in the settings); the caller commits."""
+    secrets.update(connection, **tokens)
+    connection.settings = {**connection.settings, "authorised_at": (when or utcnow()).isoformat()}
+    connection.status, connection.status_reason, connection.status_checked_at = "connected", None, utcnow()
+
+
+def reauthorise_by(connection: Connection) -> dt.date | None:
+    """The day Amazon stops accepting this authorisation unless the seller re-authorises (None: never authorised)."""
+    when = (connection.settings or {}).get("authorised_at")
+    if not when:
+        return None
+    return (dt.datetime.fromisoformat(when) + dt.timedelta(days=AUTHORISATION_DAYS)).date()
