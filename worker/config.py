@@ -78,6 +78,13 @@ class Settings:
     signup_window_seconds: int = 3600
     # How many proxies in front of the web process set X-Forwarded-For/-Proto (0: trust none).
     trusted_proxies: int = 0
+    # Payroll: Nmbrs SOAP API v3 (its CompanyService.asmx and WSDL live under this URL) and Visma.net
+    # ERP (the API, and Visma Connect for OAuth); sandboxes by default, set in from_env.
+    nmbrs_soap_url: str = ""
+    vismanet_api_url: str = ""
+    vismanet_connect_url: str = ""
+    vismanet_client_id: str = "koppel-dev"
+    vismanet_client_secret: str = "koppel-dev-secret"
 
     @property
     def is_production(self) -> bool:
@@ -167,8 +174,20 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         monitoring_token=env.get("KOPPEL_MONITORING_TOKEN") or None,
         migration_step_seconds=float(env.get("KOPPEL_MIGRATION_STEP_SECONDS", "15")),
         sandbox_url=sandbox_url.rstrip("/"),
+        **_payroll(env, sandbox_url.rstrip("/")),
         **_limits(env),
     )
+
+
+def _payroll(env: dict[str, str], sandbox_url: str) -> dict:
+    """The payroll systems' URLs and the Visma.net app registration (see ``Settings``)."""
+    return {
+        "nmbrs_soap_url": env.get("NMBRS_SOAP_URL", f"{sandbox_url}/nmbrs/soap/v3").rstrip("/"),
+        "vismanet_api_url": env.get("VISMANET_API_URL", f"{sandbox_url}/vismanet").rstrip("/"),
+        "vismanet_connect_url": env.get("VISMANET_CONNECT_URL", f"{sandbox_url}/vismanet/identity").rstrip("/"),
+        "vismanet_client_id": env.get("VISMANET_CLIENT_ID", "koppel-dev"),
+        "vismanet_client_secret": env.get("VISMANET_CLIENT_SECRET", "koppel-dev-secret"),
+    }
 
 
 def _limits(env: dict[str, str]) -> dict:

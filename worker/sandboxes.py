@@ -1,4 +1,4 @@
-"""Every sandbox in one WSGI app: /exact, /visma, /kmoshops, /vies and /mollie, as the dev launcher and tests serve them.
+"""Every sandbox in one WSGI app: /exact, /visma, /kmoshops, /vies, /mollie, /nmbrs and /vismanet, as the dev launcher and tests serve them.
 
 A sandbox stands in for a vendor's API and enforces what the real one does (auth, validation,
 rate limits, token expiry); Koppel reaches it only over HTTP through its real clients.
@@ -14,7 +14,9 @@ from worker.config import settings
 from worker.connectors.exact import sandbox as exact_sandbox
 from worker.connectors import mollie, vies
 from worker.connectors.kmoshops import sandbox as kmo_sandbox
+from worker.connectors.nmbrs import sandbox as nmbrs_sandbox
 from worker.connectors.visma_eaccounting import sandbox as visma_sandbox
+from worker.connectors.visma_net import sandbox as vismanet_sandbox
 
 
 class SandboxSet:
@@ -42,10 +44,16 @@ class SandboxSet:
         self.sender = kmo_sandbox.WebhookSender(self.kmo, timeout=self.sender_timeout)
         self.vies = vies.ViesSandboxState.with_examples()
         self.mollie = mollie.MollieState(api_keys={settings.mollie_api_key})
+        self.nmbrs = nmbrs_sandbox.NmbrsState()
+        self.vismanet = vismanet_sandbox.VismaNetState()
+        self.vismanet.register_client(settings.vismanet_client_id, settings.vismanet_client_secret,
+                                      settings.public_url + "/connect/vismanet/callback")
         self._apps = {"/exact": exact_sandbox.create_app(self.exact),
                       "/visma": visma_sandbox.create_app(self.visma),
                       "/kmoshops": kmo_sandbox.create_app(self.kmo, self.sender),
-                      "/vies": vies.create_sandbox(self.vies), "/mollie": mollie.create_sandbox(self.mollie)}
+                      "/vies": vies.create_sandbox(self.vies), "/mollie": mollie.create_sandbox(self.mollie),
+                      "/nmbrs": nmbrs_sandbox.create_app(self.nmbrs),
+                      "/vismanet": vismanet_sandbox.create_app(self.vismanet)}
 
     def _exact_state(self):
         path = self.state_dir / "exact.json" if self.state_dir else None
