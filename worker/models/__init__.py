@@ -3,6 +3,7 @@ from worker.models.base import Base
 from worker.models.billing import Invoice
 from worker.models.connections import Connection, RateBudget, RemoteLink
 from worker.models.orders import Order, Posting, WebhookDelivery
+from worker.models.payroll import PayrollMapping, PayrollRun, PayrollTransaction
 from worker.models.reconciliation import ReconciliationFinding
 from worker.models.staff import AuditEntry, Migration, MigrationItem, StaffUser
 from worker.models.support import AuthAttempt, OutboxEmail, RemoteCall, Ticket, TicketMessage
@@ -10,6 +11,6 @@ from worker.models.tenants import Tenant, User
 
 __all__ = [
     "AuditEntry", "AuthAttempt", "Base", "Connection", "Invoice", "Migration", "MigrationItem", "Order",
-    "OutboxEmail", "Posting", "RateBudget", "ReconciliationFinding", "RemoteCall", "RemoteLink", "StaffUser",
+    "OutboxEmail", "PayrollMapping", "PayrollRun", "PayrollTransaction", "Posting", "RateBudget", "ReconciliationFinding", "RemoteCall", "RemoteLink", "StaffUser",
     "Tenant", "Ticket", "TicketMessage", "User", "WebhookDelivery",
 ]

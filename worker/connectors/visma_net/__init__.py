@@ -6,7 +6,7 @@ its company in ``ipp-company-id``, so a merchant maps each payroll company to on
 from __future__ import annotations
 
 from worker.connectors.base import Connector, Setting
-from worker.connectors.visma_net import oauth, tokens
+from worker.connectors.visma_net import oauth, payload, tokens
 from worker.connectors.visma_net.advice import Advice, advise
 from worker.connectors.visma_net.client import VismaNetClient
 from worker.config import settings as app_settings
@@ -66,6 +66,25 @@ class VismaNetLedger(Connector):
         client = cls.client(connection, company)
         return {"accounts": client.rows("v1/account"), "dimensions": client.get("v1/dimension"),
                 "periods": client.rows("v1/financialperiod")}
+
+    @classmethod
+    def post_journal(cls, connection, company: str, journal, reference: str, description: str,
+                     segments: dict[str, int]) -> str:
+        """Create one period's transaction; its batch number. OutcomeUnknown when the answer was lost."""
+        body = payload.journal_transaction(journal, reference, description, segments)
+        return cls.client(connection, company).create_journal(body)
+
+    @classmethod
+    def find_journal(cls, connection, company: str, reference: str, financial_period: str) -> str | None:
+        """The batch number of our transaction for ``financial_period`` (found by our reference), or None."""
+        rows = cls.client(connection, company).rows("v1/journaltransaction", {"periodId": financial_period})
+        found = [row["batchNumber"] for row in rows if payload.carries(row, reference, financial_period)]
+        return found[0] if found else None
+
+    @staticmethod
+    def advise(exc) -> Advice:
+        """A refusal's code and the merchant's advice."""
+        return advise(exc)
 
     @classmethod
     def test_connection(cls, connection) -> None:

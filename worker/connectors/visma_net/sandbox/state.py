@@ -21,8 +21,8 @@ SEGMENTS = ({"segmentId": 1, "description": "Kostenplaats", "values": ("100", "2
 
 
 def seed_company(name: str, year: int) -> dict:
-    """A company with the payroll chart of accounts, two segments and the year's periods (January closed)."""
-    periods = {f"{y}{m:02d}": {"closed": y < year or (y == year and m == 1)}
+    """A company with the payroll chart of accounts, two segments and the year's periods (last year closed)."""
+    periods = {f"{y}{m:02d}": {"closed": y < year}
                for y in (year - 1, year) for m in range(1, 14)}
     return {"name": name, "test_company": False, "accounts": {n: {"description": d, "active": True}
                                                              for n, d in ACCOUNTS.items()},

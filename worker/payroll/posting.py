@@ -1,0 +1,178 @@
+"""Posting one payroll run into the ledger, exactly once per run and period.
+
+Each period's transaction has a row, committed with ``sent_at`` before its POST goes out. A row
+sent but not known posted (the worker died, or the answer never came) is looked up by our reference
+once the ledger had time to commit (``settle_seconds``); only when it is not there is it sent again.
+A run posted before is read again and compared: a re-opened run that changed is reported, never posted.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from worker import connectors, db
+from worker.config import settings
+from worker.connectors.errors import OutcomeUnknown, ReauthRequired, RemoteRejected
+from worker.i18n import N_
+from worker.models import PayrollMapping, PayrollRun, PayrollTransaction
+from worker.models.base import utcnow
+from worker.payroll import checks, runs
+from worker.payroll.journal import JournalError, PeriodJournal, build, fingerprint
+
+CHANGED = N_("Run %(run)s of %(year)s changed in %(payroll)s after it was sent to %(ledger)s (batch %(batches)s). "
+             "Nothing was sent again: book the difference in %(ledger)s by hand, or reverse those transactions "
+             "there and use Report problem so we send the run anew.")
+PAYROLL_REFUSED = N_("%(payroll)s did not give the journal of run %(run)s: %(value)s")
+
+
+class Wait(Exception):
+    """A period's outcome is in doubt: look it up at ``until`` (a new job), not before."""
+
+    def __init__(self, until: dt.datetime):
+        super().__init__(until.isoformat())
+        self.until = until
+
+
+@dataclasses.dataclass
+class Context:
+    """What one posting needs, read once (no ORM objects cross the remote calls)."""
+
+    run: PayrollRun
+    mapping: PayrollMapping
+    payroll: object
+    ledger: object
+
+    @property
+    def names(self) -> dict:
+        return {"payroll": connectors.get(self.payroll.system).name, "ledger": connectors.get(self.ledger.system).name,
+                "run": self.run.run_number, "year": self.run.year}
+
+
+def _context(payroll_run_id: int) -> Context | None:
+    with db.session_scope() as session:
+        run = session.get(PayrollRun, payroll_run_id)
+        if run is None:
+            return None
+        mapping, found = session.get(PayrollMapping, run.mapping_id), runs.connections(session, run.tenant_id)
+        session.expunge_all()
+    return Context(run, mapping, found[runs.PAYROLL_ROLE], found[runs.LEDGER_ROLE])
+
+
+def post_run(payroll_run_id: int) -> None:
+    """Post (or re-check) one run; its row ends posted, failed or changed, or a later job looks up a doubt."""
+    ctx = _context(payroll_run_id)
+    if ctx is None:
+        return
+    try:
+        _post(ctx)
+    except JournalError as exc:
+        _finish(ctx.run.id, "failed", exc.code, exc.message, {**ctx.names, **exc.params})
+    except ReauthRequired as exc:
+        _finish(ctx.run.id, "failed", "LEDGER_REAUTH", str(exc), ctx.names)
+    except Wait as wait:
+        with db.session_scope() as session:
+            runs.defer(session, session.get(PayrollRun, ctx.run.id), schedule_at=wait.until)
+
+
+def _journal_lines(ctx: Context):
+    split = bool(ctx.mapping.cost_center_dimension or ctx.mapping.cost_unit_dimension)
+    client = connectors.get(ctx.payroll.system).client(ctx.payroll)
+    try:
+        return client.journal(int(ctx.mapping.payroll_company_id), int(ctx.run.run_id), ctx.run.year, split=split)
+    except RemoteRejected as exc:
+        raise JournalError("PAYROLL_REFUSED", PAYROLL_REFUSED, value=exc.message) from exc
+
+
+def _post(ctx: Context) -> None:
+    lines = _journal_lines(ctx)
+    digest = fingerprint(lines)
+    if ctx.run.fingerprint is not None and _posted_batches(ctx.run.id):
+        if digest != ctx.run.fingerprint:
+            _finish(ctx.run.id, "changed", "PAYROLL_RUN_CHANGED", CHANGED,
+                    {**ctx.names, "batches": ", ".join(_posted_batches(ctx.run.id))})
+            return
+        if ctx.run.state in ("posted", "changed"):
+            return  # sent, unchanged: nothing to do
+    journals = build(lines, ctx.run.year, ctx.run.run_number)
+    ledger = connectors.get(ctx.ledger.system)
+    company = ctx.mapping.ledger_company_id
+    reference = ledger.reference_data(ctx.ledger, company)
+    segments = checks.dimensions(reference, {"cost_center": ctx.mapping.cost_center_dimension,
+                                             "cost_unit": ctx.mapping.cost_unit_dimension})
+    checks.before_send(journals, reference)
+    _start(ctx.run.id, digest, journals)
+    for journal in journals:
+        try:
+            _send_period(ctx, ledger, journal, segments)
+        except RemoteRejected as exc:
+            advice = ledger.advise(exc)
+            raise JournalError(advice.code, advice.message, value=advice.value) from exc
+    _finish(ctx.run.id, "posted", None, None, None)
+
+
+def _posted_batches(payroll_run_id: int) -> list[str]:
+    with db.session_scope() as session:
+        return list(session.execute(sa.select(PayrollTransaction.batch_number).where(
+            PayrollTransaction.run_id == payroll_run_id, PayrollTransaction.state == "posted")
+            .order_by(PayrollTransaction.financial_period)).scalars())
+
+
+def _start(payroll_run_id: int, digest: str, journals: list[PeriodJournal]) -> None:
+    with db.session_scope() as session:
+        run = session.get(PayrollRun, payroll_run_id, with_for_update=True)
+        run.state, run.fingerprint = "sending", digest
+        run.total_debit = sum(j.debit for j in journals)
+        run.total_credit = sum(j.credit for j in journals)
+
+
+def _finish(payroll_run_id: int, state: str, code, message, params) -> None:
+    with db.session_scope() as session:
+        run = session.get(PayrollRun, payroll_run_id, with_for_update=True)
+        run.state, run.error_code, run.error_message, run.error_params = state, code, message, params
+        if state == "posted":
+            run.sent_at = utcnow()
+
+
+def _claim(payroll_run_id: int, journal: PeriodJournal) -> PayrollTransaction:
+    """The period's row (made now when new); expunged, for reading its state."""
+    with db.session_scope() as session:
+        session.execute(postgresql.insert(PayrollTransaction).values(
+            run_id=payroll_run_id, financial_period=journal.financial_period, state="sending",
+            debit=journal.debit, credit=journal.credit).on_conflict_do_nothing())
+        row = session.execute(sa.select(PayrollTransaction).where(
+            PayrollTransaction.run_id == payroll_run_id,
+            PayrollTransaction.financial_period == journal.financial_period)).scalar_one()
+        session.expunge(row)
+        return row
+
+
+def _mark(row_id: int, **values) -> None:
+    with db.session_scope() as session:
+        session.execute(sa.update(PayrollTransaction).where(PayrollTransaction.id == row_id).values(**values))
+
+
+def _send_period(ctx: Context, ledger, journal: PeriodJournal, segments: dict) -> None:
+    row = _claim(ctx.run.id, journal)
+    if row.state == "posted":
+        return
+    company, settle = ctx.mapping.ledger_company_id, dt.timedelta(seconds=settings.settle_seconds)
+    if row.sent_at is not None:  # sent before, outcome unknown: look it up once the ledger had time to commit
+        if utcnow() < row.sent_at + settle:
+            raise Wait(row.sent_at + settle)
+        batch = ledger.find_journal(ctx.ledger, company, ctx.run.reference, journal.financial_period)
+        if batch is not None:
+            _mark(row.id, state="posted", batch_number=batch)
+            return
+    _mark(row.id, sent_at=utcnow())  # committed before the POST: a crash after it leaves a doubt to resolve
+    description = f"Payroll {ctx.run.year} run {ctx.run.run_number}"
+    try:
+        batch = ledger.post_journal(ctx.ledger, company, journal, ctx.run.reference, description, segments)
+    except OutcomeUnknown:
+        raise Wait(utcnow() + settle) from None
+    except RemoteRejected:
+        _mark(row.id, sent_at=None)  # refused: certainly not created
+        raise
+    _mark(row.id, state="posted", batch_number=batch)
