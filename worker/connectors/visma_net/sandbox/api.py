@@ -130,7 +130,7 @@ def _answer(state, prefix: str, rest: str) -> Response:
     headers = _limit(state, grant, company_id)
     if request.method == "POST" and parts == ["journaltransaction"]:
         batch = _create(state, grant["tenant"], company)
-        return Response("", status=201, headers={**headers, "Location": f"{request.host_url.rstrip('/')}{prefix}"
+        return Response("", status=201, headers={**headers, "Location": f"{request.url_root.rstrip('/')}{prefix}"
                                                                           f"/v1/journaltransaction/{batch}"})
     if request.method != "GET" or not parts:
         raise VismaNetError(405, ("405", "The requested resource does not support this http method."))
