@@ -22,15 +22,16 @@ def callback_url(slug: str) -> str:
     return settings.public_url + url_for("connect.finish", slug=slug)
 
 
-def my_target():
-    """The tenant's target connection and its connector class; 404 when it does not connect by OAuth."""
-    target = connections().get("target")
-    if target is None or target.system not in connectors.TARGETS:
-        abort(404)
-    cls = connectors.TARGETS[target.system]
-    if cls.connect_kind != "oauth":
-        abort(404)
-    return target, cls
+def my_target(slug: str | None = None):
+    """The tenant's connection that connects by OAuth (its accounting target, or the ledger its payroll
+    journals go to; the one under ``slug`` when given) and its connector class; 404 when there is none."""
+    mine = connections()
+    for role in ("target", "ledger"):
+        connection = mine.get(role)
+        cls = connectors.REGISTRY.get(connection.system) if connection is not None else None
+        if cls is not None and cls.connect_kind == "oauth" and slug in (None, cls.connect_slug):
+            return connection, cls
+    abort(404)
 
 
 @bp.app_template_global()
@@ -59,9 +60,7 @@ def login_site() -> str:
 @login_required
 def start(slug: str):
     """Send the merchant to their accounting system to log in and grant access."""
-    target, cls = my_target()
-    if slug != cls.connect_slug:
-        abort(404)
+    target, cls = my_target(slug)
     url, state, verifier = cls.oauth_start(callback_url(slug))
     # Bound to this login session and tenant: the callback stores tokens for this tenant only.
     session["target_oauth"] = {"state": state, "verifier": verifier, "tenant_id": current_user.tenant_id,
@@ -73,26 +72,29 @@ def start(slug: str):
 @login_required
 def finish(slug: str):
     """The accounting system sends the merchant back here with an authorization code."""
-    target, cls = my_target()
+    target, cls = my_target(slug)
     pending, values = session.pop("target_oauth", None), {"system": cls.name}
-    if slug != cls.connect_slug:
-        abort(404)
+    home = url_for("payroll.index") if target.role == "ledger" else url_for("dashboard.index")
     if request.args.get("error"):
-        flash(_("%(system)s did not grant access, so nothing was connected. Press Connect to try again.") % values,
-              "error")
-        return redirect(url_for("dashboard.index"))
+        # A connector may know what its refusal usually means (e.g. "log out of the other system first").
+        advice = getattr(cls, "denied_advice", "")
+        flash(_(advice) if advice else _("%(system)s did not grant access, so nothing was connected. "
+                                         "Press Connect to try again.") % values, "error")
+        return redirect(home)
     if (not pending or pending["tenant_id"] != current_user.tenant_id or pending["system"] != target.system
             or not pysecrets.compare_digest(pending["state"], request.args.get("state", ""))):
         flash(_("This %(system)s login did not start from this session (were you logged in in another window?). "
                 "Press Connect once more from this dashboard.") % values, "error")
-        return redirect(url_for("dashboard.index"))
+        return redirect(home)
     try:
         finish_connection(target, cls, callback_url(slug), request.args.get("code", ""), pending["verifier"])
     except RemoteError as exc:
         flash(_("%(system)s refused the connection: %(error)s. Press Connect to try again.")
               % {**values, "error": exc}, "error")
-        return redirect(url_for("dashboard.index"))
+        return redirect(home)
     flash(_("%(system)s is connected.") % values, "success")
+    if target.role == "ledger":
+        return redirect(home)
     tenant = get_session().get(Tenant, current_user.tenant_id)
     if tenant.configured_at is None:  # still installing: back to the next step
         return redirect(url_for("install.show", token=tenant.install_token))
