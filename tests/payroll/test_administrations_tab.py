@@ -56,6 +56,8 @@ def test_a_merchant_connects_maps_and_sends_a_run_from_the_administrations_tab(s
     connect_ledger(client, sandboxes, "boekhouder@visser.nl")
     ledger = connection(merchant["tenant_id"], "ledger")
     assert ledger.is_connected and ledger.settings["companies"] == [{"id": "1", "name": "Visser Holding"}]
+    status = client.get("/status", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Nmbrs" in status and "Visma.net" in status
 
     client.post("/administrations/mappings", data={"payroll_company": "1", "ledger_company": "1",
                                                    "cost_center_on": "1", "cost_center_description": "Kostenplaats"})

@@ -7,10 +7,11 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.payroll import make_payroll_merchant, payroll_run, transactions, wait_for_state
+from tests.support.waiting import wait_for
 from worker import config, db
 from worker.connectors.visma_net.sandbox import FaultRule
 from worker.models import PayrollRun, RemoteCall
-from worker.payroll import runs
+from worker.payroll import poll, runs
 from worker.connectors.nmbrs.sandbox import line, month_lines
 
 
@@ -122,3 +123,21 @@ def test_a_reopened_run_that_changed_is_reported_not_posted_again(sandboxes, wor
     booked = ledger_transactions(sandboxes, merchant)
     assert changed.error_code == "PAYROLL_RUN_CHANGED" and changed.error_params["batches"] == booked[0]["batchNumber"]
     assert len(booked) == 1
+
+
+def test_the_daily_poll_checks_new_runs_without_sending_and_reports_a_changed_one(sandboxes, worker):
+    merchant, year = make_payroll_merchant(sandboxes), sandboxes.nmbrs.year
+    with sandboxes.vismanet.lock:
+        del sandboxes.vismanet.company(merchant["customer"], "1")["accounts"]["2400"]
+    assert poll.poll(merchant["tenant_id"]) == 3
+    checked = wait_for(lambda: (lambda r: r if r.error_code else None)(payroll_run(merchant["tenant_id"], "101")))
+    assert checked.state == "open" and checked.error_params["accounts"] == "2400"
+    assert ledger_transactions(sandboxes, merchant) == []
+    with sandboxes.vismanet.lock:
+        sandboxes.vismanet.company(merchant["customer"], "1")["accounts"]["2400"] = {"description": "LH", "active": True}
+    send(merchant, year, run_id="101")
+    assert wait_for_state(merchant["tenant_id"], "101").state == "posted"
+    sandboxes.nmbrs.reopen_run(1, 101, month_lines(1, 1, "9000.00", "1800.00"))
+    assert poll.poll(merchant["tenant_id"]) == 0
+    assert wait_for_state(merchant["tenant_id"], "101", states=("changed",)).error_code == "PAYROLL_RUN_CHANGED"
+    assert len(ledger_transactions(sandboxes, merchant)) == 1

@@ -16,9 +16,9 @@ from sqlalchemy.dialects import postgresql
 
 from worker.models.base import Base, created_column, updated_column
 
-# Where a run is: queued (job deferred), sending, posted, failed (a code and advice), changed (posted,
+# Where a run is: open (appeared, checked, not sent), queued (job deferred), sending, posted, failed (a code and advice), changed (posted,
 # then re-opened and changed in the payroll system: reported, never posted again).
-RUN_STATES = ("queued", "sending", "posted", "failed", "changed")
+RUN_STATES = ("open", "queued", "sending", "posted", "failed", "changed")
 
 
 class PayrollMapping(Base):

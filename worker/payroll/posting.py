@@ -86,6 +86,17 @@ def _journal_lines(ctx: Context):
         raise JournalError("PAYROLL_REFUSED", PAYROLL_REFUSED, value=exc.message) from exc
 
 
+def _prepare(ctx: Context, lines) -> tuple[list[PeriodJournal], dict]:
+    """The run's transactions and dimension segments, once every before-send check passed."""
+    journals = build(lines, ctx.run.year, ctx.run.run_number)
+    ledger = connectors.get(ctx.ledger.system)
+    reference = ledger.reference_data(ctx.ledger, ctx.mapping.ledger_company_id)
+    segments = checks.dimensions(reference, {"cost_center": ctx.mapping.cost_center_dimension,
+                                             "cost_unit": ctx.mapping.cost_unit_dimension})
+    checks.before_send(journals, reference)
+    return journals, segments
+
+
 def _post(ctx: Context) -> None:
     lines = _journal_lines(ctx)
     digest = fingerprint(lines)
@@ -96,13 +107,10 @@ def _post(ctx: Context) -> None:
             return
         if ctx.run.state in ("posted", "changed"):
             return  # sent, unchanged: nothing to do
-    journals = build(lines, ctx.run.year, ctx.run.run_number)
+    if ctx.run.state == "open":
+        return  # only checked (check_run), never sent without the merchant
+    journals, segments = _prepare(ctx, lines)
     ledger = connectors.get(ctx.ledger.system)
-    company = ctx.mapping.ledger_company_id
-    reference = ledger.reference_data(ctx.ledger, company)
-    segments = checks.dimensions(reference, {"cost_center": ctx.mapping.cost_center_dimension,
-                                             "cost_unit": ctx.mapping.cost_unit_dimension})
-    checks.before_send(journals, reference)
     _start(ctx.run.id, digest, journals)
     for journal in journals:
         try:
@@ -111,6 +119,23 @@ def _post(ctx: Context) -> None:
             advice = ledger.advise(exc)
             raise JournalError(advice.code, advice.message, value=advice.value) from exc
     _finish(ctx.run.id, "posted", None, None, None)
+
+
+def check_run(payroll_run_id: int) -> None:
+    """The before-send check of a run that appeared (not sent): its findings stored on the row, or cleared."""
+    ctx = _context(payroll_run_id)
+    if ctx is None or ctx.run.state != "open":
+        return
+    try:
+        journals, _ = _prepare(ctx, _journal_lines(ctx))
+    except JournalError as exc:
+        _finish(ctx.run.id, "open", exc.code, exc.message, {**ctx.names, **exc.params})
+        return
+    with db.session_scope() as session:
+        run = session.get(PayrollRun, ctx.run.id, with_for_update=True)
+        run.error_code = run.error_message = run.error_params = None
+        run.total_debit = sum(j.debit for j in journals)
+        run.total_credit = sum(j.credit for j in journals)
 
 
 def _posted_batches(payroll_run_id: int) -> list[str]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy import orm
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import insert as insert_stmt
 
 from worker import jobs
 from worker.models import Connection, PayrollMapping, PayrollRun
@@ -30,23 +30,33 @@ def defer(session: orm.Session, payroll_run: PayrollRun, schedule_at=None) -> No
                payroll_run_id=payroll_run.id)
 
 
-def request_send(session: orm.Session, mapping: PayrollMapping, year: int, run) -> PayrollRun:
-    """Queue ``run`` (a payroll Run) once: a new row, or a failed one again; a sent one is re-checked for
-    changes (never posted twice); one already on its way is left alone. The caller commits."""
+def insert(session: orm.Session, mapping: PayrollMapping, year: int, run, state: str) -> int | None:
+    """A new row for ``run`` in ``state``; None when the run has one already (the unique key decides)."""
     values = {"tenant_id": mapping.tenant_id, "mapping_id": mapping.id, "payroll_company_id": mapping.payroll_company_id,
               "year": year, "run_id": str(run.id), "run_number": run.number, "period": run.period_end,
-              "reference": reference(mapping, year, run.number), "state": "queued"}
-    new_id = session.execute(insert(PayrollRun).values(**values).on_conflict_do_nothing(
+              "reference": reference(mapping, year, run.number), "state": state}
+    return session.execute(insert_stmt(PayrollRun).values(**values).on_conflict_do_nothing(
         index_elements=["tenant_id", "payroll_company_id", "year", "run_id"]).returning(PayrollRun.id)).scalar()
+
+
+def existing(session: orm.Session, mapping: PayrollMapping, year: int, run) -> PayrollRun:
+    """The row of ``run``, locked for this transaction."""
+    return session.execute(sa.select(PayrollRun).where(
+        PayrollRun.tenant_id == mapping.tenant_id, PayrollRun.payroll_company_id == mapping.payroll_company_id,
+        PayrollRun.year == year, PayrollRun.run_id == str(run.id)).with_for_update()).scalar_one()
+
+
+def request_send(session: orm.Session, mapping: PayrollMapping, year: int, run) -> PayrollRun:
+    """Queue ``run`` (a payroll Run) once: a new row, or a failed or only checked (open) one again; a sent
+    one is re-checked for changes (never posted twice); one already on its way is left alone. The caller commits."""
+    new_id = insert(session, mapping, year, run, "queued")
     if new_id is not None:
         payroll_run = session.get(PayrollRun, new_id)
     else:
-        payroll_run = session.execute(sa.select(PayrollRun).where(
-            PayrollRun.tenant_id == mapping.tenant_id, PayrollRun.payroll_company_id == mapping.payroll_company_id,
-            PayrollRun.year == year, PayrollRun.run_id == str(run.id)).with_for_update()).scalar_one()
+        payroll_run = existing(session, mapping, year, run)
         if payroll_run.state in ("queued", "sending"):
             return payroll_run
-        if payroll_run.state == "failed":
+        if payroll_run.state in ("failed", "open"):
             payroll_run.state, payroll_run.error_code, payroll_run.error_message = "queued", None, None
     defer(session, payroll_run)
     return payroll_run
