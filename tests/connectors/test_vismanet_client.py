@@ -1,14 +1,16 @@
 """The Visma.net client over Visma Connect: refusals turned into advice, rate headers kept, the logged-in error."""
 from __future__ import annotations
 
+import datetime as dt
+import time
 from decimal import Decimal
 
 import pytest
 
 from tests.support.payroll import REDIRECT, consent, make_payroll_merchant
-from worker import db, ratelimit
+from worker import db, ratelimit, secrets
 from worker.config import settings
-from worker.connectors.errors import RemoteRejected
+from worker.connectors.errors import RemoteRejected, Throttled
 from worker.connectors.visma_net import VismaNetLedger, oauth
 from worker.models import Connection
 from worker.payroll.journal import LedgerLine, PeriodJournal, period_end
@@ -69,3 +71,26 @@ def test_being_logged_in_to_visma_net_sends_the_merchant_back_with_an_error(sand
     url, _, _ = oauth.authorization_url(settings.public_url + REDIRECT)
     back = consent(url, "busy@visma.test", "pw")
     assert back["error"] == "access_denied" and "code" not in back
+
+
+def test_an_expired_access_token_is_refreshed_once_and_rotated(sandboxes):
+    merchant = make_payroll_merchant(sandboxes)
+    ledger = ledger_of(merchant)
+    before = secrets.read(ledger)
+    with db.session_scope() as session:
+        secrets.update(session.get(Connection, ledger.id), expires_at=time.time() - 1)
+    sandboxes.vismanet.expire_tokens()
+    assert VismaNetLedger.companies(ledger) == [{"id": "1", "name": "Visser Holding"}]
+    after = secrets.read(ledger_of(merchant))
+    assert after["refresh_token"] != before["refresh_token"] and after["access_token"] != before["access_token"]
+    assert sandboxes.vismanet.refresh[before["refresh_token"]]["used"] is True
+
+
+def test_a_used_up_window_is_throttled_until_visma_net_says(sandboxes):
+    merchant = make_payroll_merchant(sandboxes)
+    sandboxes.vismanet.rate_limit = 1
+    client = VismaNetLedger.client(ledger_of(merchant), "1")
+    client.rows("v1/account")
+    with pytest.raises(Throttled) as throttled:
+        client.rows("v1/account")
+    assert throttled.value.retry_at > dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=50)
