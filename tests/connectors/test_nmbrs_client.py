@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 import requests
+import zeep
 
 from tests.support.network import free_port
 from worker.config import settings
@@ -71,3 +72,27 @@ def test_nobody_answering_is_unavailable(sandboxes):
     client = NmbrsClient("u", "t", "", f"http://127.0.0.1:{free_port()}/soap/v3")
     with pytest.raises(RemoteUnavailable):
         client.companies()
+
+
+def test_the_report_and_debtor_services_answer_through_their_own_wsdls(sandboxes, nmbrs):
+    header = {"Username": "salaris@visser.nl", "Token": "token-1", "Domain": "visser"}
+    year = sandboxes.nmbrs.year
+    company = nmbrs.service  # CompanyService: the line-level journals report
+    report = company.Reports_GetJournalsReportByCompany(CompanyId=1, StartPeriod=1, EndPeriod=3, Year=year,
+                                                        _soapheaders={"AuthHeaderWithDomain": header})
+    items = report.Items.JournalsReportItem
+    assert {i.Period for i in items} == {1, 2, 3} and sum(i.Debit for i in items) == sum(i.Credit for i in items)
+
+    reports = zeep.Client(settings.nmbrs_soap_url + "/ReportService.asmx?WSDL").service
+    task = reports.Reports_GetJournalsReportByCompany_Background(
+        companyId=1, startPeriod=3, endPeriod=3, year=year, _soapheaders={"AuthHeaderWithDomain": header})
+    first = reports.Reports_BackgroundTask_Result(TaskId=task, _soapheaders={"AuthHeaderWithDomain": header})
+    second = reports.Reports_BackgroundTask_Result(TaskId=task, _soapheaders={"AuthHeaderWithDomain": header})
+    assert (first.Status, second.Status) == ("Pending", "Success") and "<GeneralLedgerAccount>4000" in second.Content
+
+    debtor = zeep.Client(settings.nmbrs_soap_url + "/DebtorService.asmx?WSDL").service
+    plain = {"Username": "salaris@visser.nl", "Token": "token-1"}
+    assert debtor.Environment_Get(_soapheaders={"AuthHeader": plain}) == "visser"  # zeep unwraps one field
+    with pytest.raises(zeep.exceptions.Fault, match="---> 2006:"):
+        company.Reports_GetJournalsReportByCompany(CompanyId=1, StartPeriod=3, EndPeriod=1, Year=year,
+                                                   _soapheaders={"AuthHeaderWithDomain": header})

@@ -4,9 +4,9 @@ Usage::
 
     state = NmbrsState()
     state.add_user("payroll@visser.nl", "token-1")
-    app = create_app(state)   # /soap/v3/CompanyService.asmx (?WSDL for the WSDL)
+    app = create_app(state)   # /soap/v3/{Company,Report,Debtor}Service.asmx (?WSDL for each WSDL)
 
-Not modelled (yet): ReportService/DebtorService, Reports_GetJournalsReportByCompany(+_Background), the REST façade.
+Not modelled: the REST façade (sources.md §4.6 item 5, optional) and slow answers for large companies.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from . import operations, soap, wsdl
 from .state import NmbrsState, line, month_lines, twk_lines
 
 __all__ = ["NmbrsState", "create_app", "line", "month_lines", "twk_lines"]
-SERVICE = "/soap/v3/CompanyService.asmx"
+PREFIX, SUFFIX = "/soap/v3/", ".asmx"
 THROTTLE_PER_SECOND, THROTTLE_DELAY = 150, 0.5
 
 
@@ -33,12 +33,13 @@ def _throttle(state: NmbrsState) -> None:
         time.sleep(THROTTLE_DELAY)
 
 
-def _call(state: NmbrsState, body: bytes) -> str:
+def _call(state: NmbrsState, service: str, body: bytes) -> str:
     try:
         root = fromstring(body)
     except ParseError:
         raise soap.SoapFault(None, "The request is not a SOAP envelope.") from None
-    header = root.find(f"{{{soap.ENVELOPE}}}Header/{{{wsdl.NS}}}AuthHeaderWithDomain")
+    header_name = wsdl.SERVICES[service]["header"][0]
+    header = root.find(f"{{{soap.ENVELOPE}}}Header/{{{wsdl.namespace(service)}}}{header_name}")
     request_body = root.find(f"{{{soap.ENVELOPE}}}Body")
     if request_body is None or not len(request_body):
         raise soap.SoapFault(None, "The request has no SOAP body.")
@@ -46,7 +47,7 @@ def _call(state: NmbrsState, body: bytes) -> str:
     name = call.tag.split("}", 1)[-1]
     params = {child.tag.split("}", 1)[-1]: (child.text or "") for child in call}
     auth = {child.tag.split("}", 1)[-1]: (child.text or "") for child in (header if header is not None else [])}
-    return soap.result(name, operations.dispatch(state, name, auth, params))
+    return soap.result(service, name, operations.dispatch(state, service, name, auth, params))
 
 
 def create_app(state: NmbrsState):
@@ -54,15 +55,17 @@ def create_app(state: NmbrsState):
 
     @Request.application
     def app(request: Request) -> Response:
-        if request.path.rstrip("/") != SERVICE:
+        path = request.path.rstrip("/")
+        service = path[len(PREFIX):-len(SUFFIX)] if path.startswith(PREFIX) and path.endswith(SUFFIX) else ""
+        if service not in wsdl.SERVICES:
             return Response("Not found", status=404)
         if request.method == "GET" and "wsdl" in {k.lower() for k in request.args}:
-            return Response(wsdl.document(request.base_url), mimetype="text/xml")
+            return Response(wsdl.document(service, request.base_url), mimetype="text/xml")
         if request.method != "POST":
             return Response("Use POST (SOAP 1.1) or ?WSDL", status=405)
         _throttle(state)
         try:
-            return Response(_call(state, request.get_data()), mimetype="text/xml")
+            return Response(_call(state, service, request.get_data()), mimetype="text/xml")
         except soap.SoapFault as exc:
             return Response(soap.fault(exc), status=500, mimetype="text/xml")
 

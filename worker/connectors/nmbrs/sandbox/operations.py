@@ -5,14 +5,16 @@ from collections import defaultdict
 from decimal import Decimal
 
 from worker.connectors.nmbrs import journal_format
+from . import reports
 from .soap import SoapFault
 from .state import NmbrsState
 
 
 def _user(state: NmbrsState, auth: dict) -> dict:
-    """1001 for a missing header, an unknown user, a wrong token or another environment's domain."""
+    """1001 for a missing header, an unknown user, a wrong token or another environment's domain (the
+    DebtorService header has no Domain)."""
     user = state.users.get(auth.get("Username", ""))
-    if user is None or user["token"] != auth.get("Token") or auth.get("Domain") not in ("", None, user["domain"]):
+    if user is None or user["token"] != auth.get("Token") or auth.get("Domain", "") not in ("", user["domain"]):
         raise SoapFault(1001, "Authentication failed: invalid username, token or domain.")
     return user
 
@@ -67,14 +69,39 @@ def _journal(state, user, params, year_given: bool, split: bool) -> str:
     return journal_format.render(company["ID"], run["ID"], run["Year"], lines)
 
 
+def _report_range(state: NmbrsState, params: dict) -> tuple[int, int, int]:
+    """(start period, end period, year): 2006 for periods outside 1..13 or reversed."""
+    start, end, year = _int(params, "StartPeriod"), _int(params, "EndPeriod"), _year(state, params)
+    if not 1 <= start <= end <= 13:
+        raise SoapFault(2006, f"Invalid period: {start}-{end}.")
+    return start, end, year
+
+
+def _other_service(state: NmbrsState, user: dict, name: str, params: dict):
+    """ReportService (the background report, Pending then Success) and DebtorService."""
+    if name == "Environment_Get":
+        return {"SubDomain": user["domain"]}
+    if name == "Reports_GetJournalsReportByCompany_Background":
+        params = {k[0].upper() + k[1:]: v for k, v in params.items()}  # this service spells them camelCase
+        company = _company(state, user, params)
+        return reports.start_background(state, reports.journals_report(company, *_report_range(state, params)))
+    if name == "Reports_BackgroundTask_Result":
+        return reports.background_result(state, params.get("TaskId", ""))
+    raise SoapFault(None, f"Unknown operation {name}.")
+
+
 def _public(record: dict) -> dict:
     return {k: v for k, v in record.items() if k[0].isupper()}
 
 
-def dispatch(state: NmbrsState, name: str, auth: dict, params: dict):
-    """The result value of operation ``name``; SoapFault for anything Nmbrs refuses."""
+def dispatch(state: NmbrsState, service: str, name: str, auth: dict, params: dict):
+    """The result value of ``service``'s operation ``name``; SoapFault for anything Nmbrs refuses."""
     with state.lock:
         user = _user(state, auth)
+        if service != "CompanyService":
+            return _other_service(state, user, name, params)
+        if name == "Reports_GetJournalsReportByCompany":
+            return reports.journals_report(_company(state, user, params), *_report_range(state, params))
         if name == "List_GetAll":
             return ("Company", [_public(state.companies[c]) for c in sorted(user["companies"]) if c in state.companies])
         if name == "Company_GetCurrentPeriod":

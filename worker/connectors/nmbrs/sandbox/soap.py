@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from xml.sax.saxutils import escape
 
-from .wsdl import NS
+from .wsdl import namespace
 
 ENVELOPE = "http://schemas.xmlsoap.org/soap/envelope/"
 
@@ -45,10 +45,10 @@ def envelope(body: str) -> str:
             f"<soap:Body>{body}</soap:Body></soap:Envelope>")
 
 
-def result(operation: str, value) -> str:
+def result(service: str, operation: str, value) -> str:
     """The response envelope of ``operation`` carrying ``value`` as its ``<op>Result``."""
     inner = element(f"{operation}Result", value)
-    return envelope(f'<{operation}Response xmlns="{NS}">{inner}</{operation}Response>')
+    return envelope(f'<{operation}Response xmlns="{namespace(service)}">{inner}</{operation}Response>')
 
 
 def fault(exc: SoapFault) -> str:

@@ -1,87 +1,126 @@
-"""The WSDL of the sandbox's CompanyService, built from one table of operations (sources.md §4.2).
+"""The WSDLs of the sandbox's services, built from one table per service (sources.md §4.2, §4.6).
 
-Document/literal SOAP 1.1 as ASP.NET .asmx services publish it: every operation takes the
-``AuthHeaderWithDomain`` header; lists come back as ``ArrayOf<Type>`` with one element per item.
-Journals come back as an XML string inside the result (the inner format: worker/connectors/nmbrs/journal_format.py).
+Document/literal SOAP 1.1 as ASP.NET .asmx services publish them: every operation takes the
+service's auth header (``AuthHeaderWithDomain``; DebtorService the plain ``AuthHeader``); lists come
+back as ``ArrayOf<Type>`` with one element per item. Journals come back as an XML string inside
+the result (the inner format: worker/connectors/nmbrs/journal_format.py).
 """
 from __future__ import annotations
 
-NS = "https://api.nmbrs.nl/soap/v3/CompanyService"
+BASE_NS = "https://api.nmbrs.nl/soap/v3/"
+AUTH_WITH_DOMAIN = (("Username", "string"), ("Token", "string"), ("Domain", "string"))
+REPORT_ITEM = (("EmployeeName", "string"), ("Period", "int"), ("Year", "int"), ("Run", "int"),
+               ("Department", "string"), ("CostCenter", "string"), ("CostUnit", "string"), ("Percentage", "decimal"),
+               ("GeneralLedgerAccount", "string"), ("ComponentName", "string"), ("Debit", "decimal"),
+               ("Credit", "decimal"))
+COMPANY_RUN = (("CompanyId", "int"), ("RunId", "int"))
 
-TYPES = {
-    "Company": (("ID", "int"), ("Number", "int"), ("Name", "string"), ("LoonaangifteTijdvak", "int"),
-                ("KvkNr", "string")),
-    "RunInfo": (("ID", "int"), ("Number", "int"), ("Year", "int"), ("PeriodStart", "int"), ("PeriodEnd", "int"),
-                ("Description", "string"), ("RunAt", "dateTime"), ("IsLocked", "boolean")),
-    "CostCenter": (("Id", "int"), ("Code", "string"), ("Description", "string")),
-    "CostUnit": (("Id", "int"), ("Code", "string"), ("Description", "string")),
-    "CurrentPeriod": (("Year", "int"), ("Period", "int"), ("PeriodType", "int")),
-    "AuthHeaderWithDomain": (("Username", "string"), ("Token", "string"), ("Domain", "string")),
+SERVICES = {
+    "CompanyService": {
+        "header": ("AuthHeaderWithDomain", AUTH_WITH_DOMAIN),
+        "types": {
+            "Company": (("ID", "int"), ("Number", "int"), ("Name", "string"), ("LoonaangifteTijdvak", "int"),
+                        ("KvkNr", "string")),
+            "RunInfo": (("ID", "int"), ("Number", "int"), ("Year", "int"), ("PeriodStart", "int"),
+                        ("PeriodEnd", "int"), ("Description", "string"), ("RunAt", "dateTime"), ("IsLocked", "boolean")),
+            "CostCenter": (("Id", "int"), ("Code", "string"), ("Description", "string")),
+            "CostUnit": (("Id", "int"), ("Code", "string"), ("Description", "string")),
+            "CurrentPeriod": (("Year", "int"), ("Period", "int"), ("PeriodType", "int")),
+            "JournalsReportItem": REPORT_ITEM,
+            "JournalsReport": (("CompanyId", "int"), ("StartPeriod", "int"), ("EndPeriod", "int"), ("Year", "int"),
+                               ("Items", "tns:ArrayOfJournalsReportItem")),
+        },
+        "arrays": ("Company", "RunInfo", "CostCenter", "CostUnit", "JournalsReportItem"),
+        "operations": {
+            "List_GetAll": ((), "tns:ArrayOfCompany"),
+            "Company_GetCurrentPeriod": ((("CompanyId", "int"),), "tns:CurrentPeriod"),
+            "Run_GetList": ((("CompanyId", "int"), ("Year", "int")), "tns:ArrayOfRunInfo"),
+            "Journals_GetByRunCompany_v2": ((*COMPANY_RUN, ("Year", "int")), "s:string"),
+            "Journals_GetByRunCostCenterCostUnit": (COMPANY_RUN, "s:string"),
+            "Journals_GetByRunCostCenterCostUnitPerYear": ((*COMPANY_RUN, ("Year", "int")), "s:string"),
+            "CostCenter_GetList": ((("CompanyId", "int"),), "tns:ArrayOfCostCenter"),
+            "CostUnit_GetList": ((("CompanyId", "int"),), "tns:ArrayOfCostUnit"),
+            "Reports_GetJournalsReportByCompany": ((("CompanyId", "int"), ("StartPeriod", "int"),
+                                                   ("EndPeriod", "int"), ("Year", "int")), "tns:JournalsReport"),
+        },
+    },
+    "ReportService": {
+        "header": ("AuthHeaderWithDomain", AUTH_WITH_DOMAIN),
+        "types": {"BackgroundTaskResult": (("TaskId", "string"), ("Status", "string"), ("Content", "string"))},
+        "arrays": (),
+        "operations": {
+            "Reports_GetJournalsReportByCompany_Background": (
+                (("companyId", "int"), ("startPeriod", "int"), ("endPeriod", "int"), ("year", "int")), "s:string"),
+            "Reports_BackgroundTask_Result": ((("TaskId", "string"),), "tns:BackgroundTaskResult"),
+        },
+    },
+    "DebtorService": {
+        "header": ("AuthHeader", AUTH_WITH_DOMAIN[:2]),
+        "types": {"Environment": (("SubDomain", "string"),)},
+        "arrays": (),
+        "operations": {"Environment_Get": ((), "tns:Environment")},
+    },
 }
 
-# operation -> (parameters, result type: "tns:ArrayOfX", "tns:X" or "s:string")
-OPERATIONS = {
-    "List_GetAll": ((), "tns:ArrayOfCompany"),
-    "Company_GetCurrentPeriod": ((("CompanyId", "int"),), "tns:CurrentPeriod"),
-    "Run_GetList": ((("CompanyId", "int"), ("Year", "int")), "tns:ArrayOfRunInfo"),
-    "Journals_GetByRunCompany_v2": ((("CompanyId", "int"), ("RunId", "int"), ("Year", "int")), "s:string"),
-    "Journals_GetByRunCostCenterCostUnit": ((("CompanyId", "int"), ("RunId", "int")), "s:string"),
-    "Journals_GetByRunCostCenterCostUnitPerYear": ((("CompanyId", "int"), ("RunId", "int"), ("Year", "int")),
-                                                   "s:string"),
-    "CostCenter_GetList": ((("CompanyId", "int"),), "tns:ArrayOfCostCenter"),
-    "CostUnit_GetList": ((("CompanyId", "int"),), "tns:ArrayOfCostUnit"),
-}
-ARRAYS = ("Company", "RunInfo", "CostCenter", "CostUnit")
+
+def namespace(service: str) -> str:
+    return BASE_NS + service
+
+
+def _type(kind: str) -> str:
+    return kind if ":" in kind else f"s:{kind}"
 
 
 def _fields(fields) -> str:
-    return "".join(f'<s:element minOccurs="{0 if t == "string" else 1}" maxOccurs="1" name="{n}" type="s:{t}"/>'
-                   for n, t in fields)
+    return "".join(f'<s:element minOccurs="{0 if t in ("string",) or ":" in t else 1}" maxOccurs="1" '
+                   f'name="{n}" type="{_type(t)}"/>' for n, t in fields)
 
 
-def _schema() -> str:
+def _schema(service: str, spec: dict) -> str:
+    header, header_fields = spec["header"]
+    types = {**spec["types"], header: header_fields}
     parts = [f'<s:complexType name="{name}"><s:sequence>{_fields(fields)}</s:sequence></s:complexType>'
-             for name, fields in TYPES.items()]
+             for name, fields in types.items()]
     parts += [f'<s:complexType name="ArrayOf{t}"><s:sequence><s:element minOccurs="0" maxOccurs="unbounded" '
-              f'name="{t}" nillable="true" type="tns:{t}"/></s:sequence></s:complexType>' for t in ARRAYS]
-    parts.append('<s:element name="AuthHeaderWithDomain" type="tns:AuthHeaderWithDomain"/>')
-    for op, (params, result) in OPERATIONS.items():
+              f'name="{t}" nillable="true" type="tns:{t}"/></s:sequence></s:complexType>' for t in spec["arrays"]]
+    parts.append(f'<s:element name="{header}" type="tns:{header}"/>')
+    for op, (params, result) in spec["operations"].items():
         parts.append(f'<s:element name="{op}"><s:complexType><s:sequence>{_fields(params)}'
                      '</s:sequence></s:complexType></s:element>')
         parts.append(f'<s:element name="{op}Response"><s:complexType><s:sequence><s:element minOccurs="0" '
                      f'maxOccurs="1" name="{op}Result" type="{result}"/></s:sequence></s:complexType></s:element>')
-    return (f'<s:schema elementFormDefault="qualified" targetNamespace="{NS}">' + "".join(parts) + "</s:schema>")
+    return f'<s:schema elementFormDefault="qualified" targetNamespace="{namespace(service)}">{"".join(parts)}</s:schema>'
 
 
-def _messages() -> str:
-    out = []
-    for op in OPERATIONS:
-        out.append(f'<wsdl:message name="{op}SoapIn"><wsdl:part name="parameters" element="tns:{op}"/></wsdl:message>'
-                   f'<wsdl:message name="{op}SoapOut"><wsdl:part name="parameters" element="tns:{op}Response"/>'
-                   f'</wsdl:message><wsdl:message name="{op}AuthHeaderWithDomain"><wsdl:part '
-                   'name="AuthHeaderWithDomain" element="tns:AuthHeaderWithDomain"/></wsdl:message>')
-    return "".join(out)
+def _messages(spec: dict) -> str:
+    header = spec["header"][0]
+    return "".join(
+        f'<wsdl:message name="{op}SoapIn"><wsdl:part name="parameters" element="tns:{op}"/></wsdl:message>'
+        f'<wsdl:message name="{op}SoapOut"><wsdl:part name="parameters" element="tns:{op}Response"/></wsdl:message>'
+        f'<wsdl:message name="{op}{header}"><wsdl:part name="{header}" element="tns:{header}"/></wsdl:message>'
+        for op in spec["operations"])
 
 
-def _port_and_binding() -> str:
+def _port_and_binding(service: str, spec: dict) -> str:
+    header, ops = spec["header"][0], spec["operations"]
     port = "".join(f'<wsdl:operation name="{op}"><wsdl:input message="tns:{op}SoapIn"/>'
-                   f'<wsdl:output message="tns:{op}SoapOut"/></wsdl:operation>' for op in OPERATIONS)
+                   f'<wsdl:output message="tns:{op}SoapOut"/></wsdl:operation>' for op in ops)
     binding = "".join(
-        f'<wsdl:operation name="{op}"><soap:operation soapAction="{NS}/{op}" style="document"/>'
-        f'<wsdl:input><soap:body use="literal"/><soap:header message="tns:{op}AuthHeaderWithDomain" '
-        'part="AuthHeaderWithDomain" use="literal"/></wsdl:input><wsdl:output><soap:body use="literal"/>'
-        '</wsdl:output></wsdl:operation>' for op in OPERATIONS)
-    return (f'<wsdl:portType name="CompanyServiceSoap">{port}</wsdl:portType>'
-            '<wsdl:binding name="CompanyServiceSoap" type="tns:CompanyServiceSoap">'
+        f'<wsdl:operation name="{op}"><soap:operation soapAction="{namespace(service)}/{op}" style="document"/>'
+        f'<wsdl:input><soap:body use="literal"/><soap:header message="tns:{op}{header}" part="{header}" '
+        'use="literal"/></wsdl:input><wsdl:output><soap:body use="literal"/></wsdl:output></wsdl:operation>'
+        for op in ops)
+    return (f'<wsdl:portType name="{service}Soap">{port}</wsdl:portType>'
+            f'<wsdl:binding name="{service}Soap" type="tns:{service}Soap">'
             f'<soap:binding transport="http://schemas.xmlsoap.org/soap/http"/>{binding}</wsdl:binding>')
 
 
-def document(location: str) -> str:
-    """The WSDL with ``location`` (where this service answers) as its soap:address."""
+def document(service: str, location: str) -> str:
+    """The WSDL of ``service`` with ``location`` (where it answers) as its soap:address."""
+    spec, ns = SERVICES[service], namespace(service)
     return ('<?xml version="1.0" encoding="utf-8"?><wsdl:definitions '
             'xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" xmlns:s="http://www.w3.org/2001/XMLSchema" '
-            f'xmlns:tns="{NS}" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" targetNamespace="{NS}">'
-            f"<wsdl:types>{_schema()}</wsdl:types>{_messages()}{_port_and_binding()}"
-            '<wsdl:service name="CompanyService"><wsdl:port name="CompanyServiceSoap" '
-            f'binding="tns:CompanyServiceSoap"><soap:address location="{location}"/></wsdl:port></wsdl:service>'
-            "</wsdl:definitions>")
+            f'xmlns:tns="{ns}" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" targetNamespace="{ns}">'
+            f"<wsdl:types>{_schema(service, spec)}</wsdl:types>{_messages(spec)}{_port_and_binding(service, spec)}"
+            f'<wsdl:service name="{service}"><wsdl:port name="{service}Soap" binding="tns:{service}Soap">'
+            f'<soap:address location="{location}"/></wsdl:port></wsdl:service></wsdl:definitions>')
