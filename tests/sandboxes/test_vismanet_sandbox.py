@@ -6,7 +6,6 @@ import requests
 
 from worker.config import settings
 
-API = None
 
 
 def token(sandboxes, tenant: str) -> str:

@@ -8,32 +8,22 @@ A run posted before is read again and compared: a re-opened run that changed is 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 from worker import connectors, db
-from worker.config import settings
-from worker.connectors.errors import OutcomeUnknown, ReauthRequired, RemoteRejected
+from worker.connectors.errors import ReauthRequired, RemoteRejected
 from worker.i18n import N_
 from worker.models import PayrollMapping, PayrollRun, PayrollTransaction
 from worker.models.base import utcnow
 from worker.payroll import checks, runs
+from worker.payroll.periods import Wait, send_period
 from worker.payroll.journal import JournalError, PeriodJournal, build, fingerprint
 
 CHANGED = N_("Run %(run)s of %(year)s changed in %(payroll)s after it was sent to %(ledger)s (batch %(batches)s). "
              "Nothing was sent again: book the difference in %(ledger)s by hand, or reverse those transactions "
              "there and use Report problem so we send the run anew.")
 PAYROLL_REFUSED = N_("%(payroll)s did not give the journal of run %(run)s: %(value)s")
-
-
-class Wait(Exception):
-    """A period's outcome is in doubt: look it up at ``until`` (a new job), not before."""
-
-    def __init__(self, until: dt.datetime):
-        super().__init__(until.isoformat())
-        self.until = until
 
 
 @dataclasses.dataclass
@@ -114,7 +104,7 @@ def _post(ctx: Context) -> None:
     _start(ctx.run.id, digest, journals)
     for journal in journals:
         try:
-            _send_period(ctx, ledger, journal, segments)
+            send_period(ctx, ledger, journal, segments)
         except RemoteRejected as exc:
             advice = ledger.advise(exc)
             raise JournalError(advice.code, advice.message, value=advice.value) from exc
@@ -159,45 +149,3 @@ def _finish(payroll_run_id: int, state: str, code, message, params) -> None:
         run.state, run.error_code, run.error_message, run.error_params = state, code, message, params
         if state == "posted":
             run.sent_at = utcnow()
-
-
-def _claim(payroll_run_id: int, journal: PeriodJournal) -> PayrollTransaction:
-    """The period's row (made now when new); expunged, for reading its state."""
-    with db.session_scope() as session:
-        session.execute(postgresql.insert(PayrollTransaction).values(
-            run_id=payroll_run_id, financial_period=journal.financial_period, state="sending",
-            debit=journal.debit, credit=journal.credit).on_conflict_do_nothing())
-        row = session.execute(sa.select(PayrollTransaction).where(
-            PayrollTransaction.run_id == payroll_run_id,
-            PayrollTransaction.financial_period == journal.financial_period)).scalar_one()
-        session.expunge(row)
-        return row
-
-
-def _mark(row_id: int, **values) -> None:
-    with db.session_scope() as session:
-        session.execute(sa.update(PayrollTransaction).where(PayrollTransaction.id == row_id).values(**values))
-
-
-def _send_period(ctx: Context, ledger, journal: PeriodJournal, segments: dict) -> None:
-    row = _claim(ctx.run.id, journal)
-    if row.state == "posted":
-        return
-    company, settle = ctx.mapping.ledger_company_id, dt.timedelta(seconds=settings.settle_seconds)
-    if row.sent_at is not None:  # sent before, outcome unknown: look it up once the ledger had time to commit
-        if utcnow() < row.sent_at + settle:
-            raise Wait(row.sent_at + settle)
-        batch = ledger.find_journal(ctx.ledger, company, ctx.run.reference, journal.financial_period)
-        if batch is not None:
-            _mark(row.id, state="posted", batch_number=batch)
-            return
-    _mark(row.id, sent_at=utcnow())  # committed before the POST: a crash after it leaves a doubt to resolve
-    description = f"Payroll {ctx.run.year} run {ctx.run.run_number}"
-    try:
-        batch = ledger.post_journal(ctx.ledger, company, journal, ctx.run.reference, description, segments)
-    except OutcomeUnknown:
-        raise Wait(utcnow() + settle) from None
-    except RemoteRejected:
-        _mark(row.id, sent_at=None)  # refused: certainly not created
-        raise
-    _mark(row.id, state="posted", batch_number=batch)
