@@ -15,6 +15,8 @@ PRODUCTION = {
     "KMOSHOPS_API_URL": "https://api.kmoshops.example/v1",
     "VIES_URL": "https://ec.europa.eu/taxation_customs/vies/rest-api",
     "MOLLIE_API_URL": "https://api.mollie.com/v2", "MOLLIE_API_KEY": "live_abcdefghijklmnop",
+    "NMBRS_SOAP_URL": "https://api.nmbrs.nl/soap/v3", "VISMANET_API_URL": "https://api.finance.visma.net",
+    "VISMANET_CONNECT_URL": "https://connect.visma.com",
 }
 NOT_PRODUCTION = [
     ("SECRET_KEY", "short-secret"), ("SECRET_KEY", config.DEV_SECRET),
@@ -23,6 +25,7 @@ NOT_PRODUCTION = [
     ("KMOSHOPS_API_URL", "https://localhost/kmoshops/v1"), ("VIES_URL", "http://127.0.0.1:8001/vies"),
     ("MOLLIE_API_URL", "http://127.0.0.1:8001/mollie/v2"), ("EXACT_CLIENT_ID", "koppel-dev"),
     ("EXACT_CLIENT_SECRET", "koppel-dev-secret"), ("MOLLIE_API_KEY", "test_koppel"),
+    ("NMBRS_SOAP_URL", "http://127.0.0.1:8001/nmbrs/soap/v3"), ("VISMANET_API_URL", "http://127.0.0.1:8001/vismanet"),
 ]
 
 

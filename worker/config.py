@@ -117,7 +117,8 @@ class Settings:
     def remote_urls(self) -> dict[str, str]:
         """The external systems' URLs by their variable's name."""
         return {"KMOSHOPS_API_URL": self.kmoshops_api_url, "EXACT_BASE_URL": self.exact_base_url,
-                "VIES_URL": self.vies_url, "MOLLIE_API_URL": self.mollie_url}
+                "VIES_URL": self.vies_url, "MOLLIE_API_URL": self.mollie_url, "NMBRS_SOAP_URL": self.nmbrs_soap_url,
+                "VISMANET_API_URL": self.vismanet_api_url, "VISMANET_CONNECT_URL": self.vismanet_connect_url}
 
     def is_sandbox(self, url: str) -> bool:
         """True for our sandboxes, loopback addresses and anything not https."""

@@ -21,6 +21,14 @@ from worker.connectors.nmbrs.journal_format import JournalLine
 
 _CODE = re.compile(r"--->\s*(\d{4}):\s*(.*)", re.S)
 AUTH_CODES = {1001, 1002, 1003, 1004, 1006, 2003, 2004, 2009, 2011, 2013}
+# What each code means (sources.md §4.5), put before Nmbrs' own words so the reason is clear.
+REASONS = {1001: "user name, API token or domain not accepted", 1002: "this user may not make this call",
+           1003: "authorization data missing or wrong", 1004: "no valid Nmbrs subscription",
+           1006: "login security (e.g. two-step verification) refused the API user",
+           2003: "employee outside this user's rights", 2004: "company outside this user's environment",
+           2006: "invalid period or year", 2009: "debtor outside this user's rights",
+           2011: "the environment is in protected mode", 2012: "wage tax declaration already sent",
+           2013: "not available on a free trial"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,7 +78,8 @@ class NmbrsClient:
         except Fault as exc:
             code, text = fault_code(exc.message)
             status = 401 if code in AUTH_CODES else 400
-            raise RemoteRejected(status, f"{code}: {text}" if code else text, {"code": code}) from exc
+            reason = f"{code}: {REASONS[code]} ({text})" if code in REASONS else (f"{code}: {text}" if code else text)
+            raise RemoteRejected(status, reason, {"code": code, "text": text}) from exc
         except TransportError as exc:
             raise RemoteUnavailable(f"Nmbrs answered {exc.status_code}") from exc
         except requests.RequestException as exc:
