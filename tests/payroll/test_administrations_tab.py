@@ -69,7 +69,8 @@ def test_a_merchant_connects_maps_and_sends_a_run_from_the_administrations_tab(s
     page = client.get("/administrations/").get_data(as_text=True)
     assert "Bakkerij Visser BV" in page and re.search(r'<option value="103">', page)
 
-    client.post("/administrations/send", data={"mapping": mapping_id, "year": sandboxes.nmbrs.year, "run": "103"})
+    client.post("/administrations/send", data={"mapping": mapping_id, "year": sandboxes.nmbrs.year, "period": "3",
+                                               "run": ""})
     posted = wait_for_state(merchant["tenant_id"], "103")
     assert posted.state == "posted", posted.error_params
     booked = sandboxes.vismanet.transactions(_customer(sandboxes, "boekhouder@visser.nl"))
@@ -106,3 +107,12 @@ def test_a_failed_journal_shows_its_advice_on_the_tab(sandboxes, web, worker):
     assert says(page, "These ledger accounts do not exist (or are inactive) in %(ledger)s: %(accounts)s. Create them "
                       "in its chart of accounts with the numbers used in the payroll system, then send again.",
                 ledger="Visma.net", accounts="2410")
+
+
+def test_another_tenants_mapping_answers_404_and_sends_nothing(sandboxes, web):
+    owner = make_payroll_merchant(sandboxes)
+    _, client = logged_in(web, sandboxes)
+    answer = client.post("/administrations/send", data={"mapping": owner["mapping_id"], "year": sandboxes.nmbrs.year,
+                                                        "run": "101"})
+    assert answer.status_code == 404 and payroll_run(owner["tenant_id"], "101") is None
+    assert "Bakkerij Visser BV" not in client.get("/administrations/").get_data(as_text=True)
