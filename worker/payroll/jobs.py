@@ -3,17 +3,24 @@ from __future__ import annotations
 
 import logging
 
-from worker.connectors.errors import RemoteError
+from worker.connectors.errors import OutcomeUnknown, RemoteError, RemoteUnavailable
 from worker.jobs import RemoteRetryStrategy, app
 from worker.payroll import poll, posting
 
 log = logging.getLogger(__name__)
 
 
-@app.task(name="post_payroll_run", queue="orders", retry=RemoteRetryStrategy())
-def post_payroll_run(payroll_run_id: int) -> None:
+@app.task(name="post_payroll_run", queue="orders", retry=RemoteRetryStrategy(), pass_context=True)
+def post_payroll_run(context, payroll_run_id: int) -> None:
     """Post one payroll run into the ledger (deferred with lock=ledger:<connection id>), exactly once per period."""
-    posting.post_run(payroll_run_id)
+    try:
+        posting.post_run(payroll_run_id)
+    except (OutcomeUnknown, RemoteUnavailable) as exc:
+        if context.job.attempts < RemoteRetryStrategy.max_attempts:
+            raise
+        # Unreachable through every retry: the run ends in failed with the reason, never nowhere.
+        log.error("payroll run %s: giving up after %s attempts: %s", payroll_run_id, context.job.attempts, exc)
+        posting.give_up(payroll_run_id, str(exc))
 
 
 @app.task(name="check_payroll_run", queue="orders", retry=RemoteRetryStrategy())

@@ -24,6 +24,8 @@ CHANGED = N_("Run %(run)s of %(year)s changed in %(payroll)s after it was sent t
              "Nothing was sent again: book the difference in %(ledger)s by hand, or reverse those transactions "
              "there and use Report problem so we send the run anew.")
 PAYROLL_REFUSED = N_("%(payroll)s did not give the journal of run %(run)s: %(value)s")
+UNREACHABLE = N_("Run %(run)s could not be sent: %(payroll)s or %(ledger)s did not answer through every retry "
+                 "(%(value)s). Nothing is lost; send it again later.")
 
 
 @dataclasses.dataclass
@@ -109,6 +111,13 @@ def _post(ctx: Context) -> None:
             advice = ledger.advise(exc)
             raise JournalError(advice.code, advice.message, value=advice.value) from exc
     _finish(ctx.run.id, "posted", None, None, None)
+
+
+def give_up(payroll_run_id: int, reason: str) -> None:
+    """After the last retry: the run is failed with the reason (a period in doubt is looked up when sent again)."""
+    ctx = _context(payroll_run_id)
+    if ctx is not None:
+        _finish(ctx.run.id, "failed", "REMOTE_UNREACHABLE", UNREACHABLE, {**ctx.names, "value": reason})
 
 
 def check_run(payroll_run_id: int) -> None:
