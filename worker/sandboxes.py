@@ -94,3 +94,9 @@ class SandboxSet:
         """The Exact sandbox login the demo merchant connects with (kept across restarts)."""
         if username not in self.exact.users:
             self.exact.add_user(username=username, password=password, division=None)
+        # Payroll (the Administrations tab): the same login is the payroll API user (its password the token)
+        # and a ledger user; these two sandboxes live in memory, so they are made again on every start.
+        if username not in self.nmbrs.users:
+            self.nmbrs.add_user(username, password)
+        if username not in self.vismanet.users:
+            self.vismanet.add_user(username, password)
