@@ -47,10 +47,16 @@ def _runs_by_mapping(mappings, year: int) -> tuple[dict, str | None]:
     return found, None
 
 
-def _sent(tenant_id: int) -> list[tuple[PayrollRun, str]]:
-    """The tenant's journals, newest first, with their ledger batch numbers."""
-    rows = get_session().execute(sa.select(PayrollRun).where(PayrollRun.tenant_id == tenant_id)
-                                 .order_by(PayrollRun.year.desc(), PayrollRun.run_number.desc())).scalars().all()
+# The journals' tabs, as the orders' dashboard has them: sent, needing the merchant, waiting or on their way.
+TABS = {"report": ("posted",), "errors": ("failed", "changed"), "open": ("open", "queued", "sending")}
+
+
+def _sent(tenant_id: int, tab: str | None = None) -> list[tuple[PayrollRun, str]]:
+    """The tenant's journals (of one tab when given), newest first, with their ledger batch numbers."""
+    query = sa.select(PayrollRun).where(PayrollRun.tenant_id == tenant_id)
+    if tab in TABS:
+        query = query.where(PayrollRun.state.in_(TABS[tab]))
+    rows = get_session().execute(query.order_by(PayrollRun.year.desc(), PayrollRun.run_number.desc())).scalars().all()
     batches = get_session().execute(sa.select(PayrollTransaction.run_id, PayrollTransaction.batch_number).where(
         PayrollTransaction.run_id.in_([r.id for r in rows]), PayrollTransaction.state == "posted")).all()
     numbers = {}
@@ -70,11 +76,12 @@ def index():
                                .order_by(PayrollMapping.payroll_company_name)).scalars().all()
     ready = runs.PAYROLL_ROLE in mine and mine[runs.PAYROLL_ROLE].is_connected
     found, problem = _runs_by_mapping(mappings, year) if ready else ({}, None)
-    sent = _sent(current_user.tenant_id)
-    return render_template("payroll/index.html", payroll=mine.get(runs.PAYROLL_ROLE),
+    tab = request.args.get("tab") if request.args.get("tab") in TABS else None
+    sent, everything = _sent(current_user.tenant_id, tab), _sent(current_user.tenant_id)
+    return render_template("payroll/index.html", payroll=mine.get(runs.PAYROLL_ROLE), tab=tab,
                            ledger=mine.get(runs.LEDGER_ROLE), payroll_systems=systems("payroll_source"),
                            ledger_systems=systems("ledger"), mappings=mappings, runs=found, problem=problem,
-                           year=year, sent=sent, sent_companies={r.payroll_company_id for r, _ in sent
+                           year=year, sent=sent, sent_companies={r.payroll_company_id for r, _ in everything
                                                                  if r.state == "posted"})
 
 

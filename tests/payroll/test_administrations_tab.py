@@ -107,6 +107,9 @@ def test_a_failed_journal_shows_its_advice_on_the_tab(sandboxes, web, worker):
     assert says(page, "These ledger accounts do not exist (or are inactive) in %(ledger)s: %(accounts)s. Create them "
                       "in its chart of accounts with the numbers used in the payroll system, then send again.",
                 ledger="Visma.net", accounts="2410")
+    errors = client.get("/administrations/?tab=errors").get_data(as_text=True)
+    report = client.get("/administrations/?tab=report").get_data(as_text=True)
+    assert 'class="journal failed"' in errors and 'class="journal failed"' not in report
 
 
 def test_another_tenants_mapping_answers_404_and_sends_nothing(sandboxes, web):

@@ -10,7 +10,8 @@ from tests.support.payroll import make_payroll_merchant, payroll_run, transactio
 from tests.support.waiting import wait_for
 from worker import config, db
 from worker.connectors.visma_net.sandbox import FaultRule
-from worker.models import PayrollRun, RemoteCall
+from worker.connectors.nmbrs import Run
+from worker.models import Connection, PayrollMapping, PayrollRun, RemoteCall
 from worker.payroll import poll, runs
 from worker.connectors.nmbrs.sandbox import line, month_lines
 
@@ -150,3 +151,19 @@ def test_the_daily_poll_checks_new_runs_without_sending_and_reports_a_changed_on
     assert poll.poll(merchant["tenant_id"]) == 0
     assert wait_for_state(merchant["tenant_id"], "101", states=("changed",)).error_code == "PAYROLL_RUN_CHANGED"
     assert len(ledger_transactions(sandboxes, merchant)) == 1
+
+
+def test_a_payroll_token_withdrawn_turns_the_connection_red_and_fails_the_run(sandboxes, worker):
+    merchant, year = make_payroll_merchant(sandboxes), sandboxes.nmbrs.year
+    with sandboxes.nmbrs.lock:
+        for user in sandboxes.nmbrs.users.values():
+            user["token"] = "withdrawn"
+    # the runs cannot even be listed now: queue the run as it was listed before the token was withdrawn
+    with db.session_scope() as session:
+        mapping = session.get(PayrollMapping, merchant["mapping_id"])
+        runs.request_send(session, mapping, year, Run(101, 1, year, 1, 1, "", True))
+    failed = wait_for_state(merchant["tenant_id"], "101")
+    assert failed.error_code == "PAYROLL_REFUSED" and failed.error_params["value"].startswith("1001:")
+    with db.session_scope() as session:
+        payroll = session.get(Connection, merchant["payroll_id"])
+        assert payroll.status == "error" and "1001" in payroll.status_reason

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from worker import connectors, db
 from worker.connectors.errors import ReauthRequired, RemoteRejected
 from worker.i18n import N_
-from worker.models import PayrollMapping, PayrollRun, PayrollTransaction
+from worker.models import Connection, PayrollMapping, PayrollRun, PayrollTransaction
 from worker.models.base import utcnow
 from worker.payroll import checks, runs
 from worker.payroll.periods import Wait, send_period
@@ -75,7 +75,15 @@ def _journal_lines(ctx: Context):
     try:
         return client.journal(int(ctx.mapping.payroll_company_id), int(ctx.run.run_id), ctx.run.year, split=split)
     except RemoteRejected as exc:
+        if exc.status == 401:  # credentials or rights: the status dot turns red with the reason
+            _connection_refused(ctx.payroll.id, exc.message)
         raise JournalError("PAYROLL_REFUSED", PAYROLL_REFUSED, value=exc.message) from exc
+
+
+def _connection_refused(connection_id: int, reason: str) -> None:
+    with db.session_scope() as session:
+        connection = session.get(Connection, connection_id)
+        connection.status, connection.status_reason = "error", reason
 
 
 def _prepare(ctx: Context, lines) -> tuple[list[PeriodJournal], dict]:
