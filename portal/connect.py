@@ -105,5 +105,6 @@ def finish_connection(target, cls, redirect_uri: str, code: str, verifier: str) 
     """Let the connector store the tokens and learn its administration; retry orders that waited for a login."""
     db_session = get_session()
     cls.oauth_finish(db_session, target, redirect_uri, code, verifier)
-    retry.requeue_reauth_failures(db_session, target.tenant_id)
+    if target.role == "target":  # orders wait for the accounting target only, not for a payroll ledger
+        retry.requeue_reauth_failures(db_session, target.tenant_id)
     db_session.commit()

@@ -86,3 +86,14 @@ def test_an_expired_token_is_401(sandboxes, ledger):
     _, access = ledger
     sandboxes.vismanet.expire_tokens()
     assert call("GET", "/v1/account", access).status_code == 401
+
+
+def test_an_unknown_tenant_is_refused_a_token_or_given_one_that_has_no_licence(sandboxes):
+    form = {"grant_type": "client_credentials", "client_id": settings.vismanet_client_id,
+            "client_secret": settings.vismanet_client_secret, "tenant_id": "no-such-tenant",
+            "scope": "vismanet_erp_service_api:read"}
+    assert requests.post(settings.vismanet_connect_url + "/connect/token", data=form, timeout=10).status_code == 400
+    sandboxes.vismanet.reject_unknown_tenant = False
+    access = requests.post(settings.vismanet_connect_url + "/connect/token", data=form, timeout=10).json()["access_token"]
+    answer = call("GET", "/v1/account", access)
+    assert answer.status_code == 403 and answer.json()["ExceptionMessage"] == "No license for this company."

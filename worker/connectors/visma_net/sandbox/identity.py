@@ -110,7 +110,8 @@ def _grant(state, form) -> tuple[int, dict]:
         return 200, _issue(state, grant, refresh=True)
     if kind == "client_credentials":
         scopes = set((form.get("scope") or "").split())
-        if form.get("tenant_id") not in state.customers or not scopes or not scopes <= SCOPES:
+        known = form.get("tenant_id") in state.customers
+        if not form.get("tenant_id") or (not known and state.reject_unknown_tenant) or not scopes or not scopes <= SCOPES:
             return 400, {"error": "invalid_request"}
         return 200, _issue(state, {"client_id": form["client_id"], "tenant": form["tenant_id"],
                                    "scopes": sorted(scopes)}, refresh=False)

@@ -39,6 +39,9 @@ class VismaNetState:
         self.lock = threading.RLock()
         self.rate_limit, self.rate_window = rate_limit, rate_window  # "test client" preset: 500/h (§5.3)
         self.strict_values = strict_values  # bare values refused: every field must be {"value": ...}
+        # An unknown tenant in a client-credentials request: refused at the token endpoint, or (False) given a
+        # token whose every API call then answers 12027, as Visma does for a tenant without a licence (§5.7).
+        self.reject_unknown_tenant = True
         self.clients: dict[str, dict] = {}
         self.users: dict[str, dict] = {}
         self.customers: dict[str, dict] = {}  # tenant id -> {"blocked": bool, "companies": {id: company}}
