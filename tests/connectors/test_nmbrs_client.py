@@ -1,6 +1,7 @@
 """The Nmbrs SOAP client: zeep reads the sandbox's WSDL and every call goes over real HTTP with the auth header."""
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 
 import pytest
@@ -96,3 +97,11 @@ def test_the_report_and_debtor_services_answer_through_their_own_wsdls(sandboxes
     with pytest.raises(zeep.exceptions.Fault, match="---> 2006:"):
         company.Reports_GetJournalsReportByCompany(CompanyId=1, StartPeriod=3, EndPeriod=1, Year=year,
                                                    _soapheaders={"AuthHeaderWithDomain": header})
+
+
+def test_too_many_calls_a_second_are_delayed_not_refused(sandboxes, nmbrs):
+    sandboxes.nmbrs.throttle_per_second = 3
+    started = time.monotonic()
+    answers = [nmbrs.companies() for _ in range(6)]
+    assert all(len(a) == 2 for a in answers)  # every call answered
+    assert sandboxes.nmbrs.delayed >= 1 and time.monotonic() - started >= 0.5

@@ -20,7 +20,7 @@ from .state import NmbrsState, line, month_lines, twk_lines
 
 __all__ = ["NmbrsState", "create_app", "line", "month_lines", "twk_lines"]
 PREFIX, SUFFIX = "/soap/v3/", ".asmx"
-THROTTLE_PER_SECOND, THROTTLE_DELAY = 150, 0.5
+THROTTLE_DELAY = 0.5
 
 
 def _throttle(state: NmbrsState) -> None:
@@ -28,7 +28,8 @@ def _throttle(state: NmbrsState) -> None:
     now = time.monotonic()
     with state.lock:
         state.calls = [t for t in state.calls if now - t < 1.0] + [now]
-        busy = len(state.calls) > THROTTLE_PER_SECOND
+        busy = len(state.calls) > state.throttle_per_second
+        state.delayed += busy
     if busy:
         time.sleep(THROTTLE_DELAY)
 

@@ -70,6 +70,7 @@ class NmbrsState:
         self.users: dict[str, dict] = {}
         self.companies = seed_companies(self.year)
         self.calls: list[float] = []  # call times, for the 150 calls/s throttle
+        self.throttle_per_second, self.delayed = 150, 0  # calls allowed per second; calls delayed so far
         self.tasks: dict[str, dict] = {}  # ReportService background tasks
 
     def add_user(self, username: str, token: str, domain: str = "koppeltest", companies=(1, 2)) -> None:
