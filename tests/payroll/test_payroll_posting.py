@@ -167,3 +167,21 @@ def test_a_payroll_token_withdrawn_turns_the_connection_red_and_fails_the_run(sa
     with db.session_scope() as session:
         payroll = session.get(Connection, merchant["payroll_id"])
         assert payroll.status == "error" and "1001" in payroll.status_reason
+
+
+def test_switching_a_dimension_on_after_sending_is_not_a_change(sandboxes, worker):
+    merchant, year = make_payroll_merchant(sandboxes), sandboxes.nmbrs.year
+    send(merchant, year, run_id="101")
+    assert wait_for_state(merchant["tenant_id"], "101").state == "posted"
+    with db.session_scope() as session:
+        session.get(PayrollMapping, merchant["mapping_id"]).cost_center_dimension = "Kostenplaats"
+    send(merchant, year, run_id="101")
+    wait_for(lambda: not _jobs_waiting(), message="the re-check to run")
+    assert payroll_run(merchant["tenant_id"], "101").state == "posted"
+    assert len(ledger_transactions(sandboxes, merchant)) == 1
+
+
+def _jobs_waiting() -> int:
+    with db.session_scope() as session:
+        return session.execute(sa.text("SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'post_payroll_run' "
+                                       "AND status IN ('todo', 'doing')")).scalar()

@@ -59,9 +59,14 @@ class PeriodJournal:
 
 
 def fingerprint(lines) -> str:
-    """A digest of the run's lines as the payroll system gives them: it changes when a re-opened run changed."""
-    rows = sorted(json.dumps([l.period, l.account, l.component, str(l.debit - l.credit), l.cost_center,
-                              l.cost_unit]) for l in lines)
+    """A digest of what the run books: it changes when a re-opened run changed an amount.
+
+    Summed per (period, account, component), so the same run read whole or split per cost centre and
+    cost unit (the merchant switched a dimension on in between) gives the same digest."""
+    totals: dict[tuple, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        totals[(line.period, line.account, line.component)] += line.debit - line.credit
+    rows = sorted(json.dumps([*key, str(net.quantize(CENT))]) for key, net in totals.items() if net)
     return hashlib.sha256("\n".join(rows).encode()).hexdigest()
 
 

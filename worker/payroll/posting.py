@@ -100,7 +100,7 @@ def _prepare(ctx: Context, lines) -> tuple[list[PeriodJournal], dict]:
 def _post(ctx: Context) -> None:
     lines = _journal_lines(ctx)
     digest = fingerprint(lines)
-    if ctx.run.fingerprint is not None and _posted_batches(ctx.run.id):
+    if ctx.run.fingerprint is not None and _touched(ctx.run.id):
         if digest != ctx.run.fingerprint:
             _finish(ctx.run.id, "changed", "PAYROLL_RUN_CHANGED", CHANGED,
                     {**ctx.names, "batches": ", ".join(_posted_batches(ctx.run.id))})
@@ -143,6 +143,14 @@ def check_run(payroll_run_id: int) -> None:
         run.error_code = run.error_message = run.error_params = None
         run.total_debit = sum(j.debit for j in journals)
         run.total_credit = sum(j.credit for j in journals)
+
+
+def _touched(payroll_run_id: int) -> bool:
+    """Whether a period of the run is posted, or was sent with its outcome still unknown (maybe posted)."""
+    with db.session_scope() as session:
+        return session.execute(sa.select(sa.exists().where(
+            PayrollTransaction.run_id == payroll_run_id,
+            sa.or_(PayrollTransaction.state == "posted", PayrollTransaction.sent_at.is_not(None))))).scalar()
 
 
 def _posted_batches(payroll_run_id: int) -> list[str]:
