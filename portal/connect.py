@@ -1,5 +1,5 @@
-"""Connecting by OAuth: the redirect and callback of whichever of the tenant's connections (source or
-target) declares ``connect_kind = "oauth"``, found by its ``connect_slug``."""
+"""Connecting by OAuth: the redirect and callback of whichever of the tenant's connections (source, target,
+or the ledger payroll journals go to) declares ``connect_kind = "oauth"``, found by its ``connect_slug``."""
 from __future__ import annotations
 
 import secrets as pysecrets
@@ -26,7 +26,7 @@ def callback_url(slug: str) -> str:
 def oauth_connections() -> list:
     """The tenant's connections that connect by OAuth, with their connector classes (source first)."""
     mine, found = connections(), []
-    for role in ("source", "target"):
+    for role in ("source", "target", "ledger"):
         cls = connectors.REGISTRY.get(mine[role].system) if role in mine else None
         if cls is not None and cls.connect_kind == "oauth":
             found.append((mine[role], cls))
@@ -90,22 +90,28 @@ def finish(slug: str):
     """The other system sends the merchant back here with an authorization code."""
     connection, cls = my_connection(slug)
     pending, values = session.pop("connect_oauth", None), {"system": cls.name}
+    home = url_for("payroll.index") if connection.role == "ledger" else url_for("dashboard.index")
     if request.args.get("error"):
-        flash(_("%(system)s did not grant access, so nothing was connected. Press Connect to try again.") % values,
-              "error")
-        return redirect(url_for("dashboard.index"))
+        # A connector may know what its refusal usually means (e.g. "log out of the other system first").
+        advice = getattr(cls, "denied_advice", "")
+        flash(_(advice) if advice else _("%(system)s did not grant access, so nothing was connected. "
+                                         "Press Connect to try again.") % values, "error")
+        return redirect(home)
     if (not pending or pending["tenant_id"] != current_user.tenant_id or pending["system"] != connection.system
             or not pysecrets.compare_digest(pending["state"], request.args.get("state", ""))):
         flash(_("This %(system)s login did not start from this session (were you logged in in another window?). "
                 "Press Connect once more from this dashboard.") % values, "error")
-        return redirect(url_for("dashboard.index"))
+        return redirect(home)
     try:
-        finish_connection(connection, cls, callback_url(slug), request.args.get(cls.oauth_code_param, ""), pending["verifier"])
+        finish_connection(connection, cls, callback_url(slug), request.args.get(cls.oauth_code_param, ""),
+                          pending["verifier"])
     except RemoteError as exc:
         flash(_("%(system)s refused the connection: %(error)s. Press Connect to try again.")
               % {**values, "error": exc}, "error")
-        return redirect(url_for("dashboard.index"))
+        return redirect(home)
     flash(_("%(system)s is connected.") % values, "success")
+    if connection.role == "ledger":
+        return redirect(home)
     tenant = get_session().get(Tenant, current_user.tenant_id)
     if tenant.configured_at is None:  # still installing: back to the next step
         return redirect(url_for("install.show", token=tenant.install_token))
@@ -116,5 +122,6 @@ def finish_connection(connection, cls, redirect_uri: str, code: str, verifier: s
     """Let the connector store the tokens (and learn its administration); retry orders that waited for a login."""
     db_session = get_session()
     cls.oauth_finish(db_session, connection, redirect_uri, code, verifier)
-    retry.requeue_reauth_failures(db_session, connection.tenant_id)
+    if connection.role == "target":  # orders wait for the accounting target only, not for a payroll ledger
+        retry.requeue_reauth_failures(db_session, connection.tenant_id)
     db_session.commit()

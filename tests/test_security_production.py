@@ -19,6 +19,8 @@ PRODUCTION = {
     "KOPPEL_SELLER_NAME": "Koppel B.V.", "KOPPEL_SELLER_ADDRESS": "Keizersgracht 1, 1015 CJ Amsterdam, NL",
     "KOPPEL_SELLER_VAT_NUMBER": "NL123456789B01", "KOPPEL_SELLER_COC_NUMBER": "12345678",
     "KOPPEL_SELLER_IBAN": "NL91 ABNA 0417 1643 00",
+    "NMBRS_SOAP_URL": "https://api.nmbrs.nl/soap/v3", "VISMANET_API_URL": "https://api.finance.visma.net",
+    "VISMANET_CONNECT_URL": "https://connect.visma.com",
 }
 NOT_PRODUCTION = [
     ("SECRET_KEY", "short-secret"), ("SECRET_KEY", config.DEV_SECRET),
@@ -30,6 +32,7 @@ NOT_PRODUCTION = [
     ("FACTUURSTUREN_API_URL", "http://127.0.0.1:8001/factuursturen/api/v1"),
     ("KOPPEL_SELLER_VAT_NUMBER", config.DEV_SELLER["seller_vat_number"]),
     ("KOPPEL_SELLER_NAME", config.DEV_SELLER["seller_name"]),
+    ("NMBRS_SOAP_URL", "http://127.0.0.1:8001/nmbrs/soap/v3"), ("VISMANET_API_URL", "http://127.0.0.1:8001/vismanet"),
 ]
 
 

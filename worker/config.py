@@ -115,6 +115,13 @@ class Settings:
     seller_vat_number: str = DEV_SELLER["seller_vat_number"]
     seller_coc_number: str = DEV_SELLER["seller_coc_number"]
     seller_iban: str = DEV_SELLER["seller_iban"]
+    # Payroll: Nmbrs SOAP API v3 (its CompanyService.asmx and WSDL live under this URL) and Visma.net
+    # ERP (the API, and Visma Connect for OAuth); sandboxes by default, set in from_env.
+    nmbrs_soap_url: str = ""
+    vismanet_api_url: str = ""
+    vismanet_connect_url: str = ""
+    vismanet_client_id: str = "koppel-dev"
+    vismanet_client_secret: str = "koppel-dev-secret"
 
     @property
     def is_production(self) -> bool:
@@ -152,7 +159,8 @@ class Settings:
         """The external systems' URLs by their variable's name."""
         return {"KMOSHOPS_API_URL": self.kmoshops_api_url, "EXACT_BASE_URL": self.exact_base_url,
                 "VIES_URL": self.vies_url, "MOLLIE_API_URL": self.mollie_url,
-                "FACTUURSTUREN_API_URL": self.factuursturen_api_url}
+                "FACTUURSTUREN_API_URL": self.factuursturen_api_url, "NMBRS_SOAP_URL": self.nmbrs_soap_url,
+                "VISMANET_API_URL": self.vismanet_api_url, "VISMANET_CONNECT_URL": self.vismanet_connect_url}
 
     def is_sandbox(self, url: str) -> bool:
         """True for our sandboxes, loopback addresses and anything not https."""
@@ -215,6 +223,7 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         factuursturen_api_url=env.get("FACTUURSTUREN_API_URL", f"{sandbox_url}/factuursturen/api/v1").rstrip("/"),
         factuursturen_invoices_per_hour=int(env.get("FACTUURSTUREN_INVOICES_PER_HOUR") or 60),
         **_amazon(env, sandbox_url.rstrip("/")),
+        **_payroll(env, sandbox_url.rstrip("/")),
         **_limits(env),
     )
 
@@ -228,6 +237,17 @@ def _amazon(env: dict[str, str], sandbox_url: str) -> dict:
             "amazon_client_id": env.get("AMAZON_LWA_CLIENT_ID", "amzn1.application-oa2-client.koppel-dev"),
             "amazon_client_secret": env.get("AMAZON_LWA_CLIENT_SECRET", "koppel-dev-secret"),
             "amazon_app_draft": parse_bool(env.get("AMAZON_APP_DRAFT"), default=True)}
+
+
+def _payroll(env: dict[str, str], sandbox_url: str) -> dict:
+    """The payroll systems' URLs and the Visma.net app registration (see ``Settings``)."""
+    return {
+        "nmbrs_soap_url": env.get("NMBRS_SOAP_URL", f"{sandbox_url}/nmbrs/soap/v3").rstrip("/"),
+        "vismanet_api_url": env.get("VISMANET_API_URL", f"{sandbox_url}/vismanet").rstrip("/"),
+        "vismanet_connect_url": env.get("VISMANET_CONNECT_URL", f"{sandbox_url}/vismanet/identity").rstrip("/"),
+        "vismanet_client_id": env.get("VISMANET_CLIENT_ID", "koppel-dev"),
+        "vismanet_client_secret": env.get("VISMANET_CLIENT_SECRET", "koppel-dev-secret"),
+    }
 
 
 def _limits(env: dict[str, str]) -> dict:

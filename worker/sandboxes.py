@@ -1,4 +1,4 @@
-"""Every sandbox in one WSGI app: /exact, /visma, /kmoshops, /mijnwebwinkel, /amazon, /vies, /mollie and /factuursturen, as the dev launcher and tests serve them.
+"""Every sandbox in one WSGI app: /exact, /visma, /kmoshops, /mijnwebwinkel, /amazon, /vies, /mollie, /factuursturen, /nmbrs and /vismanet, as the dev launcher and tests serve them.
 
 A sandbox stands in for a vendor's API and enforces what the real one does (auth, validation,
 rate limits, token expiry); Koppel reaches it only over HTTP through its real clients.
@@ -17,7 +17,9 @@ from worker.connectors.factuursturen import sandbox as factuursturen_sandbox
 from worker.connectors import mollie, vies
 from worker.connectors.kmoshops import sandbox as kmo_sandbox
 from worker.connectors.mijnwebwinkel import sandbox as mww_sandbox
+from worker.connectors.nmbrs import sandbox as nmbrs_sandbox
 from worker.connectors.visma_eaccounting import sandbox as visma_sandbox
+from worker.connectors.visma_net import sandbox as vismanet_sandbox
 
 
 class SandboxSet:
@@ -53,13 +55,19 @@ class SandboxSet:
         self.factuursturen = factuursturen_sandbox.FactuursturenState(clock=factuursturen_sandbox.Clock())
         self.factuursturen.add_account(*factuursturen_sandbox.DEMO_ACCOUNT)
         self.amazon = self._amazon_state()
+        self.nmbrs = nmbrs_sandbox.NmbrsState()
+        self.vismanet = vismanet_sandbox.VismaNetState()
+        self.vismanet.register_client(settings.vismanet_client_id, settings.vismanet_client_secret,
+                                      settings.public_url + "/connect/vismanet/callback")
         self._apps = {"/exact": exact_sandbox.create_app(self.exact),
                       "/visma": visma_sandbox.create_app(self.visma),
                       "/kmoshops": kmo_sandbox.create_app(self.kmo, self.sender),
                       "/mijnwebwinkel": mww_sandbox.create_app(self.mijnwebwinkel),
                       "/amazon": amazon_sandbox.create_app(self.amazon),
                       "/vies": vies.create_sandbox(self.vies), "/mollie": mollie.create_sandbox(self.mollie),
-                      "/factuursturen": factuursturen_sandbox.create_app(self.factuursturen)}
+                      "/factuursturen": factuursturen_sandbox.create_app(self.factuursturen),
+                      "/nmbrs": nmbrs_sandbox.create_app(self.nmbrs),
+                      "/vismanet": vismanet_sandbox.create_app(self.vismanet)}
 
     def _amazon_state(self):
         state = amazon_sandbox.AmazonState(
@@ -112,6 +120,12 @@ class SandboxSet:
         """The Exact sandbox login the demo merchant connects with (kept across restarts)."""
         if username not in self.exact.users:
             self.exact.add_user(username=username, password=password, division=None)
+        # Payroll (the Administrations tab): the same login is the payroll API user (its password the token)
+        # and a ledger user; these two sandboxes live in memory, so they are made again on every start.
+        if username not in self.nmbrs.users:
+            self.nmbrs.add_user(username, password)
+        if username not in self.vismanet.users:
+            self.vismanet.add_user(username, password)
 
     def ensure_demo_visma_user(self, username: str, password: str) -> None:
         """The Visma sandbox login (and its company) the Visma demo merchant connects with."""

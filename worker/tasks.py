@@ -11,6 +11,7 @@ from worker.jobs import RemoteRetryStrategy, app
 from worker.pipeline import polling, pollqueue, process, recheck, reconcile, vat_step, waiting
 from worker.pipeline.messages import problem
 from worker.staff import jobs as staff_jobs  # noqa: F401  (registers run_migration)
+from worker.payroll import jobs as payroll_jobs  # noqa: F401  (registers post_payroll_run)
 
 log = logging.getLogger(__name__)
 

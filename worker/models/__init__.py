@@ -5,6 +5,7 @@ from worker.models.connections import Connection, RateBudget, RemoteLink
 from worker.models.orders import Order, Posting, WebhookDelivery
 from worker.models.passwords import PasswordReset
 from worker.models.polling import PollState
+from worker.models.payroll import PayrollMapping, PayrollRun, PayrollTransaction
 from worker.models.reconciliation import ReconciliationFinding
 from worker.models.staff import AuditEntry, Migration, MigrationItem, StaffUser
 from worker.models.support import AuthAttempt, OutboxEmail, RemoteCall, Ticket, TicketMessage
@@ -12,6 +13,6 @@ from worker.models.tenants import Tenant, User
 
 __all__ = [
     "AuditEntry", "AuthAttempt", "Base", "Connection", "Invoice", "Migration", "MigrationItem", "Order",
-    "OutboxEmail", "PasswordReset", "PollState", "Posting", "RateBudget", "ReconciliationFinding", "RemoteCall", "RemoteLink", "StaffUser",
+    "OutboxEmail", "PasswordReset", "PayrollMapping", "PayrollRun", "PayrollTransaction", "PollState", "Posting", "RateBudget", "ReconciliationFinding", "RemoteCall", "RemoteLink", "StaffUser",
     "Tenant", "Ticket", "TicketMessage", "User", "WebhookDelivery",
 ]

@@ -1,0 +1,185 @@
+"""The Administrations tab: connect the payroll system and the ledger, map companies, send a period's journals."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portal import connect
+from portal.extensions import get_session
+from portal.headers import forms_post_to
+from portal.tenancy import connections
+from worker import connectors
+from worker.connectors.errors import RemoteError
+from worker.models import Connection, PayrollMapping, PayrollRun, PayrollTransaction
+from worker.payroll import runs
+
+bp = Blueprint("payroll", __name__, url_prefix="/administrations")
+
+
+def systems(role: str) -> dict:
+    """The registered connectors of one payroll role ("payroll_source" or "ledger")."""
+    return {key: cls for key, cls in connectors.PAYROLL.items() if cls.role == role}
+
+
+def ledger_site() -> str:
+    """Where the ledger's Connect button leads (allowed as a form target on this page)."""
+    return next(iter(systems("ledger").values())).oauth_site()
+
+
+@bp.app_template_global()
+def has_payroll() -> bool:
+    """Whether the logged-in tenant has a payroll integration (the tab shows then)."""
+    return bool({runs.PAYROLL_ROLE, runs.LEDGER_ROLE} & set(connections()))
+
+
+def _runs_by_mapping(mappings, year: int) -> tuple[dict, str | None]:
+    """Each mapping's runs in ``year`` as the payroll system lists them; the error when it could not be asked."""
+    found = {}
+    try:
+        for mapping in mappings:
+            found[mapping.id] = runs.company_runs(get_session(), mapping, year)
+    except (RemoteError, KeyError) as exc:
+        return found, str(exc)
+    return found, None
+
+
+# The journals' tabs, as the orders' dashboard has them: sent, needing the merchant, waiting or on their way.
+TABS = {"report": ("posted",), "errors": ("failed", "changed"), "open": ("open", "queued", "sending")}
+
+
+def _sent(tenant_id: int, tab: str | None = None) -> list[tuple[PayrollRun, str]]:
+    """The tenant's journals (of one tab when given), newest first, with their ledger batch numbers."""
+    query = sa.select(PayrollRun).where(PayrollRun.tenant_id == tenant_id)
+    if tab in TABS:
+        query = query.where(PayrollRun.state.in_(TABS[tab]))
+    rows = get_session().execute(query.order_by(PayrollRun.year.desc(), PayrollRun.run_number.desc())).scalars().all()
+    batches = get_session().execute(sa.select(PayrollTransaction.run_id, PayrollTransaction.batch_number).where(
+        PayrollTransaction.run_id.in_([r.id for r in rows]), PayrollTransaction.state == "posted")).all()
+    numbers = {}
+    for run_id, batch in batches:
+        numbers.setdefault(run_id, []).append(batch)
+    return [(r, ", ".join(sorted(numbers.get(r.id, [])))) for r in rows]
+
+
+@bp.route("/")
+@login_required
+@forms_post_to(ledger_site)
+def index():
+    """The Administrations tab: connections, company mappings, sending and the journals sent."""
+    mine, session = connections(), get_session()
+    year = request.args.get("year", type=int) or dt.date.today().year
+    mappings = session.execute(sa.select(PayrollMapping).where(PayrollMapping.tenant_id == current_user.tenant_id)
+                               .order_by(PayrollMapping.payroll_company_name)).scalars().all()
+    ready = runs.PAYROLL_ROLE in mine and mine[runs.PAYROLL_ROLE].is_connected
+    found, problem = _runs_by_mapping(mappings, year) if ready else ({}, None)
+    tab = request.args.get("tab") if request.args.get("tab") in TABS else None
+    sent, everything = _sent(current_user.tenant_id, tab), _sent(current_user.tenant_id)
+    return render_template("payroll/index.html", payroll=mine.get(runs.PAYROLL_ROLE), tab=tab,
+                           ledger=mine.get(runs.LEDGER_ROLE), payroll_systems=systems("payroll_source"),
+                           ledger_systems=systems("ledger"), mappings=mappings, runs=found, problem=problem,
+                           year=year, sent=sent, sent_companies={r.payroll_company_id for r, _ in everything
+                                                                 if r.state == "posted"})
+
+
+def _connection(role: str, system: str) -> Connection:
+    """The tenant's connection of ``role``, made for ``system`` when it has none yet."""
+    found = connections().get(role)
+    if found is None:
+        found = Connection(tenant_id=current_user.tenant_id, role=role, system=system, settings={})
+        get_session().add(found)
+        get_session().flush()
+    return found
+
+
+@bp.route("/payroll", methods=["POST"])
+@login_required
+def connect_payroll():
+    """Test the payroll system's details (user name, API token, domain) and store them when they work."""
+    cls = systems("payroll_source").get(request.form.get("system", ""))
+    if cls is None:
+        abort(404)
+    values = {field.name: request.form.get(field.name, "").strip() for field in cls.connect_fields()}
+    try:
+        cls.test_credentials(values)
+        cls.connect(_connection(runs.PAYROLL_ROLE, cls.key), values)
+    except RemoteError as exc:
+        get_session().rollback()
+        flash(_(cls.refusal(exc)) % {"system": cls.name, "error": exc}, "error")
+        return redirect(url_for("payroll.index"))
+    get_session().commit()
+    flash(_("%(system)s is connected.") % {"system": cls.name}, "success")
+    return redirect(url_for("payroll.index"))
+
+
+@bp.route("/ledger", methods=["POST"])
+@login_required
+def connect_ledger():
+    """Make the ledger connection when there is none, then go through the generic OAuth connect."""
+    cls = systems("ledger").get(request.form.get("system", ""))
+    if cls is None:
+        abort(404)
+    _connection(runs.LEDGER_ROLE, cls.key)
+    get_session().commit()
+    return connect.start(cls.connect_slug)
+
+
+@bp.route("/mappings", methods=["POST"])
+@login_required
+def save_mapping():
+    """A new mapping (or a changed one) of one payroll company to one ledger company, with its dimensions."""
+    mine = connections()
+    payroll, ledger = mine.get(runs.PAYROLL_ROLE), mine.get(runs.LEDGER_ROLE)
+    if payroll is None or ledger is None:
+        abort(404)
+    payroll_names = {str(c["id"]): c["name"] for c in payroll.settings.get("companies", [])}
+    ledger_names = {str(c["id"]): c["name"] for c in ledger.settings.get("companies", [])}
+    chosen, target = request.form.get("payroll_company", ""), request.form.get("ledger_company", "")
+    if chosen not in payroll_names or target not in ledger_names:
+        flash(_("Choose a company on both sides."), "error")
+        return redirect(url_for("payroll.index"))
+    session = get_session()
+    mapping = session.execute(sa.select(PayrollMapping).where(
+        PayrollMapping.tenant_id == current_user.tenant_id, PayrollMapping.payroll_company_id == chosen)).scalar()
+    if mapping is None:
+        mapping = PayrollMapping(tenant_id=current_user.tenant_id, payroll_company_id=chosen)
+        session.add(mapping)
+    mapping.payroll_company_name, mapping.ledger_company_id = payroll_names[chosen], target
+    mapping.ledger_company_name = ledger_names[target]
+    mapping.cost_center_dimension = _dimension("cost_center")
+    mapping.cost_unit_dimension = _dimension("cost_unit")
+    session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("payroll.index"))
+
+
+def _dimension(kind: str) -> str | None:
+    """The dimension's description when its box is ticked (it must match the ledger's own description)."""
+    text = request.form.get(f"{kind}_description", "").strip()
+    return text or None if request.form.get(f"{kind}_on") else None
+
+
+@bp.route("/send", methods=["POST"])
+@login_required
+def send():
+    """Queue the chosen run (or every run of the chosen period) of one mapped company for the ledger."""
+    year = request.form.get("year", type=int)
+    run_id, period = request.form.get("run") or None, request.form.get("period", type=int)
+    try:
+        queued = runs.send(get_session(), current_user.tenant_id, request.form.get("mapping", type=int) or 0,
+                           year or dt.date.today().year, run_id=run_id, period=period)
+    except LookupError:
+        abort(404)
+    except RemoteError as exc:
+        flash(_("The payroll system could not be asked for its runs just now (%(error)s). Try again in a minute.")
+              % {"error": exc}, "error")
+        return redirect(url_for("payroll.index"))
+    get_session().commit()
+    if not queued:
+        flash(_("There is no run for that period."), "error")
+    else:
+        flash(_("The journal is being sent. Its status shows below."), "success")
+    return redirect(url_for("payroll.index", year=year))

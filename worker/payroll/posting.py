@@ -1,0 +1,176 @@
+"""Posting one payroll run into the ledger, exactly once per run and period.
+
+Each period's transaction has a row, committed with ``sent_at`` before its POST goes out. A row
+sent but not known posted (the worker died, or the answer never came) is looked up by our reference
+once the ledger had time to commit (``settle_seconds``); only when it is not there is it sent again.
+A run posted before is read again and compared: a re-opened run that changed is reported, never posted.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import sqlalchemy as sa
+
+from worker import connectors, db
+from worker.connectors.errors import ReauthRequired, RemoteRejected
+from worker.i18n import N_
+from worker.models import Connection, PayrollMapping, PayrollRun, PayrollTransaction
+from worker.models.base import utcnow
+from worker.payroll import checks, runs
+from worker.payroll.periods import Wait, send_period
+from worker.payroll.journal import JournalError, PeriodJournal, build, fingerprint
+
+CHANGED = N_("Run %(run)s of %(year)s changed in %(payroll)s after it was sent to %(ledger)s (batch %(batches)s). "
+             "Nothing was sent again: book the difference in %(ledger)s by hand, or reverse those transactions "
+             "there and use Report problem so we send the run anew.")
+PAYROLL_REFUSED = N_("%(payroll)s did not give the journal of run %(run)s: %(value)s")
+UNREACHABLE = N_("Run %(run)s could not be sent: %(payroll)s or %(ledger)s did not answer through every retry "
+                 "(%(value)s). Nothing is lost; send it again later.")
+
+
+@dataclasses.dataclass
+class Context:
+    """What one posting needs, read once (no ORM objects cross the remote calls)."""
+
+    run: PayrollRun
+    mapping: PayrollMapping
+    payroll: object
+    ledger: object
+
+    @property
+    def names(self) -> dict:
+        return {"payroll": connectors.get(self.payroll.system).name, "ledger": connectors.get(self.ledger.system).name,
+                "run": self.run.run_number, "year": self.run.year}
+
+
+def _context(payroll_run_id: int) -> Context | None:
+    with db.session_scope() as session:
+        run = session.get(PayrollRun, payroll_run_id)
+        if run is None:
+            return None
+        mapping, found = session.get(PayrollMapping, run.mapping_id), runs.connections(session, run.tenant_id)
+        session.expunge_all()
+    return Context(run, mapping, found[runs.PAYROLL_ROLE], found[runs.LEDGER_ROLE])
+
+
+def post_run(payroll_run_id: int) -> None:
+    """Post (or re-check) one run; its row ends posted, failed or changed, or a later job looks up a doubt."""
+    ctx = _context(payroll_run_id)
+    if ctx is None:
+        return
+    try:
+        _post(ctx)
+    except JournalError as exc:
+        _finish(ctx.run.id, "failed", exc.code, exc.message, {**ctx.names, **exc.params})
+    except ReauthRequired as exc:
+        _finish(ctx.run.id, "failed", "LEDGER_REAUTH", str(exc), ctx.names)
+    except Wait as wait:
+        with db.session_scope() as session:
+            runs.defer(session, session.get(PayrollRun, ctx.run.id), schedule_at=wait.until)
+
+
+def _journal_lines(ctx: Context):
+    split = bool(ctx.mapping.cost_center_dimension or ctx.mapping.cost_unit_dimension)
+    client = connectors.get(ctx.payroll.system).client(ctx.payroll)
+    try:
+        return client.journal(int(ctx.mapping.payroll_company_id), int(ctx.run.run_id), ctx.run.year, split=split)
+    except RemoteRejected as exc:
+        if exc.status == 401:  # credentials or rights: the status dot turns red with the reason
+            _connection_refused(ctx.payroll.id, exc.message)
+        raise JournalError("PAYROLL_REFUSED", PAYROLL_REFUSED, value=exc.message) from exc
+
+
+def _connection_refused(connection_id: int, reason: str) -> None:
+    with db.session_scope() as session:
+        connection = session.get(Connection, connection_id)
+        connection.status, connection.status_reason = "error", reason
+
+
+def _prepare(ctx: Context, lines) -> tuple[list[PeriodJournal], dict]:
+    """The run's transactions and dimension segments, once every before-send check passed."""
+    journals = build(lines, ctx.run.year, ctx.run.run_number)
+    ledger = connectors.get(ctx.ledger.system)
+    reference = ledger.reference_data(ctx.ledger, ctx.mapping.ledger_company_id)
+    segments = checks.dimensions(reference, {"cost_center": ctx.mapping.cost_center_dimension,
+                                             "cost_unit": ctx.mapping.cost_unit_dimension})
+    checks.before_send(journals, reference)
+    return journals, segments
+
+
+def _post(ctx: Context) -> None:
+    lines = _journal_lines(ctx)
+    digest = fingerprint(lines)
+    if ctx.run.fingerprint is not None and _touched(ctx.run.id):
+        if digest != ctx.run.fingerprint:
+            _finish(ctx.run.id, "changed", "PAYROLL_RUN_CHANGED", CHANGED,
+                    {**ctx.names, "batches": ", ".join(_posted_batches(ctx.run.id))})
+            return
+        if ctx.run.state in ("posted", "changed"):
+            return  # sent, unchanged: nothing to do
+    if ctx.run.state == "open":
+        return  # only checked (check_run), never sent without the merchant
+    journals, segments = _prepare(ctx, lines)
+    ledger = connectors.get(ctx.ledger.system)
+    _start(ctx.run.id, digest, journals)
+    for journal in journals:
+        try:
+            send_period(ctx, ledger, journal, segments)
+        except RemoteRejected as exc:
+            advice = ledger.advise(exc)
+            raise JournalError(advice.code, advice.message, value=advice.value) from exc
+    _finish(ctx.run.id, "posted", None, None, None)
+
+
+def give_up(payroll_run_id: int, reason: str) -> None:
+    """After the last retry: the run is failed with the reason (a period in doubt is looked up when sent again)."""
+    ctx = _context(payroll_run_id)
+    if ctx is not None:
+        _finish(ctx.run.id, "failed", "REMOTE_UNREACHABLE", UNREACHABLE, {**ctx.names, "value": reason})
+
+
+def check_run(payroll_run_id: int) -> None:
+    """The before-send check of a run that appeared (not sent): its findings stored on the row, or cleared."""
+    ctx = _context(payroll_run_id)
+    if ctx is None or ctx.run.state != "open":
+        return
+    try:
+        journals, _ = _prepare(ctx, _journal_lines(ctx))
+    except JournalError as exc:
+        _finish(ctx.run.id, "open", exc.code, exc.message, {**ctx.names, **exc.params})
+        return
+    with db.session_scope() as session:
+        run = session.get(PayrollRun, ctx.run.id, with_for_update=True)
+        run.error_code = run.error_message = run.error_params = None
+        run.total_debit = sum(j.debit for j in journals)
+        run.total_credit = sum(j.credit for j in journals)
+
+
+def _touched(payroll_run_id: int) -> bool:
+    """Whether a period of the run is posted, or was sent with its outcome still unknown (maybe posted)."""
+    with db.session_scope() as session:
+        return session.execute(sa.select(sa.exists().where(
+            PayrollTransaction.run_id == payroll_run_id,
+            sa.or_(PayrollTransaction.state == "posted", PayrollTransaction.sent_at.is_not(None))))).scalar()
+
+
+def _posted_batches(payroll_run_id: int) -> list[str]:
+    with db.session_scope() as session:
+        return list(session.execute(sa.select(PayrollTransaction.batch_number).where(
+            PayrollTransaction.run_id == payroll_run_id, PayrollTransaction.state == "posted")
+            .order_by(PayrollTransaction.financial_period)).scalars())
+
+
+def _start(payroll_run_id: int, digest: str, journals: list[PeriodJournal]) -> None:
+    with db.session_scope() as session:
+        run = session.get(PayrollRun, payroll_run_id, with_for_update=True)
+        run.state, run.fingerprint = "sending", digest
+        run.total_debit = sum(j.debit for j in journals)
+        run.total_credit = sum(j.credit for j in journals)
+
+
+def _finish(payroll_run_id: int, state: str, code, message, params) -> None:
+    with db.session_scope() as session:
+        run = session.get(PayrollRun, payroll_run_id, with_for_update=True)
+        run.state, run.error_code, run.error_message, run.error_params = state, code, message, params
+        if state == "posted":
+            run.sent_at = utcnow()
