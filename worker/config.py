@@ -17,6 +17,7 @@ DEV_SECRET = "dev-only-not-secret"
 # A fixed Fernet key for development and tests only; production refuses to start with it.
 DEV_ENCRYPTION_KEY = "ZGV2LW9ubHkta29wcGVsLWtleS1ub3Qtc2VjcmV0ISE="
 DEV_EXACT_CLIENT = ("koppel-dev", "koppel-dev-secret")
+DEV_SNELSTART_SUBSCRIPTION_KEY = "koppel-dev-subscription"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
 MIN_SECRET_LENGTH = 32
 
@@ -78,6 +79,11 @@ class Settings:
     signup_window_seconds: int = 3600
     # How many proxies in front of the web process set X-Forwarded-For/-Proto (0: trust none).
     trusted_proxies: int = 0
+    # SnelStart B2B API v2 (targets.md §3): Koppel's own APIM subscription key (never shown or logged;
+    # production refuses the development one) and the two hosts, the API and the token endpoint's.
+    snelstart_api_url: str = "http://127.0.0.1:8001/snelstart/v2"
+    snelstart_auth_url: str = "http://127.0.0.1:8001/snelstart/auth"
+    snelstart_subscription_key: str = DEV_SNELSTART_SUBSCRIPTION_KEY
 
     @property
     def is_production(self) -> bool:
@@ -103,6 +109,8 @@ class Settings:
             problems.append("KOPPEL_PUBLIC_URL must be https")
         if self.exact_client_id in DEV_EXACT_CLIENT or self.exact_client_secret in DEV_EXACT_CLIENT:
             problems.append("EXACT_CLIENT_ID and EXACT_CLIENT_SECRET are the development client")
+        if self.snelstart_subscription_key == DEV_SNELSTART_SUBSCRIPTION_KEY:
+            problems.append("SNELSTART_SUBSCRIPTION_KEY is the development key")
         if not self.mollie_api_key.startswith("live_"):
             problems.append("MOLLIE_API_KEY must be a live_ key")
         return problems
@@ -110,7 +118,8 @@ class Settings:
     def remote_urls(self) -> dict[str, str]:
         """The external systems' URLs by their variable's name."""
         return {"KMOSHOPS_API_URL": self.kmoshops_api_url, "EXACT_BASE_URL": self.exact_base_url,
-                "VIES_URL": self.vies_url, "MOLLIE_API_URL": self.mollie_url}
+                "VIES_URL": self.vies_url, "MOLLIE_API_URL": self.mollie_url,
+                "SNELSTART_API_URL": self.snelstart_api_url, "SNELSTART_AUTH_URL": self.snelstart_auth_url}
 
     def is_sandbox(self, url: str) -> bool:
         """True for our sandboxes, loopback addresses and anything not https."""
@@ -167,6 +176,9 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         monitoring_token=env.get("KOPPEL_MONITORING_TOKEN") or None,
         migration_step_seconds=float(env.get("KOPPEL_MIGRATION_STEP_SECONDS", "15")),
         sandbox_url=sandbox_url.rstrip("/"),
+        snelstart_api_url=env.get("SNELSTART_API_URL", f"{sandbox_url}/snelstart/v2").rstrip("/"),
+        snelstart_auth_url=env.get("SNELSTART_AUTH_URL", f"{sandbox_url}/snelstart/auth").rstrip("/"),
+        snelstart_subscription_key=env.get("SNELSTART_SUBSCRIPTION_KEY", DEV_SNELSTART_SUBSCRIPTION_KEY),
         **_limits(env),
     )
 

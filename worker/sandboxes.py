@@ -1,4 +1,4 @@
-"""Every sandbox in one WSGI app: /exact, /visma, /kmoshops, /vies and /mollie, as the dev launcher and tests serve them.
+"""Every sandbox in one WSGI app: /exact, /visma, /snelstart, /kmoshops, /vies and /mollie, as the dev launcher and tests serve them.
 
 A sandbox stands in for a vendor's API and enforces what the real one does (auth, validation,
 rate limits, token expiry); Koppel reaches it only over HTTP through its real clients.
@@ -14,6 +14,7 @@ from worker.config import settings
 from worker.connectors.exact import sandbox as exact_sandbox
 from worker.connectors import mollie, vies
 from worker.connectors.kmoshops import sandbox as kmo_sandbox
+from worker.connectors.snelstart import sandbox as snelstart_sandbox
 from worker.connectors.visma_eaccounting import sandbox as visma_sandbox
 
 
@@ -38,12 +39,16 @@ class SandboxSet:
         self.visma = self._visma_state()
         self.visma.register_client(client_id=settings.visma_client_id, client_secret=settings.visma_client_secret,
                                    redirect_uri=settings.public_url + "/connect/visma/callback")
+        # SnelStart's state is not persisted: a dev restart starts with no administrations.
+        self.snelstart = snelstart_sandbox.SnelStartState(clock=snelstart_sandbox.Clock())
+        self.snelstart.add_subscription_key(settings.snelstart_subscription_key)
         self.kmo = self._kmo_state()
         self.sender = kmo_sandbox.WebhookSender(self.kmo, timeout=self.sender_timeout)
         self.vies = vies.ViesSandboxState.with_examples()
         self.mollie = mollie.MollieState(api_keys={settings.mollie_api_key})
         self._apps = {"/exact": exact_sandbox.create_app(self.exact),
                       "/visma": visma_sandbox.create_app(self.visma),
+                      "/snelstart": snelstart_sandbox.create_app(self.snelstart),
                       "/kmoshops": kmo_sandbox.create_app(self.kmo, self.sender),
                       "/vies": vies.create_sandbox(self.vies), "/mollie": mollie.create_sandbox(self.mollie)}
 
