@@ -26,15 +26,16 @@ def seed(name: str, package: str) -> dict:
     """An administration's records: every collection a dict by id."""
     ledgers = {}
     for number, text, function, kinds, code in LEDGERS:
-        ledgers[key := _id()] = {"id": key, "nummer": number, "omschrijving": text, "grootboekfunctie": function,
-                                 "btwSoort": kinds, "rekeningCode": code, "nonactief": number == 8900}
+        key = _id()
+        ledgers[key] = {"id": key, "nummer": number, "omschrijving": text, "grootboekfunctie": function,
+                        "btwSoort": kinds, "rekeningCode": code, "nonactief": number == 8900}
     by_number = {row["nummer"]: row["id"] for row in ledgers.values()}
     groups = {}
     for number, (text, ledger, kind) in enumerate((("Hoog", 8000, "Hoog"), ("Laag", 8010, "Laag"),
                                                    ("Onbelast", 8100, "Geen")), 1):
-        groups[key := _id()] = {"id": key, "nummer": number, "omschrijving": f"Omzet {text}",
-                                "verkoopGrootboekNederlandIdentifier": {"id": by_number[ledger]},
-                                "verkoopNederlandBtwSoort": kind}
+        key = _id()
+        groups[key] = {"id": key, "nummer": number, "omschrijving": f"Omzet {text}",
+                       "verkoopGrootboekNederlandIdentifier": {"id": by_number[ledger]}, "verkoopNederlandBtwSoort": kind}
     layouts = {key: {"id": key, "omschrijving": text, "nonactief": False, "prijsIngaveExclusiefBtw": True}
                for key, text in ((_id(), "Standaard factuur"), (_id(), "Webwinkel factuur"))}
     return {"info": {"administratieIdentifier": _id(), "administratieNaam": name, "bedrijfsnaam": name,
