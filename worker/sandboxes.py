@@ -42,6 +42,8 @@ class SandboxSet:
         # SnelStart's state is not persisted: a dev restart starts with no administrations.
         self.snelstart = snelstart_sandbox.SnelStartState(clock=snelstart_sandbox.Clock())
         self.snelstart.add_subscription_key(settings.snelstart_subscription_key)
+        self.snelstart.add_administration("Demo BV", wide_article_codes=True,
+                                          client_key=snelstart_sandbox.DEMO_CLIENT_KEY)
         self.kmo = self._kmo_state()
         self.sender = kmo_sandbox.WebhookSender(self.kmo, timeout=self.sender_timeout)
         self.vies = vies.ViesSandboxState.with_examples()

@@ -16,8 +16,11 @@ from worker.i18n import N_
 LABELS = {"Hoog": N_("High rate (Hoog)"), "Laag": N_("Low rate (Laag)"), "Overig": N_("Other rate (Overig)"),
           "Geen": N_("No VAT (Geen)"), "Verlegd": N_("Reverse charge (Verlegd)")}
 ZERO_KINDS = ("Geen", "Verlegd")
-REVENUE_FUNCTIONS = ("VerkopenOmzetHoog", "VerkopenOmzetLaag", "VerkopenOmzetOverig",
-                     "VerkopenOmzetOnbelastVerlegd", "VerkopenOmzetGeen")
+# The spec's grootboekfunctie values of sales revenue (domestic, VAT-free, ICP, export, services, globalisation).
+REVENUE_FUNCTIONS = frozenset({"VerkopenOmzetHoog", "VerkopenOmzetLaag", "VerkopenOmzetOverig",
+                               "VerkopenOmzetOnbelastVerlegd", "VerkopenBtwVrij", "VerkopenExportBinnenEU",
+                               "VerkopenExportBuitenEU", "DienstverleningBinnenEU", "VerkoopGlobalisatieLaag",
+                               "VerkoopGlobalisatieHoog", "VerkoopGlobalisatieOverig"})
 
 
 def _current(row: dict, today: dt.date) -> bool:
@@ -49,8 +52,7 @@ def _ledger_label(row: dict) -> str:
 def revenue_accounts(reference: dict) -> list[dict]:
     """Active revenue ledgers (picked by ``grootboekfunctie``, not by number, §3.6), stored by id."""
     rows = [row for row in reference.get("ledgers", [])
-            if not row.get("nonactief") and (row.get("grootboekfunctie") in REVENUE_FUNCTIONS
-                                             or str(row.get("grootboekfunctie", "")).startswith("VerkopenOmzet"))]
+            if not row.get("nonactief") and row.get("grootboekfunctie") in REVENUE_FUNCTIONS]
     return [{"value": row["id"], "label": _ledger_label(row)} for row in sorted(rows, key=lambda r: r.get("nummer") or 0)]
 
 

@@ -18,7 +18,10 @@ from worker.sandbox_faults import FaultRule
 from . import api, control
 from .state import SnelStartState
 
-__all__ = ["Clock", "FaultRule", "SnelStartState", "create_app"]
+__all__ = ["Clock", "DEMO_CLIENT_KEY", "FaultRule", "SnelStartState", "create_app"]
+# The development stack's administration "Demo BV" (InBalans, article codes widened) answers to this key,
+# so a merchant trying SnelStart locally can connect without a SnelStart account.
+DEMO_CLIENT_KEY = "ZGVtbzpkZW1vLXNuZWxzdGFydC1rZXk="  # base64 of "demo:demo-snelstart-key"
 
 
 def create_app(state: SnelStartState) -> Flask:

@@ -4,11 +4,13 @@ from __future__ import annotations
 import uuid
 
 LEDGERS = (  # nummer, omschrijving, grootboekfunctie, btwSoort[] allowed on a line, rekeningCode
-    (1300, "Debiteuren", "Debiteuren", [], "Balans"),
+    (1300, "Debiteuren", "Diversen", [], "Balans"),  # the spec's enum has no "Debiteuren" function
     (8000, "Omzet hoog", "VerkopenOmzetHoog", ["Hoog"], "WinstEnVerlies"),
     (8010, "Omzet laag", "VerkopenOmzetLaag", ["Laag"], "WinstEnVerlies"),
     (8020, "Omzet overig", "VerkopenOmzetOverig", ["Overig"], "WinstEnVerlies"),
     (8100, "Omzet onbelast / verlegd", "VerkopenOmzetOnbelastVerlegd", ["Geen"], "WinstEnVerlies"),
+    (8110, "Omzet ICP", "VerkopenExportBinnenEU", ["Geen"], "WinstEnVerlies"),
+    (8120, "Omzet export buiten de EU", "VerkopenExportBuitenEU", ["Geen"], "WinstEnVerlies"),
     (8900, "Omzet oud (niet meer gebruiken)", "VerkopenOmzetHoog", ["Hoog"], "WinstEnVerlies"),
 )
 JOURNALS = ((70, "Verkoop", "Verkoop"), (90, "Memoriaal", "Memoriaal"), (10, "Kas", "Kas"), (20, "Bank", "Bank"))

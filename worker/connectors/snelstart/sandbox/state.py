@@ -36,7 +36,7 @@ class SnelStartState:
             self.subscription_keys.add(key)
 
     def add_administration(self, name: str = "Demo BV", package: str = "InBalans",
-                           wide_article_codes: bool = False) -> tuple[str, str]:
+                           wide_article_codes: bool = False, client_key: str | None = None) -> tuple[str, str]:
         """Seed an administration; returns (its identifier, a koppelsleutel for it)."""
         if package not in PACKAGES:
             raise ValueError(f"package is one of {PACKAGES}")
@@ -46,13 +46,15 @@ class SnelStartState:
                 admin["article_code"] = {"length": 25, "digits_only": False}
             admin_id = admin["info"]["administratieIdentifier"]
             self.administrations[admin_id] = admin
-            return admin_id, self.add_key(admin_id)
+            return admin_id, self.add_key(admin_id, client_key)
 
-    def add_key(self, admin_id: str) -> str:
-        """A new koppelsleutel: base64 of username:password (§3.1)."""
+    def add_key(self, admin_id: str, key: str | None = None) -> str:
+        """A new koppelsleutel: base64 of username:password (§3.1); ``key`` chooses one."""
         with self.lock:
             username, password = f"user-{secrets.token_hex(4)}", secrets.token_hex(12)
-            key = base64.b64encode(f"{username}:{password}".encode()).decode()
+            if key:
+                username, _, password = base64.b64decode(key).decode().partition(":")
+            key = key or base64.b64encode(f"{username}:{password}".encode()).decode()
             self.keys[key] = {"admin": admin_id, "username": username, "password": password,
                               "scopes": scopes(self.administrations[admin_id]["package"])}
             return key
