@@ -21,8 +21,8 @@ def options(target: Connection) -> dict:
 
 
 def allowed_document_types(target: Connection) -> tuple[tuple[str, str], ...]:
-    """The (key, label) document types the merchant may choose: all the target offers, or those of the contract."""
-    offered = connectors.get(target.system).document_types
+    """The (key, label) document types the merchant may choose: those the administration can take, within the contract."""
+    offered = connectors.get(target.system).possible_document_types(target.settings.get("reference") or {})
     contract = set(target.settings.get("contract_document_types") or ())
     return tuple(pair for pair in offered if not contract or pair[0] in contract)
 

@@ -74,7 +74,7 @@ def documents(merchant):
 def test_snelstart_accepts_every_booking_and_states_the_orders_total(merchant, sandboxes, amounts, incl, shipping,
                                                                      discount):
     order = dutch_order(amounts, incl, shipping, discount=discount, email="vaste.klant@example.nl")
-    created = documents(merchant).create("booking", order)
+    created = documents(merchant).create("entry", order)
     assert Decimal(created.total) == order.total_incl
     stored = next(b for b in sandboxes.snelstart.records(merchant["administration"], "verkoopboekingen")
                   if b["id"] == created.remote_id)
@@ -84,24 +84,24 @@ def test_snelstart_accepts_every_booking_and_states_the_orders_total(merchant, s
 def test_a_booking_has_the_manuals_fields_and_is_found_again_by_its_number(merchant, sandboxes):
     order = dutch_order([Amount(Decimal("10.00"), Decimal(21), 2), Amount(Decimal("3.27"), Decimal(9))], incl=True,
                         shipping=Amount(Decimal("4.95"), Decimal(21)))
-    created = documents(merchant).create("booking", order)
+    created = documents(merchant).create("entry", order)
     [stored] = sandboxes.snelstart.records(merchant["administration"], "verkoopboekingen")
     assert stored["omschrijving"] == f"{order.number} / bancontact"
     assert stored["betalingstermijn"] == 14 and stored["factuurdatum"] == f"{order.date.isoformat()}T00:00:00"
     assert {e["btwSoort"] for e in stored["btw"]} == {"VerkopenHoog", "VerkopenLaag"}
-    found = documents(merchant).find("booking", order.number)
+    found = documents(merchant).find("entry", order.number)
     assert found.remote_id == created.remote_id and Decimal(found.total) == order.total_incl
-    assert documents(merchant).find("booking", "NOT-THERE") is None
+    assert documents(merchant).find("entry", "NOT-THERE") is None
 
 
 def test_customers_are_matched_on_email_and_created_once(merchant, sandboxes):
     api = SnelStartTarget.client(target(merchant))
     known = api.post("relaties", {"relatiesoort": ["Klant"], "naam": "Bekende Klant", "email": "Bekend@Example.nl"})
     first = dutch_order([Amount(Decimal("5.00"), Decimal(21))], incl=True, email="bekend@example.nl")
-    documents(merchant).create("booking", first)
+    documents(merchant).create("entry", first)
     new = dutch_order([Amount(Decimal("5.00"), Decimal(21))], incl=True, email="nieuw@example.nl")
-    documents(merchant).create("booking", new)
-    documents(merchant).create("booking", dutch_order([Amount(Decimal("6.00"), Decimal(9))], incl=True,
+    documents(merchant).create("entry", new)
+    documents(merchant).create("entry", dutch_order([Amount(Decimal("6.00"), Decimal(9))], incl=True,
                                                       email="nieuw@example.nl"))
     relations = sandboxes.snelstart.records(merchant["administration"], "relaties")
     bookings = sandboxes.snelstart.records(merchant["administration"], "verkoopboekingen")

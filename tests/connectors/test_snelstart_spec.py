@@ -41,12 +41,12 @@ def test_every_request_and_answer_of_a_booking_and_a_sales_order_fits_the_spec(s
     merchant = snelstart_merchant(sandboxes, document_type="order")
     documents = SnelStartTarget.documents(target(merchant))
     lines = [Amount(Decimal("12.40"), Decimal(21), 3), Amount(Decimal("2.10"), Decimal(9), 4)]
-    documents.create("booking", dutch_order(lines, incl=True, shipping=Amount(Decimal("4.95"), Decimal(21))))
+    documents.create("entry", dutch_order(lines, incl=True, shipping=Amount(Decimal("4.95"), Decimal(21))))
     order = dutch_order(lines, incl=False, discount=Amount(Decimal("5.00"), Decimal(21)),
                         shipping_address={"street": "Kade", "house_number": "5", "postal_code": "1011 AA",
                                           "city": "Amsterdam", "country_code": "NL"})
     documents.create("order", order)
-    documents.find("booking", order.number)
+    documents.find("entry", order.number)
     documents.find("order", order.number)
     checked = set()
     for call in calls(merchant["target"].id):

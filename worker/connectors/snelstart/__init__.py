@@ -31,9 +31,9 @@ class SnelStartTarget(Target):
                       "pick the tile of your shop and press Genereer de sleutel. Make it in the administration "
                       "you want the sales booked in.")
     connected_text = N_("Connected to administration %(administration_name)s.")
-    # Manual 002: verkoopboeking (every package) or verkooporder (InBalans, InZicht).
-    document_types = (("booking", N_("Sales booking")), ("order", N_("Sales order")))
-    amount_document_types = frozenset({"booking"})  # a booking carries the shop's amounts, excl. VAT and VAT
+    # Manual 002: verkoopboeking (every package; "entry", as Visma's) or verkooporder (InBalans, InZicht).
+    document_types = (("entry", N_("Sales booking")), ("order", N_("Sales order")))
+    amount_document_types = frozenset({"entry"})  # a booking carries the shop's amounts, excl. VAT and VAT
     config_sections = ("general", "statuses", "vat", "payments")
     # The sales order's verkooporderBtwIngaveModel: Exclusief by default, Inclusief on request (manual 002).
     price_modes = ("excl", "incl")
@@ -42,12 +42,25 @@ class SnelStartTarget(Target):
         Setting("client_key", N_("Connection key (koppelsleutel)"), secret=True, asked=True,
                 help=N_("Made in SnelStart web under Koppelingen → Webwinkelfacturen → Genereer de sleutel, for "
                         "the administration you book in. It works like a password: keep it to yourself.")),
-        Setting("document_type", N_("Create"), choices=("booking", "order"), default="booking"),
+        Setting("document_type", N_("Create"), choices=("entry", "order"), default="entry"),
         Setting("journal", N_("Journal"), required=False),
         Setting("invoice_layout", N_("Invoice layout for sales orders"), required=False),
         Setting("price_mode", N_("VAT entry of sales orders"), choices=("excl", "incl"), default="excl"),
         Setting("access_token", N_("Access token"), secret=True, required=False),
     )
+
+    @classmethod
+    def possible_document_types(cls, reference: dict) -> tuple[tuple[str, str], ...]:
+        """Sales orders only when the package has them (InBalans, InZicht)."""
+        return cls.document_types if reference.get("orders_allowed", True) else cls.document_types[:1]
+
+    @classmethod
+    def document_types_note(cls, reference: dict) -> str:
+        if not reference.get("orders_allowed", True):
+            return N_("Your SnelStart package (InKaart) takes sales bookings only; sales orders need InBalans or "
+                      "InZicht.")
+        return N_("Sales orders add missing articles with codes of up to 25 letters and digits: in SnelStart, "
+                  "widen the article code from its default of 10 digits to 25 letters and digits first.")
 
     @classmethod
     def administration_key(cls, connection) -> str:
@@ -106,7 +119,7 @@ class SnelStartTarget(Target):
                                "administration": info.get("administratieIdentifier"),
                                "administration_name": info.get("administratieNaam") or info.get("bedrijfsnaam") or ""}
         if not reference["orders_allowed"] and connection.settings.get("document_type") == "order":
-            connection.settings = {**connection.settings, "document_type": "booking"}
+            connection.settings = {**connection.settings, "document_type": "entry"}
         connection.status, connection.status_reason, connection.status_checked_at = "connected", None, utcnow()
 
     @classmethod
