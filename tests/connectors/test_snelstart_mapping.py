@@ -159,3 +159,18 @@ def test_inkaart_takes_no_sales_orders_and_says_so(sandboxes):
         documents(merchant).create("order", dutch_order([Amount(Decimal("1.00"), Decimal(21))], incl=False))
     assert "InKaart" in refused.value.message and "InBalans" in refused.value.message
     assert sandboxes.snelstart.post_count(merchant["administration"], "relaties") == 0
+
+
+def test_a_payment_method_on_a_fixed_debtor_makes_no_new_relations(merchant, sandboxes):
+    api = SnelStartTarget.client(target(merchant))
+    api.post("relaties", {"relatiesoort": ["Klant"], "naam": "Kassa Bancontact"})
+    [found] = SnelStartTarget.debtors(target(merchant), "bancontact")
+    row = SnelStartTarget.customer_row(found)
+    assert row["value"] == found["id"] and row["label"].endswith("Kassa Bancontact")
+    connection = target(merchant)
+    connection.settings = {**connection.settings, "payment_debtors": {"bancontact": row["value"]}}
+    SnelStartTarget.documents(connection).create("entry", dutch_order([Amount(Decimal("5.00"), Decimal(21))],
+                                                                      incl=True))
+    [stored] = sandboxes.snelstart.records(merchant["administration"], "verkoopboekingen")
+    assert stored["klant"]["id"] == found["id"]
+    assert len(sandboxes.snelstart.records(merchant["administration"], "relaties")) == 1

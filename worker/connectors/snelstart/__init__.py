@@ -94,6 +94,17 @@ class SnelStartTarget(Target):
         return {}
 
     @classmethod
+    def customer_row(cls, row: dict) -> dict:
+        return {"value": row["id"], "label": f"{row.get('relatiecode') or ''} {row.get('naam') or ''}".strip()}
+
+    @classmethod
+    def debtors(cls, connection, name_contains: str) -> list[dict]:
+        """Customers whose name contains ``name_contains`` (naam cannot be filtered remotely, §3.3)."""
+        needle = name_contains.lower()
+        return [row for row in cls.client(connection).get("relaties")
+                if "Klant" in (row.get("relatiesoort") or []) and needle in (row.get("naam") or "").lower()]
+
+    @classmethod
     def client(cls, connection) -> SnelStartClient:
         """The API client for one connection (one administration)."""
         return SnelStartClient(connection.id, tenant_id=connection.tenant_id)

@@ -1,8 +1,6 @@
 """The token endpoint and API v2: both keys, scopes, the quota and faults around every call (targets.md §3.8)."""
 from __future__ import annotations
 
-import base64
-import binascii
 import copy
 import datetime as dt
 import json
@@ -143,11 +141,3 @@ def serve(collection: str, rest: str = ""):
         return response(exc)
     return _json(result, 201 if request.method == "POST" else 200)
 
-
-def decode_key(key: str) -> tuple[str, str] | None:
-    """A koppelsleutel's user and password (it is base64 of ``user:password``), for tests of the password grant."""
-    try:
-        username, _, password = base64.b64decode(key).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    return username, password
