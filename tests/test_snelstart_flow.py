@@ -69,3 +69,21 @@ def test_a_booking_snelstart_refuses_lands_in_errors_with_its_words(sandboxes, d
     assert order.state == "failed" and order.error_code == "TARGET_REJECTED"
     assert "Btw-soort 'Laag' is niet toegestaan op grootboek 8000" in order.error_message
     assert order.error_message.startswith("SnelStart ")  # "SnelStart refused the document: …" in the merchant's language
+
+
+def test_an_order_becomes_one_sales_order_to_the_cent_even_after_a_lost_answer(sandboxes, database):
+    merchant = snelstart_merchant(sandboxes, document_type="order", price_mode="excl")
+    payload, _ = build("KMO-2026-00104", 104, [Amount(Decimal("12.40"), Decimal(21), 3),
+                                               Amount(Decimal("2.10"), Decimal(9), 4)],
+                       incl=False, email="winkel@example.nl", shipping=Amount(Decimal("4.13"), Decimal(21)),
+                       discount=Amount(Decimal("5.00"), Decimal(21)))
+    payload["billing_address"]["country_code"] = "NL"
+    sandboxes.snelstart.add_fault(FaultRule("POST", "verkooporders", mode="commit_then_status", status=500))
+    order = post(merchant, payload)
+    assert order.state == "posted", (order.error_code, order.error_message)
+    [stored] = sandboxes.snelstart.records(merchant["administration"], "verkooporders")
+    assert Decimal(str(stored["totaalInclusiefBtw"])) == Decimal(payload["totals"]["total_incl_vat"])
+    assert sandboxes.snelstart.post_count(merchant["administration"], "verkooporders") == 1
+    assert [c for c in snelstart_calls(order.id) if c[1] == "verkooporders"] == [("POST", "verkooporders"),
+                                                                                 ("GET", "verkooporders")]
+    assert order.total_difference is None
