@@ -87,3 +87,14 @@ def test_an_order_becomes_one_sales_order_to_the_cent_even_after_a_lost_answer(s
     assert [c for c in snelstart_calls(order.id) if c[1] == "verkooporders"] == [("POST", "verkooporders"),
                                                                                  ("GET", "verkooporders")]
     assert order.total_difference is None
+
+
+def test_an_order_that_meets_snelstarts_quota_waits_and_is_booked_once(sandboxes, database):
+    merchant = snelstart_merchant(sandboxes)
+    sandboxes.snelstart.limits["minute"] = (2, 3.0)  # a tight quota: the third call of the order is refused
+    sandboxes.snelstart.calls.clear()
+    order = post(merchant, shop_order("KMO-2026-00105"))
+    assert order.state == "posted", (order.error_code, order.error_message)
+    assert sandboxes.snelstart.post_count(merchant["administration"], "verkoopboekingen") == 1
+    posts = [c for c in snelstart_calls(order.id) if c == ("POST", "verkoopboekingen")]
+    assert len(posts) == 2  # refused with 429 (nothing stored), then sent again after Retry-After

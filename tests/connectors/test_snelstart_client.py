@@ -141,3 +141,16 @@ def test_the_connect_form_asks_for_the_key_and_says_where_it_is_made():
     [field] = SnelStartTarget.connect_fields()
     assert field.name == "client_key" and field.secret and "Koppelingen" in field.help
     assert says(SnelStartTarget.connect_help, "Koppelingen")
+
+
+def test_workers_renewing_at_once_ask_for_one_token(sandboxes, database):
+    import concurrent.futures
+
+    merchant = snelstart_merchant(sandboxes)
+    with db.session_scope() as session:
+        secrets.update(session.get(Connection, merchant["target"].id), token_expires_at=time.time() - 1)
+    calls = sandboxes.snelstart.token_calls
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: client(merchant).get_one("companyInfo"), range(4)))
+    assert {answer["administratieIdentifier"] for answer in answers} == {merchant["administration"]}
+    assert sandboxes.snelstart.token_calls == calls + 1  # the others waited on the row lock and took it
