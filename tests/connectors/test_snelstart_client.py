@@ -154,3 +154,13 @@ def test_workers_renewing_at_once_ask_for_one_token(sandboxes, database):
         answers = list(pool.map(lambda _: client(merchant).get_one("companyInfo"), range(4)))
     assert {answer["administratieIdentifier"] for answer in answers} == {merchant["administration"]}
     assert sandboxes.snelstart.token_calls == calls + 1  # the others waited on the row lock and took it
+
+
+def test_a_refused_subscription_key_is_ours_to_fix_not_the_merchants(sandboxes, database):
+    merchant = snelstart_merchant(sandboxes)
+    sandboxes.snelstart.subscription_keys.clear()  # as if our key were rotated away in the developer portal
+    calls = sandboxes.snelstart.token_calls
+    with pytest.raises(RemoteRejected) as refused:
+        client(merchant).get_one("companyInfo")
+    assert refused.value.status == 401 and "subscription key" in refused.value.message
+    assert sandboxes.snelstart.token_calls == calls and target(merchant).status == "connected"

@@ -39,6 +39,12 @@ def error_text(body) -> str:
     return str(body or "")[:500]
 
 
+def _key_refused(response: requests.Response) -> bool:
+    """Whether a 401 is APIM refusing Koppel's subscription key (not the administration's token)."""
+    body = _json_or_text(response)
+    return isinstance(body, dict) and "subscription key" in str(body.get("message", ""))
+
+
 def _json_or_text(response: requests.Response):
     try:
         return response.json()
@@ -80,7 +86,7 @@ class SnelStartClient:
             ratelimit.take(self.connection_id, WINDOWS)
         token = self._token()
         response = self._once(method, path, token, **kwargs)
-        if response.status_code == 401 and self.connection_id is not None:
+        if response.status_code == 401 and self.connection_id is not None and not _key_refused(response):
             response = self._once(method, path, tokens.access_token(self.connection_id, stale=token), **kwargs)
         self._raise_for(method, response)
         return response
@@ -131,6 +137,9 @@ class SnelStartClient:
             if self.connection_id is not None:  # every worker of this connection waits, not only this one
                 ratelimit.observe(self.connection_id, WINDOWS[0], WINDOWS[0].limit, 0, retry_at)
             raise Throttled(retry_at, "SnelStart rate limit reached")
+        if status == 401 and _key_refused(response):
+            # Our subscription key, not the merchant's: webcare must fix the configuration.
+            raise RemoteRejected(401, error_text(body), body)
         if status == 401:
             raise ReauthRequired(tokens.REAUTH_MESSAGE)
         if status >= 500:

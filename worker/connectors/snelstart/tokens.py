@@ -37,7 +37,11 @@ def exchange(client_key: str, auth_url: str | None = None) -> dict:
         raise ReauthRequired(REAUTH_MESSAGE)
     if answer.status_code >= 300:
         raise RemoteUnavailable(f"SnelStart's token endpoint answered {answer.status_code}")
-    body = answer.json()
+    try:
+        body = answer.json()
+        body["access_token"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise RemoteUnavailable(f"SnelStart's token endpoint gave no token: {answer.text[:200]}") from exc
     return {"access_token": body["access_token"],
             "token_expires_at": time.time() + float(body.get("expires_in") or 3599)}
 
