@@ -33,15 +33,15 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register(app: Flask) -> None:
-    from portal import (askus, auth, config, connect, dashboard, deliveries, demo, errors, extensions, headers,
-                        i18n, install, mfa, orders, outbox, profile, signup, staff, webhooks)
+    from portal import (askus, auth, config, connect, dashboard, deliveries, demo, errors, export, extensions,
+                        headers, i18n, inbound_mail, install, mfa, orders, outbox, profile, signup, staff, webhooks)
 
     extensions.init_app(app)
     headers.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
-    for module in (auth, mfa, dashboard, orders, deliveries, webhooks, connect, demo, signup, install, config,
-                   profile, askus, staff):
+    for module in (auth, mfa, dashboard, export, orders, deliveries, webhooks, connect, demo, signup, install, config,
+                   profile, askus, staff, inbound_mail):
         app.register_blueprint(module.bp)
     # The outbox shows every tenant's e-mail without a login: it does not exist in production.
     if app.config["DEMO_ENABLED"]:

@@ -29,7 +29,9 @@ def page_context(**extra) -> dict:
             "document_types": configuration.allowed_document_types(target),
             "statuses": connectors.get(source.system).transferable_statuses(),
             "status_labels": connectors.get(source.system).status_labels, "errors": {}, "saved": None,
-            "row_error": None, **extra}
+            "row_error": None, "shown": target.settings,
+            "ticked": (source.settings.get("transfer_statuses") or "paid").split(","),
+            "prefix": source.settings.get("reference_prefix", ""), **extra}
 
 
 def render_section(section: str, **extra):
@@ -57,23 +59,29 @@ def index():
 @login_required
 def save_general():
     """Save what Koppel creates and the general choices the accounting system declares."""
-    errors = configuration.save_general(connections()["target"], request.form.to_dict())
-    if not errors:
-        mark_configured()
-        get_session().commit()
-    return render_section("general", errors=errors, saved=None if errors else "general")
+    target = connections()["target"]
+    typed = request.form.to_dict()
+    errors = configuration.save_general(target, typed)
+    if errors:  # the merchant's choices stay as they were typed, with the errors beside them
+        get_session().rollback()
+        return render_section("general", errors=errors, shown={**connections()["target"].settings, **typed})
+    mark_configured()
+    get_session().commit()
+    return render_section("general", saved="general")
 
 
 @bp.route("/statuses", methods=["POST"])
 @login_required
 def save_statuses():
     """Save the shop statuses that transfer an order, and the prefix of this shop's references."""
-    source = connections()["source"]
-    errors = configuration.save_statuses(source, request.form.getlist("status"),
-                                         request.form.get("reference_prefix", ""))
-    if not errors:
-        get_session().commit()
-    return render_section("statuses", errors=errors, saved=None if errors else "statuses")
+    source, ticked = connections()["source"], request.form.getlist("status")
+    prefix = request.form.get("reference_prefix", "")
+    errors = configuration.save_statuses(source, ticked, prefix)
+    if errors:
+        get_session().rollback()
+        return render_section("statuses", errors=errors, ticked=ticked, prefix=prefix[:10])
+    get_session().commit()
+    return render_section("statuses", saved="statuses")
 
 
 def vat_form_rows() -> list[dict]:

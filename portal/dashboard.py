@@ -6,7 +6,7 @@ import time
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
 from portal import orderpages
@@ -21,6 +21,7 @@ from worker.onboarding import installation_missing
 from worker.models import Connection, Order
 from worker.models.orders import TAB_STATES
 from worker.pipeline import reconcile
+from worker.pipeline.messages import order_problem
 
 bp = Blueprint("dashboard", __name__)
 
@@ -40,30 +41,19 @@ def parse_day(value: str | None) -> dt.date | None:
 def tab_page(tab: str, page: int, search: str, since: dt.date | None, until: dt.date | None,
              after: int | None = None, before: int | None = None) -> dict:
     """One page of the tab's orders for this tenant only: newest first, Errors grouped by cause."""
-    size, session = current_app.config["PAGE_SIZE"], get_session()
-    where = orderpages.conditions(current_user.tenant_id, tab, search, since, until)
-    total = orderpages.capped_count(session, where)
-    # Links below page 1 carry the row they continue from (keyset); Errors, sorted by cause, uses page numbers.
-    keyset = tab != "errors"
-    after_key = orderpages.cursor_key(session, where, after) if keyset and page > 1 else None
-    before_key = orderpages.cursor_key(session, where, before) if keyset and page > 1 and not after_key else None
-    ids, older = orderpages.page_ids(session, where, tab == "errors", (page - 1) * size, size, after_key, before_key)
-    orders = orderpages.load(session, ids)
-    capped = total > orderpages.COUNT_CAP
-    return {"tab": tab, "orders": orders, "groups": group_by_cause(orders) if tab == "errors" else [],
-            "page": page, "pages": max(1, -(-min(total, orderpages.COUNT_CAP) // size)), "total": total,
-            "capped": capped, "cap": orderpages.COUNT_CAP, "has_older": older, "keyset": keyset,
-            "cursor": {"after": after_key and after, "before": before_key and before}, "search": search,
-            "since": since.isoformat() if since else "", "until": until.isoformat() if until else ""}
+    context = orderpages.tab_page(get_session(), current_user.tenant_id, tab, page, current_app.config["PAGE_SIZE"],
+                                  search, since, until, after, before)
+    return {**context, "groups": group_by_cause(context["orders"]) if tab == "errors" else []}
 
 
 def group_by_cause(orders: list[Order]) -> list[dict]:
     """Failed orders with the same error and message together, so one fix is made once."""
     groups: list[dict] = []
     for order in orders:
-        if not groups or (groups[-1]["code"], groups[-1]["message"]) != (order.error_code, order.error_message):
-            groups.append({"code": order.error_code, "message": order.error_message, "help": order.error_help,
-                           "orders": []})
+        if not groups or (groups[-1]["code"], groups[-1]["stored"]) != (order.error_code, order.error_message):
+            shown = problem_of(order)
+            groups.append({"code": order.error_code, "stored": order.error_message, "message": shown.message,
+                           "help": shown.help, "orders": []})
         groups[-1]["orders"].append(order)
     return groups
 
@@ -86,6 +76,12 @@ def shop_status_label(order: Order) -> str:
     source = get_session().get(Connection, order.connection_id)
     labels = getattr(connectors.get(source.system), "status_labels", {}) if source else {}
     return gettext(labels[order.shop_status]) if order.shop_status in labels else order.shop_status
+
+
+@bp.app_template_global()
+def problem_of(order: Order, language: str | None = None):
+    """The order's error (``message``, ``help``) in the viewer's language, or in ``language``."""
+    return order_problem(order, language or str(get_locale()))
 
 
 @bp.app_template_global()
@@ -145,7 +141,14 @@ def show_tab(tab: str):
     return render_partial("dashboard/index.html", "dashboard/_tab.html", tenant=me, connections=mine,
                           missing=installation_missing(me, mine), hold=subscription.hold_reason(me),
                           polling=transfers_running(waiting_for), waiting=waiting_for, unreadable=unreadable_count(),
-                          until_ts=until_ts, **context)
+                          until_ts=until_ts, counts=tab_counts(), **context)
+
+
+def tab_counts() -> dict[str, int]:
+    """How many orders wait in Errors and Open (capped), shown beside the tab names."""
+    session = get_session()
+    return {tab: orderpages.capped_count(session, orderpages.conditions(current_user.tenant_id, tab, "", None, None))
+            for tab in ("errors", "open")}
 
 
 @bp.route("/status")
@@ -159,4 +162,5 @@ def show_status():
 @login_required
 def show_order(order_id: int):
     """One order: where it is, and what was sent and answered."""
-    return render_template("dashboard/order.html", order=order_or_404(order_id), tenant=tenant())
+    back = request.args.get("tab") if request.args.get("tab") in TABS else "report"
+    return render_template("dashboard/order.html", order=order_or_404(order_id), tenant=tenant(), back=back)

@@ -67,3 +67,21 @@ def load(session: orm.Session, ids: list[int]) -> list[Order]:
                            .options(orm.selectinload(Order.posting))).scalars().all()
     by_id = {order.id: order for order in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def tab_page(session: orm.Session, tenant_id: int, tab: str, page: int, size: int, search: str = "",
+             since: dt.date | None = None, until: dt.date | None = None,
+             after: int | None = None, before: int | None = None) -> dict:
+    """One page of a tab of ``tenant_id`` with what its pager needs (the merchant's dashboard and webcare's copy)."""
+    where = conditions(tenant_id, tab, search, since, until)
+    total = capped_count(session, where)
+    # Links below page 1 carry the row they continue from (keyset); Errors, sorted by cause, uses page numbers.
+    keyset = tab != "errors"
+    after_key = cursor_key(session, where, after) if keyset and page > 1 else None
+    before_key = cursor_key(session, where, before) if keyset and page > 1 and not after_key else None
+    ids, older = page_ids(session, where, tab == "errors", (page - 1) * size, size, after_key, before_key)
+    return {"tab": tab, "orders": load(session, ids), "page": page,
+            "pages": max(1, -(-min(total, COUNT_CAP) // size)), "total": total,
+            "capped": total > COUNT_CAP, "cap": COUNT_CAP, "has_older": older, "keyset": keyset,
+            "cursor": {"after": after_key and after, "before": before_key and before}, "search": search,
+            "since": since.isoformat() if since else "", "until": until.isoformat() if until else ""}

@@ -13,10 +13,10 @@ def tenant() -> Tenant:
     return get_session().get(Tenant, current_user.tenant_id)
 
 
-def order_or_404(order_id: int) -> Order:
-    """The tenant's order ``order_id``; 404 whether it belongs to another tenant or does not exist."""
-    order = get_session().execute(sa.select(Order).where(
-        Order.id == order_id, Order.tenant_id == current_user.tenant_id)).scalar()
+def order_or_404(order_id: int, lock: bool = False) -> Order:
+    """The tenant's order ``order_id`` (row-locked with ``lock``); 404 whether it belongs to another tenant or does not exist."""
+    query = sa.select(Order).where(Order.id == order_id, Order.tenant_id == current_user.tenant_id)
+    order = get_session().execute(query.with_for_update() if lock else query).scalar()
     if order is None:
         abort(404)
     return order

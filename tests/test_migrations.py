@@ -24,5 +24,5 @@ def test_empty_database_upgrades_to_head_with_every_table(pg_admin):
     assert {"tenants", "users", "connections", "orders", "postings", "webhook_deliveries",
             "rate_budgets", "remote_links", "remote_calls", "tickets", "outbox_emails", "invoices", "auth_attempts",
             "reconciliation_findings", "staff_users", "staff_audit", "ticket_messages", "procrastinate_jobs",
-            "procrastinate_workers"} <= tables
-    assert version == "0009"
+            "procrastinate_workers", "stalled_requeues"} <= tables
+    assert version == "0018"

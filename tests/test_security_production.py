@@ -15,6 +15,7 @@ PRODUCTION = {
     "KMOSHOPS_API_URL": "https://api.kmoshops.example/v1",
     "VIES_URL": "https://ec.europa.eu/taxation_customs/vies/rest-api",
     "MOLLIE_API_URL": "https://api.mollie.com/v2", "MOLLIE_API_KEY": "live_abcdefghijklmnop",
+    "FACTUURSTUREN_API_URL": "https://www.factuursturen.nl/api/v1",
     "SNELSTART_API_URL": "https://b2bapi.snelstart.nl/v2", "SNELSTART_AUTH_URL": "https://auth.snelstart.nl",
     "SNELSTART_SUBSCRIPTION_KEY": "0123456789abcdef0123456789abcdef",
 }
@@ -25,6 +26,7 @@ NOT_PRODUCTION = [
     ("KMOSHOPS_API_URL", "https://localhost/kmoshops/v1"), ("VIES_URL", "http://127.0.0.1:8001/vies"),
     ("MOLLIE_API_URL", "http://127.0.0.1:8001/mollie/v2"), ("EXACT_CLIENT_ID", "koppel-dev"),
     ("EXACT_CLIENT_SECRET", "koppel-dev-secret"), ("MOLLIE_API_KEY", "test_koppel"),
+    ("FACTUURSTUREN_API_URL", "http://127.0.0.1:8001/factuursturen/api/v1"),
     ("SNELSTART_API_URL", "http://127.0.0.1:8001/snelstart/v2"),
     ("SNELSTART_SUBSCRIPTION_KEY", config.DEV_SNELSTART_SUBSCRIPTION_KEY),
 ]

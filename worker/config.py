@@ -68,6 +68,8 @@ class Settings:
     staff_max_hours: int
     monitoring_token: str | None
     migration_step_seconds: float
+    # Shared with the mail provider's inbound webhook: it signs each posted e-mail with it (None: no inbound mail).
+    inbound_mail_secret: str | None = None
     sandbox_url: str = "http://127.0.0.1:8001"
     # Rate limits: at most this many failed logins per account and per IP address within the window,
     # and sign-ups per IP address and per e-mail address within theirs (soft lockout: it expires).
@@ -79,6 +81,10 @@ class Settings:
     signup_window_seconds: int = 3600
     # How many proxies in front of the web process set X-Forwarded-For/-Proto (0: trust none).
     trusted_proxies: int = 0
+    # Factuursturen API v1 (https://www.factuursturen.nl/api/v1) and the invoices it takes an hour
+    # (manual 001: 60; unconfirmed by the vendor, so configurable).
+    factuursturen_api_url: str = "http://127.0.0.1:8001/factuursturen/api/v1"
+    factuursturen_invoices_per_hour: int = 60
     # SnelStart B2B API v2 (targets.md §3): Koppel's own APIM subscription key (never shown or logged;
     # production refuses the development one) and the two hosts, the API and the token endpoint's.
     snelstart_api_url: str = "http://127.0.0.1:8001/snelstart/v2"
@@ -109,6 +115,8 @@ class Settings:
             problems.append("KOPPEL_PUBLIC_URL must be https")
         if self.exact_client_id in DEV_EXACT_CLIENT or self.exact_client_secret in DEV_EXACT_CLIENT:
             problems.append("EXACT_CLIENT_ID and EXACT_CLIENT_SECRET are the development client")
+        if self.inbound_mail_secret is not None and len(self.inbound_mail_secret) < MIN_SECRET_LENGTH:
+            problems.append(f"KOPPEL_INBOUND_MAIL_SECRET must be at least {MIN_SECRET_LENGTH} characters")
         if self.snelstart_subscription_key == DEV_SNELSTART_SUBSCRIPTION_KEY:
             problems.append("SNELSTART_SUBSCRIPTION_KEY is the development key")
         if not self.mollie_api_key.startswith("live_"):
@@ -119,6 +127,7 @@ class Settings:
         """The external systems' URLs by their variable's name."""
         return {"KMOSHOPS_API_URL": self.kmoshops_api_url, "EXACT_BASE_URL": self.exact_base_url,
                 "VIES_URL": self.vies_url, "MOLLIE_API_URL": self.mollie_url,
+                "FACTUURSTUREN_API_URL": self.factuursturen_api_url,
                 "SNELSTART_API_URL": self.snelstart_api_url, "SNELSTART_AUTH_URL": self.snelstart_auth_url}
 
     def is_sandbox(self, url: str) -> bool:
@@ -175,7 +184,10 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         staff_max_hours=int(env.get("KOPPEL_STAFF_MAX_HOURS", "10")),
         monitoring_token=env.get("KOPPEL_MONITORING_TOKEN") or None,
         migration_step_seconds=float(env.get("KOPPEL_MIGRATION_STEP_SECONDS", "15")),
+        inbound_mail_secret=env.get("KOPPEL_INBOUND_MAIL_SECRET") or None,
         sandbox_url=sandbox_url.rstrip("/"),
+        factuursturen_api_url=env.get("FACTUURSTUREN_API_URL", f"{sandbox_url}/factuursturen/api/v1").rstrip("/"),
+        factuursturen_invoices_per_hour=int(env.get("FACTUURSTUREN_INVOICES_PER_HOUR") or 60),
         snelstart_api_url=env.get("SNELSTART_API_URL", f"{sandbox_url}/snelstart/v2").rstrip("/"),
         snelstart_auth_url=env.get("SNELSTART_AUTH_URL", f"{sandbox_url}/snelstart/auth").rstrip("/"),
         snelstart_subscription_key=env.get("SNELSTART_SUBSCRIPTION_KEY", DEV_SNELSTART_SUBSCRIPTION_KEY),

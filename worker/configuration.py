@@ -9,22 +9,28 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from worker import connectors, vat_rates
+from worker import connectors, vat_map as lines_map, vat_rates
 from worker.i18n import N_
 from worker.models import Connection
 
 def options(target: Connection) -> dict:
     """What the sections choose from, as the target declares it: general drop-downs, VAT codes, revenue accounts."""
     cls, reference = connectors.get(target.system), target.settings.get("reference") or {}
+    accounts = lines_map.accounts_needed(target.settings)
     return {"general": cls.general_choices(reference), "vat_codes": cls.vat_code_rows(reference, None),
-            "gl_accounts": cls.revenue_accounts(reference)}
+            "gl_accounts": cls.revenue_accounts(reference) if accounts else [], "revenue_accounts": accounts}
 
 
 def allowed_document_types(target: Connection) -> tuple[tuple[str, str], ...]:
-    """The (key, label) document types the merchant may choose: those the administration can take, within the contract."""
-    offered = connectors.get(target.system).possible_document_types(target.settings.get("reference") or {})
+    """The (key, label) document types the merchant may choose: those the administration can take, within the contract.
+
+    Without revenue accounts (a contract option) documents that book each line on one are not offered.
+    """
+    cls = connectors.get(target.system)
     contract = set(target.settings.get("contract_document_types") or ())
-    return tuple(pair for pair in offered if not contract or pair[0] in contract)
+    ledger = frozenset() if lines_map.accounts_needed(target.settings) else cls.ledger_document_types
+    offered = cls.possible_document_types(target.settings.get("reference") or {})
+    return tuple(pair for pair in offered if (not contract or pair[0] in contract) and pair[0] not in ledger)
 
 
 def save_general(target: Connection, form: dict) -> dict[str, str]:
@@ -80,13 +86,19 @@ def vat_code_choices(target: Connection) -> dict[str, list[dict]]:
 
 
 def save_vat_table(target: Connection, rows: list[dict]) -> dict:
-    """Validate and store the VAT table; errors by row key are a message, or (message, parameters)."""
+    """Validate and store the VAT table; errors by row key are a message, or (message, parameters).
+
+    Under the contract option "no revenue account on lines" a row maps a VAT code only.
+    """
     # Rows left without code and account are countries the merchant does not sell to.
     reference = target.settings.get("reference") or {}
     code_rates = connectors.get(target.system).vat_code_rates(reference)
+    with_accounts = lines_map.accounts_needed(target.settings)
     accounts = {g["value"] for g in connectors.get(target.system).revenue_accounts(reference)}
     errors, vat_map, table, seen = {}, {}, [], set()
     for row in rows:
+        if not with_accounts:
+            row = {k: v for k, v in row.items() if k != "gl_account"}
         key, code, account = row["key"], row.get("vat_code", ""), row.get("gl_account", "")
         rate = _rate(row, errors)
         table.append({**row, "rate": rate})
@@ -96,13 +108,15 @@ def save_vat_table(target: Connection, rows: list[dict]) -> dict:
         seen.add(map_key)
         if key in errors or (not code and not account):
             continue
-        if code not in code_rates or account not in accounts:
+        if code not in code_rates and not with_accounts:
+            errors[key] = N_("Choose a VAT code.")
+        elif code not in code_rates or (with_accounts and account not in accounts):
             errors[key] = N_("Choose both a VAT code and a revenue account.")
         elif code_rates[code] != Decimal(rate):
             errors[key] = (N_("This VAT code charges %(code_rate)s %%, the row is %(row_rate)s %%."),
                            {"code_rate": code_rates[code], "row_rate": Decimal(rate)})
         else:
-            vat_map[map_key] = {"vat_code": code, "gl_account": account}
+            vat_map[map_key] = {"vat_code": code, **({"gl_account": account} if with_accounts else {})}
     if not errors:
         target.settings = {**target.settings, "vat_table": table, "vat_map": vat_map}
     return errors

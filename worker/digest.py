@@ -11,6 +11,7 @@ from worker.i18n import gettext_for, money
 from worker.models import Order, Posting, Tenant
 from worker.models.base import utcnow
 from worker.pipeline import reconcile
+from worker.pipeline.messages import order_problem
 
 
 def _new_problems(session: orm.Session, tenant: Tenant) -> tuple[list[Order], list[Order]]:
@@ -30,7 +31,7 @@ def body(tenant: Tenant, failed: list[Order], differ: list[Order], findings: lis
     lines = [_("Hello %(name)s,") % {"name": tenant.name}, ""]
     if failed:
         lines.append(_("%(count)d order(s) could not be transferred since our last message:") % {"count": len(failed)})
-        lines += [f"  - {o.number}: {o.error_message}" for o in failed]
+        lines += [f"  - {o.number}: {order_problem(o, language).message}" for o in failed]
         lines += ["", _("Open the Errors tab to see what to do, then press Process.")]
     if differ:
         lines += ["", _("In these orders the total in your accounting system differs from the shop's:")]

@@ -1,4 +1,4 @@
-"""Every sandbox in one WSGI app: /exact, /visma, /snelstart, /kmoshops, /vies and /mollie, as the dev launcher and tests serve them.
+"""Every sandbox in one WSGI app: /exact, /visma, /snelstart, /kmoshops, /vies, /mollie and /factuursturen, as the dev launcher and tests serve them.
 
 A sandbox stands in for a vendor's API and enforces what the real one does (auth, validation,
 rate limits, token expiry); Koppel reaches it only over HTTP through its real clients.
@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from worker.config import settings
 from worker.connectors.exact import sandbox as exact_sandbox
+from worker.connectors.factuursturen import sandbox as factuursturen_sandbox
 from worker.connectors import mollie, vies
 from worker.connectors.kmoshops import sandbox as kmo_sandbox
 from worker.connectors.snelstart import sandbox as snelstart_sandbox
@@ -48,11 +49,14 @@ class SandboxSet:
         self.sender = kmo_sandbox.WebhookSender(self.kmo, timeout=self.sender_timeout)
         self.vies = vies.ViesSandboxState.with_examples()
         self.mollie = mollie.MollieState(api_keys={settings.mollie_api_key})
+        self.factuursturen = factuursturen_sandbox.FactuursturenState(clock=factuursturen_sandbox.Clock())
+        self.factuursturen.add_account(*factuursturen_sandbox.DEMO_ACCOUNT)
         self._apps = {"/exact": exact_sandbox.create_app(self.exact),
                       "/visma": visma_sandbox.create_app(self.visma),
                       "/snelstart": snelstart_sandbox.create_app(self.snelstart),
                       "/kmoshops": kmo_sandbox.create_app(self.kmo, self.sender),
-                      "/vies": vies.create_sandbox(self.vies), "/mollie": mollie.create_sandbox(self.mollie)}
+                      "/vies": vies.create_sandbox(self.vies), "/mollie": mollie.create_sandbox(self.mollie),
+                      "/factuursturen": factuursturen_sandbox.create_app(self.factuursturen)}
 
     def _exact_state(self):
         path = self.state_dir / "exact.json" if self.state_dir else None

@@ -9,6 +9,7 @@ from worker.config import settings
 from worker.i18n import gettext_for
 from worker.models import Connection, Order, RemoteCall, Tenant, Ticket, TicketMessage
 from worker.models.base import utcnow
+from worker.staff import ticket_mail  # the subject carries the token a reply comes back with
 
 
 def _calls(session: orm.Session, order_id: int) -> list[dict]:
@@ -36,8 +37,21 @@ def snapshot(session: orm.Session, order: Order) -> dict:
     }
 
 
+def open_ticket_of(session: orm.Session, order: Order) -> Ticket | None:
+    """The ticket still open (or waiting) about ``order``, if there is one."""
+    return session.execute(sa.select(Ticket).where(Ticket.order_id == order.id, Ticket.status != "closed")
+                           .order_by(Ticket.id).limit(1)).scalar()
+
+
 def report_problem(session: orm.Session, order: Order, reporter: str) -> Ticket:
-    """Open a ticket for ``order`` and tell webcare (in English) and the merchant (in their language)."""
+    """Open a ticket for ``order`` and tell webcare (in English) and the merchant (in their language).
+
+    One ticket per order while it is not closed: the caller holds the order's row lock, so a double
+    click finds the ticket the first click made and no second one (nor its e-mails) is created.
+    """
+    existing = open_ticket_of(session, order)
+    if existing is not None:
+        return existing
     ticket = Ticket(tenant_id=order.tenant_id, order_id=order.id, snapshot={**snapshot(session, order),
                                                                              "reporter": reporter})
     session.add(ticket)
@@ -51,7 +65,7 @@ def report_problem(session: orm.Session, order: Order, reporter: str) -> Ticket:
     _ = gettext_for(tenant.language)
     values = {"number": order.number, "ticket": ticket.id, "key": tenant.licence_key}
     mail.queue_email(session, tenant.id, mail.recipients_of(tenant),
-                     _("We received your report about order %(number)s (ticket %(ticket)s)") % values,
+                     ticket_mail.tagged(_("We received your report about order %(number)s (ticket %(ticket)s)") % values, ticket.id),
                      _("Thank you. Webcare has everything about order %(number)s that they need, and will answer "
                        "by e-mail. Quote ticket %(ticket)s and licence key %(key)s if you write to us about it.")
                      % values, "ticket-receipt")
@@ -75,7 +89,7 @@ def ask_us(session: orm.Session, tenant: Tenant, reporter: str, subject: str, qu
     _ = gettext_for(tenant.language)
     values = {"ticket": ticket.id, "key": tenant.licence_key}
     mail.queue_email(session, tenant.id, mail.recipients_of(tenant),
-                     _("We received your question (ticket %(ticket)s)") % values,
+                     ticket_mail.tagged(_("We received your question (ticket %(ticket)s)") % values, ticket.id),
                      _("Thank you. Webcare will answer by e-mail. Quote ticket %(ticket)s and licence key %(key)s "
                        "if you write to us about it.") % values, "ticket-receipt")
     return ticket

@@ -29,6 +29,12 @@ def resume_order(order_id: int) -> None:
     waiting.resume(order_id)
 
 
+@app.task(name="retry_order", queue="orders")
+def retry_order(order_id: int) -> None:
+    """Process all: read one failed order from the shop again and send it on when its status allows."""
+    recheck.read_again(order_id, "failed")
+
+
 @app.task(name="check_vat_number", queue="orders", retry=RemoteRetryStrategy(), pass_context=True)
 def check_vat_number(context, order_id: int) -> None:
     """Ask VIES about an ICP order's VAT number, outside the merchant's lock, then queue the order."""
@@ -59,9 +65,14 @@ async def requeue_stalled_jobs(job_manager, seconds_since_heartbeat: float) -> i
         try:
             await job_manager.retry_job(job)
             requeued += 1
+            # procrastinate logs this retry like any other; the health page counts sweeps apart.
+            await job_manager.connector.execute_query_async(RECORD_REQUEUE, job_id=job.id, task_name=job.task_name)
         except Exception:
             log.exception("could not requeue stalled job %s", job.id)
     return requeued
+
+
+RECORD_REQUEUE = "INSERT INTO stalled_requeues (job_id, task_name) VALUES (%(job_id)s, %(task_name)s)"
 
 
 @app.periodic(cron="* * * * *", periodic_id="sweep-stalled-jobs")

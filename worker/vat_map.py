@@ -25,11 +25,21 @@ def describe(key: str) -> str:
     return key.replace(":", " ") + (" %" if ":" in key else "")
 
 
-def vat_row(settings: dict, order: Order, line: Line) -> dict:
-    """The VAT code and revenue account for a line; MappingError("VAT_NOT_MAPPED") when none is set."""
+def accounts_needed(settings: dict) -> bool:
+    """Whether the VAT table maps revenue accounts: not when the contract leaves them off the lines."""
+    return not settings.get("contract_no_revenue_account")
+
+
+def vat_row(settings: dict, order: Order, line: Line, need_account: bool | None = None) -> dict:
+    """The VAT code and revenue account for a line; MappingError("VAT_NOT_MAPPED") when none is set.
+
+    Under the contract option "no revenue account on lines" a row holds a VAT code only (``gl_account``
+    absent) unless ``need_account`` says the document needs one anyway.
+    """
+    need_account = accounts_needed(settings) if need_account is None else need_account
     vat_map = settings.get("vat_map") or {}
     for key in vat_keys(order, line):
         row = vat_map.get(key)
-        if row and row.get("vat_code") and row.get("gl_account"):
+        if row and row.get("vat_code") and (row.get("gl_account") or not need_account):
             return {**row, "key": key}
     raise MappingError("VAT_NOT_MAPPED", describe(vat_keys(order, line)[0]))

@@ -6,9 +6,10 @@ from flask import flash, g, redirect, render_template, request, url_for
 from portal.extensions import get_session
 from portal.staff.blueprint import bp, requires
 from portal.staff.merchants import tenant_or_404
+from worker import connectors
 from worker.connectors.errors import RemoteError
 from worker.onboarding import installation_missing
-from worker.staff import install, merchants
+from worker.staff import connect_on_behalf, install, merchants
 
 
 @bp.route("/merchants/<int:tenant_id>/install")
@@ -18,7 +19,11 @@ def show_install(tenant_id: int):
     session, tenant = get_session(), tenant_or_404(tenant_id)
     mine = merchants.connections(session, tenant.id)
     return render_template("staff/install.html", tenant=tenant, connections=mine,
-                           missing=installation_missing(tenant, mine), consent=install.consent(session, tenant))
+                           missing=installation_missing(tenant, mine), consent=install.consent(session, tenant),
+                           key_fields={role: connect_on_behalf.key_fields(c) for role, c in mine.items()
+                                       if c.system in connectors.REGISTRY},
+                           systems={role: connectors.get(c.system).name for role, c in mine.items()
+                                    if c.system in connectors.REGISTRY})
 
 
 @bp.route("/merchants/<int:tenant_id>/install/consent", methods=["POST"])

@@ -1,13 +1,15 @@
 """Find and look: merchants and orders across tenants, and one merchant's page (read-only)."""
 from __future__ import annotations
 
-from flask import abort, g, render_template, request
+from flask import abort, current_app, g, render_template, request
 
-from portal.dashboard import parse_day
+from portal import orderpages
+from portal.dashboard import order_cursor, page_number, parse_day
 from portal.extensions import get_session
 from portal.htmx import render_partial
 from portal.staff.blueprint import bp, requires
 from worker.models import Order, Tenant
+from worker.models.orders import TAB_STATES
 from worker.staff import audit, merchants, search
 
 
@@ -66,21 +68,26 @@ def show_merchant(tenant_id: int):
     audit.record(session, g.staff, tenant.id, "view_merchant")
     session.commit()
     context = merchants.overview(session, tenant)
-    return render_template("staff/merchant.html", **context, **merchants.tab_page(session, tenant.id, "report"),
+    return render_template("staff/merchant.html", **context, **tab_page(tenant.id, "report"),
                            audit_entries=audit.for_tenant(session, tenant.id, limit=20))
+
+
+def tab_page(tenant_id: int, tab: str, page: int = 1, *args) -> dict:
+    """One page of the merchant's tab, paged as their own dashboard pages it (keyset below page 1)."""
+    return orderpages.tab_page(get_session(), tenant_id, tab, page, current_app.config["PAGE_SIZE"], *args)
 
 
 @bp.route("/merchants/<int:tenant_id>/tab/<tab>")
 @requires("support")
 def show_tab(tenant_id: int, tab: str):
     """The merchant's Report, Errors or Open list as they see it, read-only."""
-    if tab not in merchants.TABS:
+    if tab not in TAB_STATES:
         abort(404)
     session = get_session()
     tenant = tenant_or_404(tenant_id)
-    context = merchants.tab_page(session, tenant.id, tab, max(1, request.args.get("page", 1, type=int)),
-                                 request.args.get("q", "").strip()[:100], parse_day(request.args.get("since")),
-                                 parse_day(request.args.get("until")))
+    context = tab_page(tenant.id, tab, page_number(), request.args.get("q", "").strip()[:100],
+                       parse_day(request.args.get("since")), parse_day(request.args.get("until")),
+                       order_cursor("after"), order_cursor("before"))
     audit.record(session, g.staff, tenant.id, "view_orders", tab=tab, page=context["page"])
     session.commit()
     return render_template("staff/_tab.html", tenant=tenant, **context)

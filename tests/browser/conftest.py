@@ -19,16 +19,27 @@ def live_portal(web_server, database):
     web_server.app = None
 
 
-@pytest.fixture
-def page():
-    """A headless Chromium page; `make test` installs Debian's chromium package."""
+def _chromium_page(viewport: dict):
+    """A headless Chromium page of ``viewport`` size; `make test` installs Debian's chromium package."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context = browser.new_context(viewport=viewport)
         context.set_default_timeout(20_000)
         yield context.new_page()
         browser.close()
+
+
+@pytest.fixture
+def page():
+    """A desktop-sized page."""
+    yield from _chromium_page({"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def phone():
+    """A page the size of a common phone (390 × 844 CSS pixels)."""
+    yield from _chromium_page({"width": 390, "height": 844})

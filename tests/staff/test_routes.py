@@ -29,7 +29,7 @@ ROLES = {
     "staff.retire_licence_key": "admin", "staff.show_migrations": "admin", "staff.quote_migration": "admin",
     "staff.change_migration": "admin", "staff.show_migration_progress": "admin", "staff.show_install": "admin",
     "staff.record_install_consent": "admin", "staff.install_shop": "admin", "staff.list_accounts": "admin",
-    "staff.change_account": "admin",
+    "staff.change_account": "admin", "staff.send_connect_link": "admin", "staff.connect_with_key": "admin",
 }
 
 
@@ -57,7 +57,7 @@ def ids(app):
         session.flush()
         return {"tenant_id": tenant.id, "ticket_id": ticket.id, "order_id": order_id, "old_id": old.id,
                 "tab": "open", "merchant": merchant, "migration_id": migration.id, "action": "pause",
-                "staff_id": make_staff("support")["id"], "what": "reset-totp"}
+                "staff_id": make_staff("support")["id"], "what": "reset-totp", "role": "target"}
 
 
 def staff_rules(app):

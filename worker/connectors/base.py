@@ -179,6 +179,9 @@ class Target(Connector):
     # Document types that carry the shop's amounts (excl. VAT and VAT per line) instead of unit
     # prices, so the target recomputes nothing and the price basis does not matter.
     amount_document_types: ClassVar[frozenset[str]] = frozenset()
+    # Document types whose lines are booked straight on a revenue account, so the contract option
+    # "no revenue account on lines" cannot apply to them (it leaves the ledger to the item).
+    ledger_document_types: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def possible_document_types(cls, reference: dict) -> tuple[tuple[str, str], ...]:
@@ -261,6 +264,11 @@ class Target(Connector):
     def documents(cls, connection):
         """Finding and creating documents in the connection's administration."""
         raise NotImplementedError
+
+    @classmethod
+    def document_url(cls, connection, posting) -> str | None:
+        """The address of a posted document in the target's own web app, where it has a stable one."""
+        return None
 
     @classmethod
     def reference_data(cls, connection) -> dict:

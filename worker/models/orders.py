@@ -65,6 +65,8 @@ class Order(Base):
     error_code: orm.Mapped[str | None] = orm.mapped_column(sa.String(60))
     error_message: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
     error_help: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    # The error's placeholder values, so its message can be rendered in the viewer's language.
+    error_values: orm.Mapped[dict | None] = orm.mapped_column(postgresql.JSONB)
     failed_at: orm.Mapped[dt.datetime | None]
     # When we last read the order's status from the shop (webhook, poll or nightly recheck).
     status_checked_at: orm.Mapped[dt.datetime | None]

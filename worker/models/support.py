@@ -64,6 +64,8 @@ class TicketMessage(Base):
     author: orm.Mapped[str] = orm.mapped_column(sa.String(200))
     from_staff: orm.Mapped[bool] = orm.mapped_column(default=False)
     body: orm.Mapped[str] = orm.mapped_column(sa.Text)
+    # The Message-ID of a reply that came in by e-mail (unique: a mail posted twice is kept once).
+    message_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(300))
     created_at: orm.Mapped[dt.datetime] = created_column()
 
 

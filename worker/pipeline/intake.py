@@ -37,7 +37,7 @@ def queue(session: orm.Session, order: Order) -> None:
     slow or absent VIES never holds up the merchant's other orders.
     """
     order.state = "queued"
-    order.error_code = order.error_message = order.error_help = None
+    order.error_code = order.error_message = order.error_help = order.error_values = None
     order.remote_failures, order.retry_at = 0, None  # a new round: Process gives every try back
     if not order.vat_check and _is_icp(session, order):
         jobs.defer(session, "check_vat_number", order_id=order.id)
@@ -102,7 +102,7 @@ def store(session: orm.Session, source: Connection, payload: dict, canonical: Ca
         return order  # an older version arriving late: what we have is newer
     if order.state == "failed" and order.error_code == "ORDER_UNREADABLE":
         order.state = "open"  # the shop sent a version we can read: the order starts again
-        order.error_code = order.error_message = order.error_help = None
+        order.error_code = order.error_message = order.error_help = order.error_values = None
     apply_version(order, payload, canonical)
     follow_status(session, order, source)
     return order
@@ -127,10 +127,10 @@ def follow_status(session: orm.Session, order: Order, source: Connection,
 def skip_cancelled(session: orm.Session, order: Order, source_cls) -> None:
     """The order leaves Open as skipped, with the reason in the merchant's language."""
     language = session.get(Tenant, order.tenant_id).language
-    label = gettext_for(language)(source_cls.status_labels.get(order.shop_status, order.shop_status))
+    label = source_cls.status_labels.get(order.shop_status, order.shop_status)  # translated where rendered
     found = problem("SKIPPED_CANCELLED", language=language, status=label)
     order.state, order.error_code = "skipped", found.code
-    order.error_message, order.error_help = found.message, found.help
+    order.error_message, order.error_help, order.error_values = found.message, found.help, found.stored_values()
 
 
 def queue_or_hold(session: orm.Session, order: Order) -> None:

@@ -7,6 +7,7 @@ in the merchant's language, which is what ``process.fail`` stores on the order.
 from __future__ import annotations
 
 import dataclasses
+import json
 
 from worker.i18n import N_, gettext_for
 from worker.unreadable import Unreadable, fill
@@ -27,6 +28,19 @@ class Problem:
         if self.code not in CATALOGUE:
             return self
         return problem(self.code, language=language, **self.values)
+
+    def stored_values(self) -> dict | None:
+        """The values as the order keeps them (JSON: amounts and dates as text); None outside the catalogue."""
+        if self.code not in CATALOGUE:
+            return None
+        return json.loads(json.dumps(self.values, default=str))
+
+
+def order_problem(order, language: str) -> Problem:
+    """The error an order holds, rendered in ``language``: from its code and values where it kept them."""
+    if order.error_code in CATALOGUE and order.error_values is not None:
+        return problem(order.error_code, language=language, **order.error_values)
+    return Problem(order.error_code or "", order.error_message or "", order.error_help or "")
 
 
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -105,7 +119,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 # Codes whose ``detail`` is a sentence of our own (marked ``N_`` where it is made), so it is
 # translated too, then filled with the other values; other details come from the shop, VIES or
 # the accounting system and stay as they are.
-OWN_DETAIL = frozenset({"REAUTH_REQUIRED", "ORDER_UNREADABLE"})
+OWN_DETAIL = frozenset({"REAUTH_REQUIRED", "ORDER_UNREADABLE", "VAT_NUMBER_INVALID", "VAT_NUMBER_NOT_IN_VIES",
+                        "VAT_NUMBER_BLOCKED"})
+# Values that are our own marked labels (a shop status's name), translated before they are filled in.
+OWN_LABELS = ("status",)
 
 
 def problem(code: str, language: str = "en", **values) -> Problem:
@@ -113,6 +130,9 @@ def problem(code: str, language: str = "en", **values) -> Problem:
     translate = gettext_for(language)
     message, help_text = CATALOGUE[code]
     shown = dict(values)
+    for name in OWN_LABELS:
+        if isinstance(shown.get(name), str):
+            shown[name] = translate(shown[name])
     if code in OWN_DETAIL and isinstance(shown.get("detail"), str):
         shown["detail"] = fill(translate(shown["detail"]), shown)
     return Problem(code=code, message=translate(message).format(**shown), help=translate(help_text).format(**shown),

@@ -27,7 +27,7 @@ def fail_in(session: orm.Session, order: Order, found: Problem, response: object
     tenant = session.get(Tenant, order.tenant_id)
     found = found.in_language(tenant.language if tenant is not None else "en")
     order.state, order.error_code, order.failed_at = "failed", found.code, utcnow()
-    order.error_message, order.error_help = found.message, found.help
+    order.error_message, order.error_help, order.error_values = found.message, found.help, found.stored_values()
     order.retry_at = None
     posting = order.posting
     if posting is not None and posting.state in ("in_flight", "in_doubt") and response is not None:

@@ -23,11 +23,11 @@ def check_total(order: Order) -> Problem | None:
     return None
 
 
-def check_vat_mapped(order: Order, settings: dict) -> Problem | None:
-    """Every VAT rate on the order has a VAT code and revenue account in the merchant's settings."""
+def check_vat_mapped(order: Order, settings: dict, need_account: bool = True) -> Problem | None:
+    """Every VAT rate on the order has a VAT code (and revenue account, when needed) in the merchant's settings."""
     for line in order.lines:
         try:
-            vat_map.vat_row(settings, order, line)
+            vat_map.vat_row(settings, order, line, need_account)
         except MappingError as exc:
             return problem(exc.code, detail=str(exc))
     return None
@@ -61,8 +61,9 @@ def check_icp_vat_number(order: Order, own_vat_number: str | None, earlier: dict
         return None, earlier
     result = check_vat_number(number, vies_client(own_vat_number))
     if not result.ok:
-        return problem(result.code, detail=result.message), None
-    return None, {"number": number, "message": result.message, "vies": result.vies}
+        return problem(result.code, detail=result.template, **result.values), None
+    return None, {"number": number, "message": result.message, "template": result.template,
+                  "values": result.values, "vies": result.vies}
 
 
 def _cents(value: Decimal) -> Decimal:
@@ -123,7 +124,10 @@ def check_vat_code_rates(order: Order, settings_: dict, target_cls) -> Problem |
 def run(order: Order, target_settings: dict, target_cls, document_type: str) -> Problem | None:
     """The first problem found, or None when the order may be sent."""
     priced = document_type not in target_cls.amount_document_types
+    # Ledger documents book every line on a revenue account whatever the contract says.
+    need_account = vat_map.accounts_needed(target_settings) or document_type in target_cls.ledger_document_types
     return (check_total(order) or check_currency(order, target_settings, target_cls)
             or check_export_is_zero_rated(order)
             or (priced and check_price_basis(order, target_settings, target_cls.name))
-            or check_vat_mapped(order, target_settings) or check_vat_code_rates(order, target_settings, target_cls))
+            or check_vat_mapped(order, target_settings, need_account)
+            or check_vat_code_rates(order, target_settings, target_cls))

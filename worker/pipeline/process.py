@@ -241,5 +241,5 @@ def _record(plan: Plan, remote) -> None:
         posting.last_response = dataclasses.asdict(remote)
         order = session.get(Order, plan.order_id)
         order.state = "posted"
-        order.error_code = order.error_message = order.error_help = None
+        order.error_code = order.error_message = order.error_help = order.error_values = None
         order.total_difference = post_check(plan.canonical.total_incl, remote.total)

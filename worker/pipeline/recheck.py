@@ -33,19 +33,25 @@ def recheck_open_orders(source_id: int) -> int:
     with db.session_scope() as session:
         order_ids = list(session.execute(sa.select(Order.id).where(
             Order.connection_id == source_id, Order.state == "open")).scalars())
-    moved = 0
-    for order_id in order_ids:
-        with db.session_scope() as session:
-            order = session.get(Order, order_id, with_for_update=True)
-            if order.state != "open":
-                continue
-            try:
+    return sum(read_again(order_id, "open") for order_id in order_ids)
+
+
+def read_again(order_id: int, state: str) -> bool:
+    """Read one order in ``state`` from the shop again and queue it when its status allows; True when queued.
+
+    When the shop cannot be asked the order stays as it was (Open, or in Errors with its cause).
+    """
+    with db.session_scope() as session:
+        order = session.get(Order, order_id, with_for_update=True)
+        if order is None or order.state != state:
+            return False
+        try:
+            with session.begin_nested():
                 retry.process_again(session, order)
-            except (RemoteError, Unreadable) as exc:
-                log.warning("recheck of order %s failed: %s", order_id, exc)
-                continue
-            moved += order.state == "queued"
-    return moved
+        except (RemoteError, Unreadable) as exc:
+            log.warning("re-reading order %s failed: %s", order_id, exc)
+            return False
+        return order.state == "queued"
 
 
 def poll_changes(source_id: int) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from worker import connectors, rawjson
+from worker import connectors, jobs, rawjson
 from worker.models import Connection, Order
 from worker.models.orders import ORDER_STATES
 from worker.pipeline import intake
@@ -41,4 +41,14 @@ def process_again(session: orm.Session, order: Order) -> None:
     intake.follow_status(session, order, source, from_states=ORDER_STATES)
     if order.state not in ("queued", "held", "skipped", "posted"):
         order.state = "open"
-        order.error_code = order.error_message = order.error_help = None
+        order.error_code = order.error_message = order.error_help = order.error_values = None
+
+
+def process_group(session: orm.Session, tenant_id: int, code: str, message: str) -> int:
+    """Queue a retry job for every failed order of the tenant with this error code and message; returns how many."""
+    ids = list(session.execute(sa.select(Order.id).where(
+        Order.tenant_id == tenant_id, Order.state == "failed", Order.error_code == code,
+        Order.error_message == message)).scalars())
+    for order_id in ids:
+        jobs.defer(session, "retry_order", order_id=order_id)
+    return len(ids)

@@ -52,6 +52,11 @@ def save(session: orm.Session, staff: StaffUser, tenant: Tenant, options: dict) 
     types = [t for t in options.get("document_types", []) if t in offered]
     if options.get("document_types") and not types:
         raise ValueError("none of those document types exists for this accounting system")
+    ledger = dict(offered).get(target.settings.get("document_type")) if target.settings.get(
+        "document_type") in connectors.get(target.system).ledger_document_types else None
+    if options.get("no_revenue_account") and ledger:
+        raise ValueError(f"the merchant creates a {ledger}, whose lines always name a revenue account;"
+                         " have them choose another document type first")
     after = {"document_types": types, "currencies": list(options.get("currencies", [])),
              "direct_sales_invoices": bool(options.get("direct_sales_invoices")),
              "no_revenue_account": bool(options.get("no_revenue_account"))}

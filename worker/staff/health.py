@@ -25,25 +25,33 @@ OLDEST_WAITING = sa.text("""
 STALLED = sa.text("""
     SELECT count(*) FROM procrastinate_jobs j LEFT JOIN procrastinate_workers w ON w.id = j.worker_id
     WHERE j.status = 'doing' AND (w.id IS NULL OR w.last_heartbeat < now() - make_interval(secs => :seconds))""")
+# procrastinate records a sweeper's requeue as a retry too; stalled_requeues holds the sweeper's own,
+# so "other retries" are the difference and the two figures never count a job twice.
 RETRIES = sa.text("SELECT count(*) FROM procrastinate_events WHERE type = 'deferred_for_retry' "
                   "AND at > now() - interval '1 hour'")
+SWEPT = sa.text("SELECT count(*) AS n, max(requeued_at) AS last FROM stalled_requeues "
+                "WHERE requeued_at > now() - interval '1 hour'")
 WORKERS = sa.text("SELECT count(*) FROM procrastinate_workers "
                   "WHERE last_heartbeat > now() - make_interval(secs => :seconds)")
 
 
 def queue(session: orm.Session) -> dict:
-    """Jobs by task and state, the oldest job waiting to run, stalled jobs and recent retries."""
+    """Jobs by task and state, the oldest job waiting, stalled jobs, sweeper requeues and other retries."""
     by_task: dict[str, dict[str, int]] = {}
     for row in session.execute(JOBS_BY_STATE):
         by_task.setdefault(row.task_name, {})[row.status] = row.n
     oldest = session.execute(OLDEST_WAITING).first()
     seconds = settings.stalled_worker_seconds
+    swept = session.execute(SWEPT).one()
+    retries = session.execute(RETRIES).scalar_one()
     return {"by_task": by_task,
             "oldest_waiting": None if oldest is None else {
                 "job_id": oldest.id, "task": oldest.task_name, "since": oldest.since.isoformat(),
                 "seconds": round((utcnow() - oldest.since).total_seconds())},
             "stalled": session.execute(STALLED, {"seconds": seconds}).scalar_one(),
-            "retries_last_hour": session.execute(RETRIES).scalar_one(),
+            "stalled_requeued_last_hour": swept.n,
+            "last_stalled_requeue": swept.last.isoformat() if swept.last else None,
+            "retries_last_hour": max(0, retries - swept.n),  # other retries: the sweeper's are counted above
             "live_workers": session.execute(WORKERS, {"seconds": seconds}).scalar_one()}
 
 

@@ -1,8 +1,6 @@
 """One merchant as webcare sees it: connections, contract, subscription, the dashboard lists, tickets."""
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 from sqlalchemy import orm
 
@@ -10,9 +8,7 @@ from worker import connectors, ratelimit, subscription
 from worker.models import Connection, Invoice, Order, RemoteCall, Tenant, Ticket, User
 from worker.onboarding import installation_missing
 
-# The merchant's dashboard tabs and the order states each lists (portal/dashboard.py shows the same).
-TABS = {"report": ("posted", "skipped"), "errors": ("failed",), "open": ("open", "queued", "held")}
-PAGE_SIZE = 25
+# The dashboard lists (Report, Errors, Open) are paged by portal/orderpages.py for merchants and webcare alike.
 
 
 def connections(session: orm.Session, tenant_id: int) -> dict[str, Connection]:
@@ -59,25 +55,6 @@ def other_installations(session: orm.Session, tenant: Tenant) -> list[Tenant]:
     return list(session.execute(sa.select(Tenant).where(
         sa.or_(Tenant.id.in_(ids), Tenant.email == tenant.email), Tenant.id != tenant.id)
         .order_by(Tenant.id)).scalars())
-
-
-def tab_page(session: orm.Session, tenant_id: int, tab: str, page: int = 1, search: str = "",
-             since: dt.date | None = None, until: dt.date | None = None) -> dict:
-    """One page of a dashboard tab of ``tenant_id``, newest first (Errors grouped by cause)."""
-    query = sa.select(Order).where(Order.tenant_id == tenant_id, Order.state.in_(TABS[tab]))
-    if search:
-        query = query.where(Order.number.ilike(f"%{search}%"))
-    if since:
-        query = query.where(Order.order_date >= since)
-    if until:
-        query = query.where(Order.order_date <= until)
-    total = session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
-    order_by = (Order.error_code, Order.error_message) if tab == "errors" else ()
-    orders = session.execute(query.options(orm.selectinload(Order.posting))
-                             .order_by(*order_by, Order.created_at.desc(), Order.id.desc())
-                             .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
-    return {"tab": tab, "orders": orders, "page": page, "pages": max(1, -(-total // PAGE_SIZE)), "total": total,
-            "search": search, "since": since.isoformat() if since else "", "until": until.isoformat() if until else ""}
 
 
 def order_calls(session: orm.Session, order: Order, limit: int = 10) -> list[RemoteCall]:

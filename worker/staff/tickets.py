@@ -9,12 +9,13 @@ from worker.i18n import gettext_for
 from worker.models import StaffUser, Tenant, Ticket, TicketMessage
 from worker.models.base import utcnow
 from worker.models.support import TICKET_STATES
-from worker.staff import audit
+from worker.staff import audit, ticket_mail
 
 
 def inbox(session: orm.Session, status: str = "open") -> list[dict]:
     """Tickets in ``status`` (or all), grouped by merchant; the merchant with the oldest ticket first."""
-    query = sa.select(Ticket, Tenant).join(Tenant, Tenant.id == Ticket.tenant_id)
+    query = (sa.select(Ticket, Tenant).join(Tenant, Tenant.id == Ticket.tenant_id)
+             .options(orm.selectinload(Ticket.messages)))  # the last message says whether the merchant replied
     if status in TICKET_STATES:
         query = query.where(Ticket.status == status)
     groups: dict[int, dict] = {}
@@ -39,7 +40,7 @@ def reply(session: orm.Session, staff: StaffUser, ticket: Ticket, body: str, the
     _ = gettext_for(tenant.language)
     values = {"ticket": ticket.id, "key": tenant.licence_key}
     mail.queue_email(session, tenant.id, mail.recipients_of(tenant),
-                     _("Re: ticket %(ticket)s (licence key %(key)s)") % values,
+                     ticket_mail.tagged(_("Re: ticket %(ticket)s (licence key %(key)s)") % values, ticket.id),
                      "\n".join([body.strip(), "", "-- ", _("%(name)s, Koppel webcare") % {"name": staff.name},
                                 _("Quote ticket %(ticket)s when you write back.") % values]), "ticket-reply")
     ticket.status, ticket.updated_at = then, utcnow()

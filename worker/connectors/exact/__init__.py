@@ -38,6 +38,7 @@ class ExactOnlineTarget(Target):
 
     administration_setting = settings_schema[0]
     amount_document_types = frozenset({"entry"})
+    ledger_document_types = frozenset({"entry"})  # entry lines name their revenue account
     supports_foreign_currency = True  # the document's Currency field; Exact converts with its own rates
 
     @classmethod

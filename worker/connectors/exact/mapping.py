@@ -32,7 +32,9 @@ def item_payload(line: Line, row: dict, unit: str | None = None) -> dict:
     """A new Exact item: VAT code and revenue account from the sales line, the merchant's default unit."""
     description = DUMMY_ITEMS[line.kind][1] if line.kind in DUMMY_ITEMS else line.description
     payload = {"Code": item_code(line), "Description": description[:60], "IsSalesItem": True,
-               "SalesVatCode": row["vat_code"], "GLRevenue": row["gl_account"]}
+               "SalesVatCode": row["vat_code"]}
+    if row.get("gl_account"):  # absent under "no revenue account": Exact gives the item its default
+        payload["GLRevenue"] = row["gl_account"]
     if unit:
         payload["Unit"] = unit
     return payload

@@ -34,6 +34,7 @@ class SnelStartTarget(Target):
     # Manual 002: verkoopboeking (every package; "entry", as Visma's) or verkooporder (InBalans, InZicht).
     document_types = (("entry", N_("Sales booking")), ("order", N_("Sales order")))
     amount_document_types = frozenset({"entry"})  # a booking carries the shop's amounts, excl. VAT and VAT
+    ledger_document_types = frozenset({"entry"})  # its lines are booked on revenue ledgers; orders use articles
     config_sections = ("general", "statuses", "vat", "payments")
     # The sales order's verkooporderBtwIngaveModel: Exclusief by default, Inclusief on request (manual 002).
     price_modes = ("excl", "incl")

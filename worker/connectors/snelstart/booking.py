@@ -45,7 +45,7 @@ def lines_and_vat(order: Order, settings: dict) -> tuple[list[dict], list[dict]]
     regels: dict[tuple[str, str], Decimal] = {}
     vat: dict[str, Decimal] = {}
     for line in order.lines:
-        row = vat_row(settings, order, line)
+        row = vat_row(settings, order, line, need_account=True)
         kind = row["vat_code"]
         key = (row["gl_account"], LINE_KIND.get(kind, kind))
         regels[key] = regels.get(key, ZERO) + (line.total_incl - line.vat_amount)

@@ -131,7 +131,7 @@ class SnelStartDocuments:
         kind = booking.LINE_KIND.get(row["vat_code"], row["vat_code"])
         groups = self.reference.get("revenue_groups", [])
         for group in groups:
-            if (group.get("verkoopGrootboekNederlandIdentifier") or {}).get("id") == row["gl_account"]:
+            if row.get("gl_account") and (group.get("verkoopGrootboekNederlandIdentifier") or {}).get("id") == row["gl_account"]:
                 return group["id"]
         for group in groups:
             if group.get("verkoopNederlandBtwSoort") == kind:

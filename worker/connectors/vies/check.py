@@ -7,6 +7,27 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError
 
 from worker.connectors.vies.client import ViesClient, ViesRefused, vies_country
+from worker.i18n import N_
+
+
+# The merchant's sentences, marked for the catalogue: ``template`` and ``values`` render them in any
+# language later (the order keeps both); ``message`` is the English text.
+MISSING = N_("The order has no customer VAT number, so it cannot be invoiced at 0 % VAT as an intra-EU supply. "
+             "Add the customer's VAT number to the order in your shop, or charge VAT, then press Process.")
+INVALID = N_("\"{number}\" is not a valid EU VAT number (its form or check digits are wrong). Ask the customer "
+             "for the correct VAT number, correct it on the order in your shop, then press Process.")
+NO_PREFIX = N_("\"{number}\" is not a valid EU VAT number: it has no country prefix (did you mean {candidates}?). "
+               "Ask the customer for the correct VAT number, correct it on the order in your shop, then press "
+               "Process.")
+NOT_IN_VIES = N_("VIES, the EU's VAT register, reports {number} as not registered for intra-EU trade, so this "
+                 "order cannot be invoiced at 0 % VAT. Check the number with the customer; correct the VAT number "
+                 "on the order in your shop (or charge VAT), then press Process.")
+BLOCKED = N_("VIES refuses to check {number} ({vies_code}), so the 0 % VAT cannot be proven for this order. Ask "
+             "the customer to confirm their VAT registration with their tax office; correct the order in your "
+             "shop (or charge VAT), then press Process.")
+CONFIRMED = N_("VIES confirms {number} is registered for intra-EU trade.")
+CONFIRMED_WITH_PROOF = N_("VIES confirms {number} is registered for intra-EU trade (consultation number "
+                          "{consultation}, {date}).")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -15,8 +36,13 @@ class VatCheck:
 
     ok: bool
     code: str | None
-    message: str
+    template: str
+    values: dict
     vies: dict | None
+
+    @property
+    def message(self) -> str:
+        return self.template.format(**self.values)
 
 
 def check_vat_number(number: str | None, client: ViesClient) -> VatCheck:
@@ -28,46 +54,32 @@ def check_vat_number(number: str | None, client: ViesClient) -> VatCheck:
     except ValidationError:
         return _invalid(shown)
     country, national = vies_country(compact[:2]), compact[2:]
+    full = country + national
     try:
         result = client.check(country, national)
     except ViesRefused as exc:
-        return VatCheck(False, "VAT_NUMBER_BLOCKED", _blocked_message(country + national, exc.code), None)
+        return VatCheck(False, "VAT_NUMBER_BLOCKED", BLOCKED, {"number": full, "vies_code": exc.code}, None)
     if not result.valid:
-        return VatCheck(False, "VAT_NUMBER_NOT_IN_VIES", _not_in_vies_message(country + national), result.raw)
-    message = f"VIES confirms {country}{national} is registered for intra-EU trade"
+        return VatCheck(False, "VAT_NUMBER_NOT_IN_VIES", NOT_IN_VIES, {"number": full}, result.raw)
     if result.request_identifier:
-        message += f" (consultation number {result.request_identifier}, {result.request_date})"
-    return VatCheck(True, None, message + ".", result.raw)
+        return VatCheck(True, None, CONFIRMED_WITH_PROOF, {"number": full, "consultation": result.request_identifier,
+                                                           "date": str(result.request_date)}, result.raw)
+    return VatCheck(True, None, CONFIRMED, {"number": full}, result.raw)
 
 
 def _invalid(shown: str) -> VatCheck:
     if not shown:
-        message = ("The order has no customer VAT number, so it cannot be invoiced at 0 % VAT as an intra-EU "
-                   "supply. Add the customer's VAT number to the order in your shop, or charge VAT, then press "
-                   "Process.")
-    else:
-        message = (f"\"{shown}\" is not a valid EU VAT number (its form or check digits are wrong){_hint(shown)}. "
-                   "Ask the customer for the correct VAT number, correct it on the order in your shop, then "
-                   "press Process.")
-    return VatCheck(False, "VAT_NUMBER_INVALID", message, None)
+        return VatCheck(False, "VAT_NUMBER_INVALID", MISSING, {}, None)
+    candidates = _candidates(shown)
+    if candidates:
+        return VatCheck(False, "VAT_NUMBER_INVALID", NO_PREFIX, {"number": shown, "candidates": " / ".join(candidates)},
+                        None)
+    return VatCheck(False, "VAT_NUMBER_INVALID", INVALID, {"number": shown}, None)
 
 
-def _hint(shown: str) -> str:
-    """A nudge when the country prefix is missing but the rest fits a member state's numbers."""
+def _candidates(shown: str) -> list[str]:
+    """Numbers the customer may have meant when the country prefix is missing but the rest fits a member state."""
     bare = "".join(ch for ch in shown.upper() if ch.isalnum())
     if bare[:2].isalpha():
-        return ""
-    candidates = sorted(vies_country(cc) + bare for cc in eu_vat.guess_country(bare))
-    return f"; it has no country prefix (did you mean {' or '.join(candidates)}?)" if candidates else ""
-
-
-def _not_in_vies_message(full: str) -> str:
-    return (f"VIES, the EU's VAT register, reports {full} as not registered for intra-EU trade, so this order "
-            "cannot be invoiced at 0 % VAT. Check the number with the customer; correct the VAT number on the "
-            "order in your shop (or charge VAT), then press Process.")
-
-
-def _blocked_message(full: str, code: str) -> str:
-    return (f"VIES refuses to check {full} ({code}), so the 0 % VAT cannot be proven for this order. Ask the "
-            "customer to confirm their VAT registration with their tax office; correct the order in your shop "
-            "(or charge VAT), then press Process.")
+        return []
+    return sorted(vies_country(cc) + bare for cc in eu_vat.guess_country(bare))

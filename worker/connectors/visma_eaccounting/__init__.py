@@ -23,6 +23,7 @@ class VismaEAccountingTarget(Target):
     connect_slug = "visma"
     config_sections = ("general", "statuses", "vat", "payments")
     amount_document_types = frozenset({"entry"})
+    ledger_document_types = frozenset({"entry"})  # entry lines name their revenue account
     settings_schema = (
         Setting("document_type", N_("Create"), choices=("invoice", "order", "entry"), default="invoice"),
         Setting("debtor_account", N_("Account for debtors"), choices=("1200", "1300", "1600"), default="1300"),
