@@ -14,7 +14,7 @@ from worker.config import settings
 from worker.connectors.errors import OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled
 from worker.connectors.snelstart import SnelStartTarget
 from worker.connectors.snelstart.sandbox import FaultRule
-from worker.models import Connection, RemoteCall
+from worker.models import Connection, OutboxEmail, RemoteCall
 
 
 def client(merchant):
@@ -84,6 +84,13 @@ def test_a_revoked_key_asks_the_merchant_for_a_new_one(sandboxes, database):
         client(merchant).get_one("companyInfo")
     assert "koppelsleutel" in str(gone.value)
     assert target(merchant).status == "error"
+    calls = sandboxes.snelstart.token_calls
+    with pytest.raises(ReauthRequired):  # the next order asks nothing of SnelStart and mails nobody again
+        client(merchant).get_one("companyInfo")
+    with db.session_scope() as session:
+        mails = session.execute(sa.select(OutboxEmail).where(OutboxEmail.tenant_id == merchant["tenant_id"])).scalars()
+        assert sum("SnelStart" in mail.body for mail in mails) == 1
+    assert sandboxes.snelstart.token_calls == calls
 
 
 def test_a_429_waits_until_retry_after_and_every_worker_knows(sandboxes, database):

@@ -12,7 +12,7 @@ import time
 import requests
 import sqlalchemy as sa
 
-from worker import db, secrets
+from worker import db, reauth, secrets
 from worker.config import settings
 from worker.connectors.errors import ReauthRequired, RemoteUnavailable
 from worker.i18n import N_
@@ -62,12 +62,12 @@ def access_token(connection_id: int, stale: str | None = None) -> str:
         values = secrets.read(connection)
         if _fresh(values, time.time()) and values["access_token"] != stale:
             return values["access_token"]  # another worker renewed it while we waited for the lock
-        if not values.get("client_key"):
-            raise ReauthRequired(REAUTH_MESSAGE)
+        if reauth.is_marked(connection, REAUTH_MESSAGE):
+            raise ReauthRequired(REAUTH_MESSAGE)  # the key was refused already: wait for the merchant's new one
         try:
-            new = exchange(values["client_key"])
+            new = exchange(values.get("client_key") or "")
         except ReauthRequired:
-            connection.status, connection.status_reason = "error", REAUTH_MESSAGE
+            reauth.mark(session, connection, REAUTH_MESSAGE, "SnelStart")  # red, and the merchant mailed once
             session.commit()
             raise
         secrets.update(connection, **new)
