@@ -38,7 +38,7 @@ class SnelStartTarget(Target):
     config_sections = ("general", "statuses", "vat", "payments")
     # The sales order's verkooporderBtwIngaveModel: Exclusief by default, Inclusief on request (manual 002).
     price_modes = ("excl", "incl")
-    error_budget_prefix = "snelstart:errors:"
+    error_budget_prefix = ""  # SnelStart blocks no key for refused calls (the error budget is Exact's, §6)
     settings_schema = (
         Setting("client_key", N_("Connection key (koppelsleutel)"), secret=True, asked=True,
                 help=N_("Made in SnelStart web under Koppelingen → Webwinkelfacturen → Genereer de sleutel, for "
