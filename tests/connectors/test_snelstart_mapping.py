@@ -174,3 +174,16 @@ def test_a_payment_method_on_a_fixed_debtor_makes_no_new_relations(merchant, san
     [stored] = sandboxes.snelstart.records(merchant["administration"], "verkoopboekingen")
     assert stored["klant"]["id"] == found["id"]
     assert len(sandboxes.snelstart.records(merchant["administration"], "relaties")) == 1
+
+
+def test_a_customer_deleted_in_snelstart_is_made_again_on_the_next_try(merchant, sandboxes):
+    order = dutch_order([Amount(Decimal("5.00"), Decimal(21))], incl=True, email="weg@example.nl")
+    documents(merchant).create("entry", order)
+    sandboxes.snelstart.administrations[merchant["administration"]]["relaties"].clear()  # the bookkeeper deleted it
+    again = dutch_order([Amount(Decimal("7.00"), Decimal(21))], incl=True, email="weg@example.nl")
+    with pytest.raises(RemoteRejected) as refused:
+        documents(merchant).create("entry", again)
+    assert "Verkoopboeking.Klant" in refused.value.message
+    documents(merchant).create("entry", again)  # Process: the relation is made anew
+    [relation] = sandboxes.snelstart.records(merchant["administration"], "relaties")
+    assert relation["email"] == "weg@example.nl"

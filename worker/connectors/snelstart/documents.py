@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from decimal import Decimal
 
 from worker.canonical import Line, Order
@@ -11,6 +12,7 @@ from worker.connectors.snelstart import booking, salesorder
 from worker.connectors.snelstart.client import SnelStartClient
 from worker.vat_map import vat_row
 
+GONE_RELATION = re.compile(r"Verkoopboeking\.Klant|Verkooporder\.Relatie")
 ARTICLE_PAGE = 25  # /artikelen caps $top at 25 (§3.3)
 NO_ORDERS = ("Your SnelStart package (InKaart) cannot take sales orders; that needs InBalans or InZicht. "
              "Choose sales bookings in Configuration, then press Process.")
@@ -69,14 +71,19 @@ class SnelStartDocuments:
         if document_type == "order" and not self.reference.get("orders_allowed", True):
             raise RemoteRejected(403, NO_ORDERS)
         relation = self.relation(order)
-        if document_type == "order":
-            articles = self.articles(order)
-            body = salesorder.payload(order, order.number, relation, articles, self.settings, self.countries())
+        try:
+            if document_type == "order":
+                articles = self.articles(order)
+                body = salesorder.payload(order, order.number, relation, articles, self.settings, self.countries())
+                before_send(body)
+                return from_order(self.client.post(salesorder.PATH, body))
+            body = booking.payload(order, order.number, relation, self.settings)
             before_send(body)
-            return from_order(self.client.post(salesorder.PATH, body))
-        body = booking.payload(order, order.number, relation, self.settings)
-        before_send(body)
-        return from_booking(self.client.post(booking.PATH, body))
+            return from_booking(self.client.post(booking.PATH, body))
+        except RemoteRejected as exc:
+            if GONE_RELATION.search(exc.message or ""):  # deleted in SnelStart since: Process looks it up again
+                links.forget(self.connection_id, "debtor", (order.customer.email or "").strip().lower())
+            raise
 
     def countries(self) -> dict[str, str]:
         """SnelStart's country ids by ISO code."""
