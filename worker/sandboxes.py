@@ -40,11 +40,7 @@ class SandboxSet:
         self.visma = self._visma_state()
         self.visma.register_client(client_id=settings.visma_client_id, client_secret=settings.visma_client_secret,
                                    redirect_uri=settings.public_url + "/connect/visma/callback")
-        # SnelStart's state is not persisted: a dev restart starts with no administrations.
-        self.snelstart = snelstart_sandbox.SnelStartState(clock=snelstart_sandbox.Clock())
-        self.snelstart.add_subscription_key(settings.snelstart_subscription_key)
-        self.snelstart.add_administration("Demo BV", wide_article_codes=True,
-                                          client_key=snelstart_sandbox.DEMO_CLIENT_KEY)
+        self.snelstart = self._snelstart_state()
         self.kmo = self._kmo_state()
         self.sender = kmo_sandbox.WebhookSender(self.kmo, timeout=self.sender_timeout)
         self.vies = vies.ViesSandboxState.with_examples()
@@ -76,6 +72,19 @@ class SandboxSet:
             state = visma_sandbox.VismaState(clock=visma_sandbox.Clock())
         if path:
             state.autosave_path = str(path)
+        return state
+
+    def _snelstart_state(self):
+        path = self.state_dir / "snelstart.json" if self.state_dir else None
+        if path and path.exists():
+            state = snelstart_sandbox.SnelStartState.load(str(path), clock=snelstart_sandbox.Clock())
+        else:
+            state = snelstart_sandbox.SnelStartState(clock=snelstart_sandbox.Clock())
+        if path:
+            state.autosave_path = str(path)
+        state.add_subscription_key(settings.snelstart_subscription_key)
+        if snelstart_sandbox.DEMO_CLIENT_KEY not in state.keys:  # "Demo BV", for trying SnelStart locally
+            state.add_administration("Demo BV", wide_article_codes=True, client_key=snelstart_sandbox.DEMO_CLIENT_KEY)
         return state
 
     def _kmo_state(self):

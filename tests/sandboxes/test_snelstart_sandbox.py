@@ -244,3 +244,14 @@ def test_faults_can_commit_and_then_fail(snelstart):
     answer = snelstart.call("POST", "verkoopboekingen", json=booking(snelstart, customer))
     assert answer.status_code == 500
     assert snelstart.state.post_count(snelstart.admin, "verkoopboekingen") == 1
+
+
+def test_a_saved_sandbox_keeps_its_administrations_keys_and_bookings(snelstart, tmp_path):
+    path = str(tmp_path / "snelstart.json")
+    snelstart.state.autosave_path = path
+    customer = snelstart.customer()
+    assert snelstart.call("POST", "verkoopboekingen", json=booking(snelstart, customer)).status_code == 201
+    again = SnelStartState.load(path, clock=Clock())
+    assert again.records(snelstart.admin, "verkoopboekingen")[0]["factuurbedrag"] == snelstart.state.records(
+        snelstart.admin, "verkoopboekingen")[0]["factuurbedrag"]
+    assert again.issue(key=snelstart.key) is not None and SUBSCRIPTION in again.subscription_keys

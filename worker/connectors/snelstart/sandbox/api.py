@@ -102,6 +102,7 @@ def _work(state: SnelStartState, admin: dict, collection: str, rest: str, now: f
         stamp = dt.datetime.fromtimestamp(now, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
         stored = COLLECTIONS[collection][2](admin, body, stamp)
         admin["posts"][collection] = admin["posts"].get(collection, 0) + 1
+        state.changed()
         return stored
     records = admin.get(collection, {})
     if collection in UNPAGED:

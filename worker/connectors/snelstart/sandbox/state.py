@@ -10,6 +10,7 @@ import threading
 
 from worker.sandbox_clock import Clock
 from worker.sandbox_faults import FaultRule, Faults
+from . import persist
 from .seed import PACKAGES, scopes, seed
 
 TOKEN_SECONDS = 3599
@@ -34,6 +35,7 @@ class SnelStartState:
     def add_subscription_key(self, key: str) -> None:
         with self.lock:
             self.subscription_keys.add(key)
+            self.changed()
 
     def add_administration(self, name: str = "Demo BV", package: str = "InBalans",
                            wide_article_codes: bool = False, client_key: str | None = None) -> tuple[str, str]:
@@ -57,11 +59,13 @@ class SnelStartState:
             key = key or base64.b64encode(f"{username}:{password}".encode()).decode()
             self.keys[key] = {"admin": admin_id, "username": username, "password": password,
                               "scopes": scopes(self.administrations[admin_id]["package"])}
+            self.changed()
             return key
 
     def revoke(self, key: str) -> None:
         with self.lock:
             self.keys.pop(key, None)
+            self.changed()
 
     def issue(self, key: str | None = None, username: str | None = None, password: str | None = None) -> dict | None:
         """A token for a known key (or its decoded user and password); None when unknown."""
@@ -104,6 +108,16 @@ class SnelStartState:
 
     def clear_faults(self) -> None:
         self.faults.clear()
+
+    def changed(self) -> None:
+        """Save to ``autosave_path`` when set; called after every change (lock held)."""
+        if self.autosave_path:
+            persist.save(self, self.autosave_path)
+
+    @classmethod
+    def load(cls, path: str, clock: Clock | None = None, **options) -> SnelStartState:
+        """A state restored from what :meth:`changed` saved."""
+        return persist.load(cls, path, clock, **options)
 
     def expire_tokens(self) -> None:
         """Every token issued so far is past its hour (tests of renewal)."""
