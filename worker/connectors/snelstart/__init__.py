@@ -117,8 +117,8 @@ class SnelStartTarget(Target):
 
     @classmethod
     def test_credentials(cls, values: dict[str, str]) -> None:
-        """Exchange the typed key for a token and read the administration with it."""
-        cls._read(SnelStartClient(token=tokens.exchange(values.get("client_key", ""))["access_token"]))
+        """Exchange the typed key for a token and read the administration's details with it."""
+        SnelStartClient(token=tokens.exchange(values.get("client_key", ""))["access_token"]).get_one("companyInfo")
 
     @classmethod
     def connect(cls, connection, values: dict[str, str]) -> None:
