@@ -21,6 +21,8 @@ PRODUCTION = {
     "KOPPEL_SELLER_IBAN": "NL91 ABNA 0417 1643 00",
     "NMBRS_SOAP_URL": "https://api.nmbrs.nl/soap/v3", "VISMANET_API_URL": "https://api.finance.visma.net",
     "VISMANET_CONNECT_URL": "https://connect.visma.com",
+    "SNELSTART_API_URL": "https://b2bapi.snelstart.nl/v2", "SNELSTART_AUTH_URL": "https://auth.snelstart.nl",
+    "SNELSTART_SUBSCRIPTION_KEY": "0123456789abcdef0123456789abcdef",
 }
 NOT_PRODUCTION = [
     ("SECRET_KEY", "short-secret"), ("SECRET_KEY", config.DEV_SECRET),
@@ -33,6 +35,8 @@ NOT_PRODUCTION = [
     ("KOPPEL_SELLER_VAT_NUMBER", config.DEV_SELLER["seller_vat_number"]),
     ("KOPPEL_SELLER_NAME", config.DEV_SELLER["seller_name"]),
     ("NMBRS_SOAP_URL", "http://127.0.0.1:8001/nmbrs/soap/v3"), ("VISMANET_API_URL", "http://127.0.0.1:8001/vismanet"),
+    ("SNELSTART_API_URL", "http://127.0.0.1:8001/snelstart/v2"),
+    ("SNELSTART_SUBSCRIPTION_KEY", config.DEV_SNELSTART_SUBSCRIPTION_KEY),
 ]
 
 

@@ -18,6 +18,7 @@ DEV_SECRET = "dev-only-not-secret"
 DEV_ENCRYPTION_KEY = "ZGV2LW9ubHkta29wcGVsLWtleS1ub3Qtc2VjcmV0ISE="
 DEV_EXACT_CLIENT = ("koppel-dev", "koppel-dev-secret")
 DEV_MIJNWEBWINKEL_PARTNER = "koppel-dev-partner"
+DEV_SNELSTART_SUBSCRIPTION_KEY = "koppel-dev-subscription"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
 MIN_SECRET_LENGTH = 32
 # Our own company as printed on invoices to merchants; placeholders in development, required in production.
@@ -122,6 +123,11 @@ class Settings:
     vismanet_connect_url: str = ""
     vismanet_client_id: str = "koppel-dev"
     vismanet_client_secret: str = "koppel-dev-secret"
+    # SnelStart B2B API v2 (targets.md §3): Koppel's own APIM subscription key (never shown or logged;
+    # production refuses the development one) and the two hosts, the API and the token endpoint's.
+    snelstart_api_url: str = "http://127.0.0.1:8001/snelstart/v2"
+    snelstart_auth_url: str = "http://127.0.0.1:8001/snelstart/auth"
+    snelstart_subscription_key: str = DEV_SNELSTART_SUBSCRIPTION_KEY
 
     @property
     def is_production(self) -> bool:
@@ -149,6 +155,8 @@ class Settings:
             problems.append("EXACT_CLIENT_ID and EXACT_CLIENT_SECRET are the development client")
         if self.inbound_mail_secret is not None and len(self.inbound_mail_secret) < MIN_SECRET_LENGTH:
             problems.append(f"KOPPEL_INBOUND_MAIL_SECRET must be at least {MIN_SECRET_LENGTH} characters")
+        if self.snelstart_subscription_key == DEV_SNELSTART_SUBSCRIPTION_KEY:
+            problems.append("SNELSTART_SUBSCRIPTION_KEY is the development key")
         if not self.mollie_api_key.startswith("live_"):
             problems.append("MOLLIE_API_KEY must be a live_ key")
         problems += [f"{SELLER_VARIABLES[name]} must be set (it is printed on invoices)"
@@ -160,7 +168,8 @@ class Settings:
         return {"KMOSHOPS_API_URL": self.kmoshops_api_url, "EXACT_BASE_URL": self.exact_base_url,
                 "VIES_URL": self.vies_url, "MOLLIE_API_URL": self.mollie_url,
                 "FACTUURSTUREN_API_URL": self.factuursturen_api_url, "NMBRS_SOAP_URL": self.nmbrs_soap_url,
-                "VISMANET_API_URL": self.vismanet_api_url, "VISMANET_CONNECT_URL": self.vismanet_connect_url}
+                "VISMANET_API_URL": self.vismanet_api_url, "VISMANET_CONNECT_URL": self.vismanet_connect_url,
+                "SNELSTART_API_URL": self.snelstart_api_url, "SNELSTART_AUTH_URL": self.snelstart_auth_url}
 
     def is_sandbox(self, url: str) -> bool:
         """True for our sandboxes, loopback addresses and anything not https."""
@@ -224,6 +233,9 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         factuursturen_invoices_per_hour=int(env.get("FACTUURSTUREN_INVOICES_PER_HOUR") or 60),
         **_amazon(env, sandbox_url.rstrip("/")),
         **_payroll(env, sandbox_url.rstrip("/")),
+        snelstart_api_url=env.get("SNELSTART_API_URL", f"{sandbox_url}/snelstart/v2").rstrip("/"),
+        snelstart_auth_url=env.get("SNELSTART_AUTH_URL", f"{sandbox_url}/snelstart/auth").rstrip("/"),
+        snelstart_subscription_key=env.get("SNELSTART_SUBSCRIPTION_KEY", DEV_SNELSTART_SUBSCRIPTION_KEY),
         **_limits(env),
     )
 

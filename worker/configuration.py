@@ -22,14 +22,15 @@ def options(target: Connection) -> dict:
 
 
 def allowed_document_types(target: Connection) -> tuple[tuple[str, str], ...]:
-    """The (key, label) document types the merchant may choose: all the target offers, or those of the contract.
+    """The (key, label) document types the merchant may choose: those the administration can take, within the contract.
 
     Without revenue accounts (a contract option) documents that book each line on one are not offered.
     """
     cls = connectors.get(target.system)
     contract = set(target.settings.get("contract_document_types") or ())
     ledger = frozenset() if lines_map.accounts_needed(target.settings) else cls.ledger_document_types
-    return tuple(pair for pair in cls.document_types if (not contract or pair[0] in contract) and pair[0] not in ledger)
+    offered = cls.possible_document_types(target.settings.get("reference") or {})
+    return tuple(pair for pair in offered if (not contract or pair[0] in contract) and pair[0] not in ledger)
 
 
 def save_general(target: Connection, form: dict) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Every sandbox in one WSGI app: /exact, /visma, /kmoshops, /mijnwebwinkel, /amazon, /vies, /mollie, /factuursturen, /nmbrs and /vismanet, as the dev launcher and tests serve them.
+"""Every sandbox in one WSGI app: /exact, /visma, /snelstart, /kmoshops, /mijnwebwinkel, /amazon, /vies, /mollie, /factuursturen, /nmbrs and /vismanet, as the dev launcher and tests serve them.
 
 A sandbox stands in for a vendor's API and enforces what the real one does (auth, validation,
 rate limits, token expiry); Koppel reaches it only over HTTP through its real clients.
@@ -18,6 +18,7 @@ from worker.connectors import mollie, vies
 from worker.connectors.kmoshops import sandbox as kmo_sandbox
 from worker.connectors.mijnwebwinkel import sandbox as mww_sandbox
 from worker.connectors.nmbrs import sandbox as nmbrs_sandbox
+from worker.connectors.snelstart import sandbox as snelstart_sandbox
 from worker.connectors.visma_eaccounting import sandbox as visma_sandbox
 from worker.connectors.visma_net import sandbox as vismanet_sandbox
 
@@ -45,6 +46,7 @@ class SandboxSet:
         self.visma = self._visma_state()
         self.visma.register_client(client_id=settings.visma_client_id, client_secret=settings.visma_client_secret,
                                    redirect_uri=settings.public_url + "/connect/visma/callback")
+        self.snelstart = self._snelstart_state()
         self.kmo = self._kmo_state()
         self.sender = kmo_sandbox.WebhookSender(self.kmo, timeout=self.sender_timeout)
         self.mijnwebwinkel = mww_sandbox.MijnwebwinkelState(
@@ -61,6 +63,7 @@ class SandboxSet:
                                       settings.public_url + "/connect/vismanet/callback")
         self._apps = {"/exact": exact_sandbox.create_app(self.exact),
                       "/visma": visma_sandbox.create_app(self.visma),
+                      "/snelstart": snelstart_sandbox.create_app(self.snelstart),
                       "/kmoshops": kmo_sandbox.create_app(self.kmo, self.sender),
                       "/mijnwebwinkel": mww_sandbox.create_app(self.mijnwebwinkel),
                       "/amazon": amazon_sandbox.create_app(self.amazon),
@@ -99,6 +102,19 @@ class SandboxSet:
             state = visma_sandbox.VismaState(clock=visma_sandbox.Clock())
         if path:
             state.autosave_path = str(path)
+        return state
+
+    def _snelstart_state(self):
+        path = self.state_dir / "snelstart.json" if self.state_dir else None
+        if path and path.exists():
+            state = snelstart_sandbox.SnelStartState.load(str(path), clock=snelstart_sandbox.Clock())
+        else:
+            state = snelstart_sandbox.SnelStartState(clock=snelstart_sandbox.Clock())
+        if path:
+            state.autosave_path = str(path)
+        state.add_subscription_key(settings.snelstart_subscription_key)
+        if snelstart_sandbox.DEMO_CLIENT_KEY not in state.keys:  # "Demo BV", for trying SnelStart locally
+            state.add_administration("Demo BV", wide_article_codes=True, client_key=snelstart_sandbox.DEMO_CLIENT_KEY)
         return state
 
     def _kmo_state(self):

@@ -8,12 +8,13 @@ from worker.connectors.factuursturen import FactuursturenTarget
 from worker.connectors.kmoshops import KmoShopsSource
 from worker.connectors.mijnwebwinkel import MijnwebwinkelSource
 from worker.connectors.nmbrs import NmbrsPayroll
+from worker.connectors.snelstart import SnelStartTarget
 from worker.connectors.visma_eaccounting import VismaEAccountingTarget
 from worker.connectors.visma_net import VismaNetLedger
 
 SOURCES: dict[str, type[Source]] = {cls.key: cls for cls in (KmoShopsSource, MijnwebwinkelSource, AmazonSource)}
 TARGETS: dict[str, type[Target]] = {cls.key: cls for cls in (ExactOnlineTarget, VismaEAccountingTarget,
-                                                               FactuursturenTarget)}
+                                                               FactuursturenTarget, SnelStartTarget)}
 # Payroll: a payroll system's journals into a general ledger (worker/payroll), beside the order pipeline.
 PAYROLL: dict[str, type[Connector]] = {cls.key: cls for cls in (NmbrsPayroll, VismaNetLedger)}
 REGISTRY: dict[str, type[Connector]] = {**SOURCES, **TARGETS, **PAYROLL}

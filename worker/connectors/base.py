@@ -244,6 +244,16 @@ class Target(Connector):
     ledger_document_types: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
+    def possible_document_types(cls, reference: dict) -> tuple[tuple[str, str], ...]:
+        """The document types this administration can take (its package may rule some out)."""
+        return cls.document_types
+
+    @classmethod
+    def document_types_note(cls, reference: dict) -> str:
+        """Shown under the document type: why some are missing or what one needs (marked N_), or ""."""
+        return ""
+
+    @classmethod
     def administration_key(cls, connection) -> str:
         """What identifies the administration written to: two connections with the same key share books."""
         return f"connection:{connection.id}"
