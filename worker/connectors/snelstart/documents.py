@@ -1,7 +1,6 @@
 """Posting one canonical order into a SnelStart administration: relation, articles, then the booking or order."""
 from __future__ import annotations
 
-import dataclasses
 import re
 from decimal import Decimal
 
@@ -11,6 +10,7 @@ from worker.connectors.errors import MappingError, RemoteRejected
 from worker.connectors.snelstart import booking, salesorder
 from worker.connectors.snelstart.client import SnelStartClient
 from worker.vat_map import vat_row
+from worker.connectors.base import RemoteDocument
 
 GONE_RELATION = re.compile(r"Verkoopboeking\.Klant|Verkooporder\.Relatie")
 ARTICLE_PAGE = 25  # /artikelen caps $top at 25 (§3.3)
@@ -21,16 +21,6 @@ NO_ORDERS = ("Your SnelStart package (InKaart) cannot take sales orders; that ne
 def odata_string(value: str) -> str:
     """A string literal for ``$filter`` (single quotes doubled, §3.3)."""
     return "'" + value.replace("'", "''") + "'"
-
-
-@dataclasses.dataclass
-class RemoteDocument:
-    """A document as SnelStart knows it; ``total`` incl. VAT."""
-
-    remote_id: str
-    number: str | None
-    status: str | None
-    total: str | None = None
 
 
 def from_invoice(row: dict) -> RemoteDocument:
