@@ -162,6 +162,9 @@ class Source(Connector):
     # Polled sources whose ``poll_interval`` is a day or more: the local (Europe/Amsterdam) hours the
     # runs are spread over, each connection at its own time in them (worker.pipeline.polling).
     poll_hours: ClassVar[tuple[int, int]] = (1, 6)
+    # Polled sources: at most this many Open orders are read again per run (the API's budget allows no
+    # more); the longest unchecked go first, the rest in the next runs.
+    reread_limit: ClassVar[int] = 500
     # Development: its sandbox can place an order that arrives like a real one (the dashboard's demo button).
     demo_orders: ClassVar[bool] = False
     # Webhook sources: the topics that carry an order (others are stored and ignored).

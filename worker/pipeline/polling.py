@@ -148,7 +148,8 @@ def reread_open(connection_id: int, current: Run) -> None:
         keys = list(session.execute(sa.select(Order.shop_order_id).where(
             Order.connection_id == connection_id, Order.state == "open",
             sa.or_(Order.status_checked_at.is_(None), Order.status_checked_at < current.started))
-            .order_by(Order.status_checked_at.asc().nullsfirst(), Order.id).limit(REREAD_LIMIT)).scalars())
+            .order_by(Order.status_checked_at.asc().nullsfirst(), Order.id)
+            .limit(min(REREAD_LIMIT, source_cls.reread_limit))).scalars())
     for key in keys:
         if key not in current.seen:
             store(connection_id, source_cls, reader.order(key), current)
