@@ -46,7 +46,7 @@ def test_a_merchant_connects_snelstart_with_the_key_made_in_snelstart_web(client
     signed = sign_up_for(client, "snelstart", "jansen@example.nl")
     token = signed["url"].rsplit("/", 1)[1]
     page = client.get(f"/install/{token}").get_data(as_text=True)
-    assert 'name="client_key"' in page and 'type="password"' in page
+    assert 'name="target-client_key"' in page and 'type="password"' in page  # one screen with the shop's key form
     assert says(page, SnelStartTarget.connect_help)
     wrong = client.post(f"/install/{token}/target/connect", data={"client_key": "bm9ib2R5Om5vdGhpbmc="})
     assert wrong.status_code == 422 and target_of("jansen@example.nl").status == "not_connected"
