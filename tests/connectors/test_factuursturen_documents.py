@@ -147,3 +147,15 @@ def test_an_existing_client_without_reverse_charge_stops_an_intra_eu_order_and_i
     assert not client.get("tax_shifted")  # and the merchant's client record is left as it was
     shown = problem(stopped.value.code, detail=str(stopped.value), **stopped.value.values)
     assert "BTW verlegd" in shown.message and "Factuursturen" in shown.help
+
+
+def test_a_remembered_client_whose_email_changed_is_matched_again_not_booked_on(fs):
+    fs["documents"].create("invoice", order("90530"))  # sophie@example.nl: client 1, remembered
+    state = fs["state"]
+    with state.lock:  # the merchant gave that client another address in Factuursturen since
+        [first] = state.accounts[fs["username"]]["clients"].values()
+        first["email"] = "boekhouding@peeters.be"
+    fs["documents"].create("invoice", order("90531"))
+    clients = fs["state"].records(fs["username"], "clients")
+    assert [c["email"] for c in clients] == ["boekhouding@peeters.be", "sophie@example.nl"]
+    assert [i["clientnr"] for i in invoices(fs)] == [1, 2]  # the second order is on the customer it names

@@ -117,4 +117,10 @@ class FactuursturenDocuments:
                 if exc.status == 404:  # deleted in Factuursturen since: the next try finds or makes another
                     links.forget(self.connection_id, "debtor", email.lower())
                 raise
+            if str(found.get("email") or "").strip().lower() != email.lower():
+                # The merchant gave that client another e-mail address since: the remembered client is no longer
+                # this customer (manual 001: match on e-mail), so it is matched again, never booked on blindly.
+                links.forget(self.connection_id, "debtor", email.lower())
+                found.clear()
+                clientnr = links.find_or_create(self.connection_id, "debtor", email.lower(), lookup, create)
         return clientnr, found
