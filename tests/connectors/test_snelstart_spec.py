@@ -15,7 +15,7 @@ from worker.connectors.snelstart import SnelStartTarget
 from worker.connectors.snelstart.sandbox import listing
 from worker.models import RemoteCall
 
-SPEC = "snelstart/snelstart-b2b-api-v2.yaml"
+SPEC = "snelstart-b2b-api-v2.yaml"
 
 
 @pytest.fixture(scope="module")

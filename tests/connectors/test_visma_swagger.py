@@ -28,9 +28,7 @@ from worker.connectors.errors import RemoteRejected
 from worker.connectors.visma_eaccounting.client import VismaClient
 from worker.connectors.visma_eaccounting.documents import VismaDocuments
 
-SPEC = pathlib.Path(__file__).resolve().parents[3] / "shared/specs/visma-eaccounting/swagger.json"
-if not SPEC.exists():  # a worktree under /work, or the main checkout
-    SPEC = pathlib.Path("/work/shared/specs/visma-eaccounting/swagger.json")
+SPEC = pathlib.Path(__file__).resolve().parents[1] / "specs" / "visma-eaccounting-swagger.json"  # tests/specs/
 D = Decimal
 
 # targets.md §2.4 / §2.9 item 8 (struqtur's client, generated from the 2025 sandbox swagger): every list
