@@ -1,6 +1,7 @@
 """KMO Shops orders through the real pipeline into the Factuursturen sandbox: paid, to the cent, once, at 60 an hour."""
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 
 import pytest
@@ -152,3 +153,27 @@ def test_a_key_switched_off_stops_the_order_turns_the_connection_red_and_connect
         target = session.get(Connection, merchant["target_id"])
         FactuursturenTarget.connect(target, {"username": merchant["username"], "api_key": merchant["api_key"]})
         assert target.status == "connected"
+
+
+def test_an_invoice_found_on_another_customer_is_reported_not_taken_silently(merchant, web):
+    old = config.override(settle_seconds=0)
+    try:
+        order_id = store(merchant, shop_order(5010, email="sophie@example.nl"))
+        merchant["fs"].add_fault(FaultRule("POST", "invoices", mode="commit_then_status", status=500))
+        process.process_order(order_id)  # booked, but the answer said 500: in doubt
+        merchant["fs"].clear_faults()
+        state = merchant["fs"]
+        with state.lock:  # what the books now say that invoice is for
+            [invoice] = state.accounts[merchant["username"]]["invoices"].values()
+            invoice["email"] = "iemand.anders@example.nl"
+        process.process_order(order_id)  # looked up by our reference, not sent again
+    finally:
+        config.override(**old)
+    order = reload(order_id)
+    assert order.state == "posted" and merchant["fs"].post_count(merchant["username"], "invoices") == 1
+    assert posting_of(order_id).last_response["customer_differs"] is True
+    client = web.test_client()
+    client.post("/login", data={"username": merchant["email"], "password": merchant["password"]})
+    report = client.get("/tab/report", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert says(html.unescape(report), "In %(system)s this document is for %(customer)s, not for the order's "
+                "customer; check it there.", system="Factuursturen", customer="iemand.anders@example.nl")

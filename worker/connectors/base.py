@@ -43,6 +43,9 @@ class RemoteDocument:
     number: str | None
     status: str | None
     total: str | None = None
+    # The customer's e-mail address on the document as the target read it back, where it has one: the
+    # pipeline compares it with the order's (the manuals' "extra controle" on the customer).
+    customer: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)

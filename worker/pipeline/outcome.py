@@ -22,6 +22,11 @@ def post_check(ours: Decimal, theirs: str | None) -> Decimal | None:
     return difference if abs(difference) > POST_CHECK_TOLERANCE else None
 
 
+def customer_differs(ours: str | None, theirs: str | None) -> bool:
+    """Whether the document names another customer than the order (compared by e-mail, case-blind)."""
+    return bool(theirs and ours) and theirs.strip().lower() != ours.strip().lower()
+
+
 def fail_in(session: orm.Session, order: Order, found: Problem, response: object = None) -> None:
     """Move ``order`` to Errors in ``session``; a posting the remote refused is marked failed."""
     tenant = session.get(Tenant, order.tenant_id)

@@ -26,7 +26,7 @@ from worker.models import Connection, Order, Posting, Tenant
 from worker.models.base import utcnow
 from worker.pipeline import intake, prechecks, waiting
 from worker.pipeline.messages import Problem, problem, unreadable
-from worker.pipeline.outcome import fail, post_check
+from worker.pipeline.outcome import customer_differs, fail, post_check
 from worker.unreadable import Unreadable
 
 log = logging.getLogger(__name__)
@@ -241,7 +241,8 @@ def _record(plan: Plan, remote) -> None:
         posting = session.get(Posting, plan.posting_id)
         posting.state, posting.posted_at = "posted", utcnow()
         posting.remote_id, posting.remote_number, posting.remote_status = remote.remote_id, remote.number, remote.status
-        posting.last_response = dataclasses.asdict(remote)
+        differs = customer_differs(plan.canonical.customer.email, remote.customer)
+        posting.last_response = {**dataclasses.asdict(remote), "customer_differs": differs}
         order = session.get(Order, plan.order_id)
         order.state = "posted"
         order.error_code = order.error_message = order.error_help = order.error_values = None

@@ -25,7 +25,8 @@ def remote(row: dict) -> RemoteDocument:
     total = values.money(row.get("totalintax"))
     paid = values.money(row.get("open")) == 0
     return RemoteDocument(str(row["invoicenr"]), str(row.get("invoicenr_full") or row["invoicenr"]),
-                          "paid" if paid else "open", None if total is None else f"{total:.2f}")
+                          "paid" if paid else "open", None if total is None else f"{total:.2f}",
+                          customer=row.get("email") or None)
 
 
 def reference_of(row: dict) -> str:
