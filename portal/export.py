@@ -10,17 +10,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import orm
 
+from portal.dashboard import parse_day
 from portal.extensions import get_session
 from portal.orderpages import conditions
 from worker.models import Order
 
 bp = Blueprint("export", __name__, url_prefix="/export")
 BATCH = 1000
-
-
-def _day(value: str | None):
-    from portal.dashboard import parse_day  # one parser for the tab's and the export's period
-    return parse_day(value)
 
 
 def _columns() -> list[str]:
@@ -61,7 +57,7 @@ def _lines(tenant_id: int, since, until):
 @login_required
 def report():
     """Download Report (booked and not transferred orders) for the chosen period as CSV."""
-    since, until = _day(request.args.get("since")), _day(request.args.get("until"))
+    since, until = parse_day(request.args.get("since")), parse_day(request.args.get("until"))
     name = f"koppel-report-{since or 'begin'}-{until or 'today'}.csv"
     return Response(stream_with_context(_lines(current_user.tenant_id, since, until)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, request
 
 from portal.extensions import csrf
-from worker import billing, inbox
-from worker.connectors.errors import RemoteError
+from worker import inbox
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
@@ -21,17 +20,3 @@ def receive(system: str, token: str):
     body = request.get_data(cache=False)
     status, text = inbox.receive(system, token, request.headers, body)
     return {"status": text}, status
-
-
-@bp.route("/mollie", methods=["POST"])
-@csrf.exempt
-def receive_mollie():
-    """Mollie says a payment changed; its webhook has no signature, so we ask Mollie for the payment."""
-    payment_id = request.form.get("id", "")
-    if not payment_id.startswith("tr_") or len(payment_id) > 40:
-        return {"status": "unknown payment"}, 400
-    try:
-        billing.payment_changed(payment_id)
-    except RemoteError:
-        return {"status": "try again"}, 503  # Mollie retries the webhook later
-    return {"status": "ok"}, 200

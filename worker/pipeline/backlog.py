@@ -1,6 +1,6 @@
 """How long a target's document budget keeps orders waiting: the backlog and when it will be done.
 
-A target that may only create so many documents per window (Factuursturen: 60 invoices an hour)
+A target that may only create so many documents per window (say 60 invoices an hour)
 declares that window (``Target.document_budget``). Orders beyond what is left this window wait for
 the next ones; this says how many wait and when the last of them goes, from the budget alone:
 what is left now, then a full window's worth each time the window resets.
