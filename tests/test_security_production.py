@@ -23,6 +23,13 @@ PRODUCTION = {
     "VISMANET_CONNECT_URL": "https://connect.visma.com",
     "SNELSTART_API_URL": "https://b2bapi.snelstart.nl/v2", "SNELSTART_AUTH_URL": "https://auth.snelstart.nl",
     "SNELSTART_SUBSCRIPTION_KEY": "0123456789abcdef0123456789abcdef",
+    "MIJNWEBWINKEL_API_URL": "https://api.mijnwebwinkel.nl/v1",
+    "AMAZON_SPAPI_URL": "https://sellingpartnerapi-eu.amazon.com", "AMAZON_LWA_URL": "https://api.amazon.com",
+    "AMAZON_CONSENT_URL": "https://sellercentral.amazon.nl",
+    "AMAZON_LWA_CLIENT_ID": "amzn1.application-oa2-client.f1e2d3", "AMAZON_LWA_CLIENT_SECRET": "amzn-real-secret",
+    "VISMA_API_URL": "https://eaccountingapi.vismaonline.com/v2", "VISMA_IDENTITY_URL": "https://identity.vismaonline.com",
+    "VISMA_CLIENT_ID": "koppel-visma", "VISMA_CLIENT_SECRET": "a-real-visma-secret",
+    "VISMANET_CLIENT_ID": "koppel-vismanet", "VISMANET_CLIENT_SECRET": "a-real-vismanet-secret",
 }
 NOT_PRODUCTION = [
     ("SECRET_KEY", "short-secret"), ("SECRET_KEY", config.DEV_SECRET),
@@ -37,6 +44,10 @@ NOT_PRODUCTION = [
     ("NMBRS_SOAP_URL", "http://127.0.0.1:8001/nmbrs/soap/v3"), ("VISMANET_API_URL", "http://127.0.0.1:8001/vismanet"),
     ("SNELSTART_API_URL", "http://127.0.0.1:8001/snelstart/v2"),
     ("SNELSTART_SUBSCRIPTION_KEY", config.DEV_SNELSTART_SUBSCRIPTION_KEY),
+    ("MIJNWEBWINKEL_API_URL", "http://127.0.0.1:8001/mijnwebwinkel/v1"),
+    ("AMAZON_SPAPI_URL", "http://127.0.0.1:8001/amazon/sp"), ("AMAZON_LWA_CLIENT_SECRET", "koppel-dev-secret"),
+    ("VISMA_IDENTITY_URL", "http://127.0.0.1:8001/visma/identity"), ("VISMA_CLIENT_ID", "koppel-dev"),
+    ("VISMANET_CLIENT_SECRET", "koppel-dev-secret"),
 ]
 
 

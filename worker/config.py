@@ -17,6 +17,8 @@ DEV_SECRET = "dev-only-not-secret"
 # A fixed Fernet key for development and tests only; production refuses to start with it.
 DEV_ENCRYPTION_KEY = "ZGV2LW9ubHkta29wcGVsLWtleS1ub3Qtc2VjcmV0ISE="
 DEV_EXACT_CLIENT = ("koppel-dev", "koppel-dev-secret")
+# The development clients' values the sandboxes accept; production refuses every OAuth client still using one.
+DEV_CLIENT_VALUES = {*DEV_EXACT_CLIENT, "amzn1.application-oa2-client.koppel-dev"}
 DEV_MIJNWEBWINKEL_PARTNER = "koppel-dev-partner"
 DEV_SNELSTART_SUBSCRIPTION_KEY = "koppel-dev-subscription"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
@@ -151,8 +153,8 @@ class Settings:
             problems.append("DATABASE_URL must be set")
         if not self.public_url.startswith("https://"):
             problems.append("KOPPEL_PUBLIC_URL must be https")
-        if self.exact_client_id in DEV_EXACT_CLIENT or self.exact_client_secret in DEV_EXACT_CLIENT:
-            problems.append("EXACT_CLIENT_ID and EXACT_CLIENT_SECRET are the development client")
+        problems += [f"{ids} and {secrets} are the development client"
+                     for ids, secrets, client in self.oauth_clients() if set(client) & DEV_CLIENT_VALUES]
         if self.inbound_mail_secret is not None and len(self.inbound_mail_secret) < MIN_SECRET_LENGTH:
             problems.append(f"KOPPEL_INBOUND_MAIL_SECRET must be at least {MIN_SECRET_LENGTH} characters")
         if self.snelstart_subscription_key == DEV_SNELSTART_SUBSCRIPTION_KEY:
@@ -165,11 +167,21 @@ class Settings:
 
     def remote_urls(self) -> dict[str, str]:
         """The external systems' URLs by their variable's name."""
-        return {"KMOSHOPS_API_URL": self.kmoshops_api_url, "EXACT_BASE_URL": self.exact_base_url,
+        return {"KMOSHOPS_API_URL": self.kmoshops_api_url, "MIJNWEBWINKEL_API_URL": self.mijnwebwinkel_api_url,
+                "AMAZON_SPAPI_URL": self.amazon_spapi_url, "AMAZON_LWA_URL": self.amazon_lwa_url,
+                "AMAZON_CONSENT_URL": self.amazon_consent_url, "EXACT_BASE_URL": self.exact_base_url,
+                "VISMA_API_URL": self.visma_api_url, "VISMA_IDENTITY_URL": self.visma_identity_url,
                 "VIES_URL": self.vies_url, "MOLLIE_API_URL": self.mollie_url,
                 "FACTUURSTUREN_API_URL": self.factuursturen_api_url, "NMBRS_SOAP_URL": self.nmbrs_soap_url,
                 "VISMANET_API_URL": self.vismanet_api_url, "VISMANET_CONNECT_URL": self.vismanet_connect_url,
                 "SNELSTART_API_URL": self.snelstart_api_url, "SNELSTART_AUTH_URL": self.snelstart_auth_url}
+
+    def oauth_clients(self) -> list[tuple[str, str, tuple[str, str]]]:
+        """Koppel's own OAuth clients at the external systems: (id variable, secret variable, (id, secret))."""
+        return [("EXACT_CLIENT_ID", "EXACT_CLIENT_SECRET", (self.exact_client_id, self.exact_client_secret)),
+                ("VISMA_CLIENT_ID", "VISMA_CLIENT_SECRET", (self.visma_client_id, self.visma_client_secret)),
+                ("AMAZON_LWA_CLIENT_ID", "AMAZON_LWA_CLIENT_SECRET", (self.amazon_client_id, self.amazon_client_secret)),
+                ("VISMANET_CLIENT_ID", "VISMANET_CLIENT_SECRET", (self.vismanet_client_id, self.vismanet_client_secret))]
 
     def is_sandbox(self, url: str) -> bool:
         """True for our sandboxes, loopback addresses and anything not https."""

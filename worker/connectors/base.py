@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import ClassVar, Iterator, Protocol
 
+from worker.connectors.pace import DEFAULT_PACE, Pace
 from worker.i18n import N_
 
 
@@ -333,6 +334,9 @@ class Target(Connector):
     def documents(cls, connection):
         """Finding and creating documents in the connection's administration."""
         raise NotImplementedError
+
+    # How a staff migration may back-fill this target (worker/connectors/pace.py).
+    migration_pace: ClassVar[Pace] = DEFAULT_PACE
 
     @classmethod
     def document_budget(cls):

@@ -9,7 +9,7 @@ from sqlalchemy import orm
 from worker import db
 from worker.models import Migration, MigrationItem, Order, RateBudget
 from worker.models.base import utcnow
-from worker.staff.migrations import PACES, connections_of
+from worker.staff.migrations import connections_of, pace_of
 
 
 def progress(session: orm.Session, migration: Migration, now: dt.datetime | None = None) -> dict:
@@ -22,7 +22,7 @@ def progress(session: orm.Session, migration: Migration, now: dt.datetime | None
         MigrationItem.migration_id == migration.id, MigrationItem.fed_at.is_not(None))).scalar_one()
     left = migration.order_count - fed
     target = connections_of(session, migration.tenant_id)["target"]
-    pace = PACES.get(target.system, PACES["exact_online"])
+    pace = pace_of(target)
     windows = session.execute(sa.select(RateBudget).where(RateBudget.connection_id == target.id)).scalars()
     per_second = min([w.limit * (1 - pace.reserve) / _seconds(w.window) for w in windows if ":errors:" not in w.window]
                      or [60 * (1 - pace.reserve) / 60])

@@ -7,7 +7,6 @@ each window for the merchant's new orders; when nothing can be spared it waits f
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal
@@ -17,28 +16,17 @@ from sqlalchemy import orm
 
 from worker import connectors, db, jobs
 from worker.config import settings
-from worker.connectors.kmoshops.mapping import OrderDataError
+from worker.connectors.pace import Pace
 from worker.models import Connection, Migration, MigrationItem, Order, RateBudget, StaffUser, Tenant
 from worker.models.base import utcnow
 from worker.pipeline import intake
 from worker.staff import audit, invoicing
+from worker.unreadable import Unreadable
 
 BATCH = 25
 MAX_SCAN = 50_000
 
 
-@dataclasses.dataclass(frozen=True)
-class Pace:
-    """How a target may be back-filled: calls an order costs, the share of each window kept back, a cap."""
-
-    calls_per_order: int
-    reserve: float  # of each rate window, kept for new orders
-    max_orders: int | None = None
-
-
-# Exact: 5,000 calls a day and 60 a minute, half kept for new orders. Factuursturen: 60 invoices an hour, at
-# most 360 per migration (manual 001).
-PACES = {"exact_online": Pace(3, 0.5), "factuursturen": Pace(1, 0.2, max_orders=360)}
 # Per 1,000 orders (started), excl. VAT, per integration as the manuals price it.
 PRICES = {("mijnwebwinkel", "factuursturen"): Decimal("57.50")}
 DEFAULT_PRICE = Decimal("67.50")
@@ -48,6 +36,11 @@ def price(source: str, target: str, count: int) -> Decimal:
     """The price of migrating ``count`` orders: per started thousand (at least one)."""
     per_thousand = PRICES.get((source, target), DEFAULT_PRICE)
     return (per_thousand * max(1, math.ceil(count / 1000))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def pace_of(target: Connection) -> Pace:
+    """The pace the connection's target declares for back-filling."""
+    return connectors.get(target.system).migration_pace
 
 
 def connections_of(session: orm.Session, tenant_id: int) -> dict[str, Connection]:
@@ -67,7 +60,7 @@ def shop_orders(source: Connection, since: dt.date, until: dt.date) -> list[tupl
             raise ValueError(f"more than {MAX_SCAN} orders changed since {since}: choose a shorter range")
         try:
             canonical = source_cls.to_canonical(payload)
-        except OrderDataError:
+        except Unreadable:
             continue  # counted out: unreadable orders are fetched by the pipeline's own intake later, if ever
         if since <= canonical.date <= until:
             found.append((canonical.source_id, canonical.number))
@@ -79,7 +72,7 @@ def quote(session: orm.Session, staff: StaffUser, tenant: Tenant, since: dt.date
     if since > until or until >= utcnow().date() + dt.timedelta(days=1):
         raise ValueError("choose a past range, from before to")
     mine = connections_of(session, tenant.id)
-    pace = PACES.get(mine["target"].system, PACES["exact_online"])
+    pace = pace_of(mine["target"])
     orders = shop_orders(mine["source"], since, until)
     if pace.max_orders is not None and len(orders) > pace.max_orders:
         raise ValueError(f"{len(orders)} orders: this accounting system takes at most {pace.max_orders} per migration")
@@ -156,7 +149,7 @@ def step(migration_id: int, expected: str | None = None, now: dt.datetime | None
                                      or migration.next_step_at.isoformat() != expected):
             return 0  # a step of a chain that a pause and resume replaced
         mine = connections_of(session, migration.tenant_id)
-        pace = PACES.get(mine["target"].system, PACES["exact_online"])
+        pace = pace_of(mine["target"])
         windows = list(session.execute(sa.select(RateBudget).where(
             RateBudget.connection_id == mine["target"].id)).scalars())
         in_flight = session.execute(sa.select(sa.func.count()).select_from(MigrationItem).join(
@@ -187,7 +180,7 @@ def _feed(session: orm.Session, source: Connection, items: list[MigrationItem], 
         payload = client.order(item.shop_order_id)
         try:
             order = intake.store(session, source, payload, source_cls.to_canonical(payload))
-        except OrderDataError:
+        except Unreadable:
             item.fed_at = now  # unreadable in the shop: counted, not fed; shown as not fed in progress
             continue
         item.order_id, item.fed_at = order.id, now

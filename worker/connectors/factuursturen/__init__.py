@@ -9,6 +9,7 @@ from worker.connectors.errors import ReauthRequired, RemoteRejected
 from worker.connectors.factuursturen import limits, values
 from worker.connectors.factuursturen.client import Credentials, FactuursturenClient
 from worker.connectors.factuursturen.documents import FactuursturenDocuments
+from worker.connectors.pace import Pace
 from worker.i18n import N_
 from worker.models.base import utcnow
 
@@ -34,6 +35,8 @@ class FactuursturenTarget(Target):
     # Manual 001 §5: the VAT rates mapped to Factuursturen's rates and its revenue categories; debtors are
     # matched on e-mail (no fixed debtor per payment method).
     config_sections = ("general", "statuses", "vat")
+    # 60 invoices an hour, one call each, a fifth kept for new orders; at most 360 per migration (manual 001).
+    migration_pace = Pace(1, 0.2, max_orders=360)
     # Factuursturen has no error budget; its hourly limit is a rate budget (shown as a backlog, not a pause).
     error_budget_prefix = "factuursturen:errors:"
     settings_schema = (
