@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 
 import requests
-from urllib3.exceptions import NewConnectionError
 
-from worker import calllog, ratelimit
+from worker import ratelimit
 from worker.config import settings
 from worker.connectors.error_budget import ErrorBudget
 from worker.connectors.errors import (
     OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled)
 from worker.connectors.exact import tokens
+from worker.connectors.http import RemoteHttp, json_or_text
 
 MINUTE = ratelimit.Window("exact:minute", 60, 60)
 DAY = ratelimit.Window("exact:day", 5000, 86400)
@@ -46,8 +46,10 @@ def epoch_ms(value: str) -> dt.datetime:
     return dt.datetime.fromtimestamp(int(value) / 1000, dt.timezone.utc)
 
 
-class ExactClient:
+class ExactClient(RemoteHttp):
     """Calls Exact Online for one connection (one division)."""
+
+    system = "Exact Online"
 
     def __init__(self, connection_id: int, division: int, base_url: str | None = None,
                  http: requests.Session | None = None, tenant_id: int | None = None):
@@ -89,36 +91,11 @@ class ExactClient:
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         if "json" in kwargs:
             headers["Content-Type"] = "application/json"
-        sent = kwargs.get("json", kwargs.get("params"))
-        try:
-            response = self._transport(method, url, headers=headers, **kwargs)
-        except (OutcomeUnknown, RemoteUnavailable) as exc:
-            self._log(method, url, sent, None, None, str(exc))
-            raise
-        self._log(method, url, sent, response.status_code, _json_or_text(response), None)
+        response = self.exchange(method, url, headers=headers, **kwargs)
         self._observe(response.headers)
         ERRORS.count(self.connection_id, called, response.status_code)
         self._raise_for(method, response)
         return response
-
-    def _log(self, method, url, sent, status, answer, error) -> None:
-        if self.tenant_id is not None:
-            calllog.record(self.tenant_id, self.connection_id, method, url, sent, status, answer, error)
-
-    def _transport(self, method: str, url: str, **kwargs) -> requests.Response:
-        try:
-            return self.http.request(method, url, timeout=settings.http_timeout, **kwargs)
-        except requests.ConnectTimeout as exc:
-            raise RemoteUnavailable(f"Exact Online did not answer the connection: {exc}") from exc
-        except requests.ConnectionError as exc:
-            reason = getattr(exc.args[0], "reason", None) if exc.args else None
-            if isinstance(reason, NewConnectionError) or method == "GET":
-                raise RemoteUnavailable(f"Exact Online could not be reached: {exc}") from exc
-            raise OutcomeUnknown(f"connection lost during {method}: {exc}") from exc
-        except requests.Timeout as exc:
-            if method == "GET":
-                raise RemoteUnavailable(f"Exact Online did not answer in time: {exc}") from exc
-            raise OutcomeUnknown(f"no answer to {method} within {settings.http_timeout} s") from exc
 
     def _observe(self, headers) -> None:
         for prefix, window in HEADER_WINDOWS:
@@ -142,9 +119,9 @@ class ExactClient:
             # Exact answers business errors with 500 too, but a 500 may also come after it stored
             # the document: in doubt until our reference is looked up (targets.md §1.5).
             message = error_message(response)
-            raise OutcomeUnknown(f"Exact Online answered {status}: {message}", status, _json_or_text(response),
+            raise OutcomeUnknown(f"Exact Online answered {status}: {message}", status, json_or_text(response),
                                  message)
-        raise RemoteRejected(status, error_message(response), _json_or_text(response))
+        raise RemoteRejected(status, error_message(response), json_or_text(response))
 
     @staticmethod
     def _reset_after_429(headers) -> dt.datetime:
@@ -154,9 +131,3 @@ class ExactClient:
                   for p, window in HEADER_WINDOWS if p + "Reset" in headers]
         return max(resets) if resets else now + dt.timedelta(seconds=60)
 
-
-def _json_or_text(response: requests.Response):
-    try:
-        return response.json()
-    except ValueError:
-        return response.text[:2000]

@@ -13,12 +13,12 @@ import datetime as dt
 
 import requests
 import sqlalchemy as sa
-from urllib3.exceptions import NewConnectionError
 
-from worker import calllog, db, reauth
+from worker import db, reauth
 from worker.config import settings
 from worker.connectors.errors import OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled
 from worker.connectors.factuursturen import limits
+from worker.connectors.http import RemoteHttp, json_or_text
 from worker.i18n import N_
 from worker.models import Connection
 
@@ -45,8 +45,10 @@ def error_text(response: requests.Response) -> str:
     return str(body)[:500]
 
 
-class FactuursturenClient:
+class FactuursturenClient(RemoteHttp):
     """Calls Factuursturen for one account (``connection_id`` None: credentials being tested)."""
+
+    system = "Factuursturen"
 
     def __init__(self, credentials: Credentials, connection_id: int | None = None, tenant_id: int | None = None,
                  api_url: str | None = None, http: requests.Session | None = None, marks_refusal: bool = False):
@@ -75,38 +77,13 @@ class FactuursturenClient:
         # meets the limit is answered 403 and waits like them, and what it costs is nothing.
         url = f"{self.api_url}/{path.lstrip('/')}"
         headers = {"Accept": "application/json"}
-        sent = kwargs.get("json", kwargs.get("params"))
-        try:
-            response = self._transport(method, url, headers=headers, **kwargs)
-        except (OutcomeUnknown, RemoteUnavailable) as exc:
-            self._log(method, url, sent, None, None, str(exc))
-            raise
-        self._log(method, url, sent, response.status_code, _json_or_text(response), None)
+        response = self.exchange(method, url, headers=headers,
+                                 auth=(self.credentials.username, self.credentials.api_key), **kwargs)
         if self.connection_id is not None:
             limits.observe(self.connection_id, response.headers.get("X-RateLimit-Limit"),
                            response.headers.get("X-RateLimit-Remaining"))
         self._raise_for(method, path, response)
         return response
-
-    def _log(self, method, url, sent, status, answer, error) -> None:
-        if self.tenant_id is not None and self.connection_id is not None:
-            calllog.record(self.tenant_id, self.connection_id, method, url, sent, status, answer, error)
-
-    def _transport(self, method: str, url: str, **kwargs) -> requests.Response:
-        auth = (self.credentials.username, self.credentials.api_key)
-        try:
-            return self.http.request(method, url, auth=auth, timeout=settings.http_timeout, **kwargs)
-        except requests.ConnectTimeout as exc:
-            raise RemoteUnavailable(f"Factuursturen did not answer the connection: {exc}") from exc
-        except requests.ConnectionError as exc:
-            reason = getattr(exc.args[0], "reason", None) if exc.args else None
-            if isinstance(reason, NewConnectionError) or method == "GET":
-                raise RemoteUnavailable(f"Factuursturen could not be reached: {exc}") from exc
-            raise OutcomeUnknown(f"connection lost during {method}: {exc}") from exc
-        except requests.Timeout as exc:
-            if method == "GET":
-                raise RemoteUnavailable(f"Factuursturen did not answer in time: {exc}") from exc
-            raise OutcomeUnknown(f"no answer to {method} within {settings.http_timeout} s") from exc
 
     def _raise_for(self, method: str, path: str, response: requests.Response) -> None:
         status = response.status_code
@@ -122,9 +99,9 @@ class FactuursturenClient:
         if status >= 500:
             if method == "GET":
                 raise RemoteUnavailable(f"Factuursturen answered {status}: {error_text(response)}")
-            raise OutcomeUnknown(f"Factuursturen answered {status}", status=status, body=_json_or_text(response),
+            raise OutcomeUnknown(f"Factuursturen answered {status}", status=status, body=json_or_text(response),
                                  remote_message=error_text(response))
-        raise RemoteRejected(status, error_text(response), _json_or_text(response))
+        raise RemoteRejected(status, error_text(response), json_or_text(response))
 
     def _exhausted(self, method: str, path: str) -> dt.datetime:
         if self.connection_id is None:
@@ -148,9 +125,3 @@ def _plain(text: str) -> str:
     """A number answered as plain text (sometimes JSON-quoted)."""
     return text.strip().strip('"').strip()
 
-
-def _json_or_text(response: requests.Response):
-    try:
-        return response.json()
-    except ValueError:
-        return response.text[:2000]

@@ -13,12 +13,12 @@ import datetime as dt
 import re
 
 import requests
-from urllib3.exceptions import NewConnectionError
 
-from worker import calllog, ratelimit
+from worker import ratelimit
 from worker.config import settings
 from worker.connectors.errors import OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled
 from worker.connectors.snelstart import tokens
+from worker.connectors.http import RemoteHttp, json_or_text
 
 WINDOWS = (ratelimit.Window("snelstart:minute", 300, 60),)
 PAGE = 500  # $top cap of /relaties, /grootboeken, /verkooporders...; /artikelen caps at 25
@@ -41,19 +41,15 @@ def error_text(body) -> str:
 
 def _key_refused(response: requests.Response) -> bool:
     """Whether a 401 is APIM refusing Koppel's subscription key (not the administration's token)."""
-    body = _json_or_text(response)
+    body = json_or_text(response)
     return isinstance(body, dict) and "subscription key" in str(body.get("message", ""))
 
 
-def _json_or_text(response: requests.Response):
-    try:
-        return response.json()
-    except ValueError:
-        return response.text[:2000]
 
-
-class SnelStartClient:
+class SnelStartClient(RemoteHttp):
     """Calls SnelStart for one administration: one connection (``connection_id``), or a bare ``token`` when testing a key."""
+
+    system = "SnelStart"
 
     def __init__(self, connection_id: int | None = None, token: str | None = None, tenant_id: int | None = None,
                  api_url: str | None = None, http: requests.Session | None = None):
@@ -99,39 +95,14 @@ class SnelStartClient:
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json",
                    "Ocp-Apim-Subscription-Key": settings.snelstart_subscription_key}
         url = f"{self.api_url}/{path.lstrip('/')}"
-        sent = kwargs.get("json", kwargs.get("params"))
-        try:
-            response = self._transport(method, url, headers=headers, **kwargs)
-        except (OutcomeUnknown, RemoteUnavailable) as exc:
-            self._log(method, url, sent, None, None, str(exc))
-            raise
-        self._log(method, url, sent, response.status_code, _json_or_text(response), None)
+        response = self.exchange(method, url, headers=headers, **kwargs)
         return response
-
-    def _log(self, method, url, sent, status, answer, error) -> None:
-        if self.tenant_id is not None and self.connection_id is not None:
-            calllog.record(self.tenant_id, self.connection_id, method, url, sent, status, answer, error)
-
-    def _transport(self, method: str, url: str, **kwargs) -> requests.Response:
-        try:
-            return self.http.request(method, url, timeout=settings.http_timeout, **kwargs)
-        except requests.ConnectTimeout as exc:
-            raise RemoteUnavailable(f"SnelStart did not answer the connection: {exc}") from exc
-        except requests.ConnectionError as exc:
-            reason = getattr(exc.args[0], "reason", None) if exc.args else None
-            if isinstance(reason, NewConnectionError) or method == "GET":
-                raise RemoteUnavailable(f"SnelStart could not be reached: {exc}") from exc
-            raise OutcomeUnknown(f"connection lost during {method}: {exc}") from exc
-        except requests.Timeout as exc:
-            if method == "GET":
-                raise RemoteUnavailable(f"SnelStart did not answer in time: {exc}") from exc
-            raise OutcomeUnknown(f"no answer to {method} within {settings.http_timeout} s") from exc
 
     def _raise_for(self, method: str, response: requests.Response) -> None:
         status = response.status_code
         if status < 400:
             return
-        body = _json_or_text(response)
+        body = json_or_text(response)
         if status == 429:
             retry_at = self._retry_at(response, body)
             if self.connection_id is not None:  # every worker of this connection waits, not only this one

@@ -12,13 +12,13 @@ import datetime as dt
 import re
 
 import requests
-from urllib3.exceptions import NewConnectionError
 
-from worker import calllog, ratelimit
+from worker import ratelimit
 from worker.config import settings
 from worker.connectors.error_budget import ErrorBudget
 from worker.connectors.errors import OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled
 from worker.connectors.visma_eaccounting import tokens
+from worker.connectors.http import RemoteHttp, json_or_text
 
 PER_MINUTE = 600
 MAX_PAGES = 20
@@ -56,8 +56,10 @@ def error_code(response: requests.Response) -> int | None:
         return None
 
 
-class VismaClient:
+class VismaClient(RemoteHttp):
     """Calls Visma eAccounting for one connection (one company)."""
+
+    system = "Visma eAccounting"
 
     def __init__(self, connection_id: int, api_url: str | None = None, identity_url: str | None = None,
                  http: requests.Session | None = None, tenant_id: int | None = None):
@@ -93,35 +95,10 @@ class VismaClient:
         token = tokens.access_token(self.connection_id, self.identity_url)
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         url = f"{self.api_url}/{path.lstrip('/')}"
-        sent = kwargs.get("json", kwargs.get("params"))
-        try:
-            response = self._transport(method, url, headers=headers, **kwargs)
-        except (OutcomeUnknown, RemoteUnavailable) as exc:
-            self._log(method, url, sent, None, None, str(exc))
-            raise
-        self._log(method, url, sent, response.status_code, _json_or_text(response), None)
+        response = self.exchange(method, url, headers=headers, **kwargs)
         ERRORS.count(self.connection_id, collection(path), response.status_code)
         self._raise_for(method, response, budget)
         return response
-
-    def _log(self, method, url, sent, status, answer, error) -> None:
-        if self.tenant_id is not None:
-            calllog.record(self.tenant_id, self.connection_id, method, url, sent, status, answer, error)
-
-    def _transport(self, method: str, url: str, **kwargs) -> requests.Response:
-        try:
-            return self.http.request(method, url, timeout=settings.http_timeout, **kwargs)
-        except requests.ConnectTimeout as exc:
-            raise RemoteUnavailable(f"Visma eAccounting did not answer the connection: {exc}") from exc
-        except requests.ConnectionError as exc:
-            reason = getattr(exc.args[0], "reason", None) if exc.args else None
-            if isinstance(reason, NewConnectionError) or method == "GET":
-                raise RemoteUnavailable(f"Visma eAccounting could not be reached: {exc}") from exc
-            raise OutcomeUnknown(f"connection lost during {method}: {exc}") from exc
-        except requests.Timeout as exc:
-            if method == "GET":
-                raise RemoteUnavailable(f"Visma eAccounting did not answer in time: {exc}") from exc
-            raise OutcomeUnknown(f"no answer to {method} within {settings.http_timeout} s") from exc
 
     def _raise_for(self, method: str, response: requests.Response, budget: ratelimit.Window) -> None:
         status = response.status_code
@@ -137,16 +114,10 @@ class VismaClient:
         if status >= 500:
             cls = RemoteUnavailable if method == "GET" else OutcomeUnknown
             raise cls(f"Visma eAccounting answered {status}: {error_text(response)}")
-        raise RemoteRejected(status, error_text(response), _json_or_text(response))
+        raise RemoteRejected(status, error_text(response), json_or_text(response))
 
     @staticmethod
     def _retry_at(response: requests.Response) -> dt.datetime:
         match = _WAIT.search(error_text(response))
         return dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=int(match.group(1)) if match else 60)
 
-
-def _json_or_text(response: requests.Response):
-    try:
-        return response.json()
-    except ValueError:
-        return response.text[:2000]

@@ -13,12 +13,12 @@ import re
 from decimal import Decimal
 
 import requests
-from urllib3.exceptions import NewConnectionError
 
-from worker import calllog, ratelimit
+from worker import ratelimit
 from worker.config import settings
 from worker.connectors.errors import OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled
 from worker.connectors.visma_net import tokens
+from worker.connectors.http import RemoteHttp
 
 MAX_PAGES, PAGE_SIZE = 50, 1000
 _DECIMAL = re.compile(r'"__decimal__(-?\d+(?:\.\d+)?)"')
@@ -47,8 +47,10 @@ def error_text(response: requests.Response) -> str:
         return (response.text or response.reason or "")[:500]
 
 
-class VismaNetClient:
+class VismaNetClient(RemoteHttp):
     """Calls Visma.net for one connection and one company."""
+
+    system = "Visma.net"
 
     def __init__(self, connection_id: int, company: str, tenant_id: int | None = None):
         self.connection_id, self.company, self.tenant_id = connection_id, str(company), tenant_id
@@ -85,35 +87,10 @@ class VismaNetClient:
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json", "ipp-company-id": self.company,
                    "ipp-application-type": "Visma.net Financials", **(headers or {})}
         url = f"{self.api_url}/{path.lstrip('/')}"
-        try:
-            response = self._transport(method, url, headers=headers, **kwargs)
-        except (OutcomeUnknown, RemoteUnavailable) as exc:
-            self._log(method, url, kwargs.get("data") or kwargs.get("params"), None, None, str(exc))
-            raise
-        self._log(method, url, kwargs.get("data") or kwargs.get("params"), response.status_code,
-                  response.text[:2000], None)
+        response = self.exchange(method, url, headers=headers, **kwargs)
         self._observe(response, budget)
         self._raise_for(method, response, budget)
         return response
-
-    def _log(self, method, url, sent, status, answer, error) -> None:
-        if self.tenant_id is not None:
-            calllog.record(self.tenant_id, self.connection_id, method, url, sent, status, answer, error)
-
-    def _transport(self, method: str, url: str, **kwargs) -> requests.Response:
-        try:
-            return self.http.request(method, url, timeout=settings.http_timeout, **kwargs)
-        except requests.ConnectTimeout as exc:
-            raise RemoteUnavailable(f"Visma.net did not answer the connection: {exc}") from exc
-        except requests.ConnectionError as exc:
-            reason = getattr(exc.args[0], "reason", None) if exc.args else None
-            if isinstance(reason, NewConnectionError) or method == "GET":
-                raise RemoteUnavailable(f"Visma.net could not be reached: {exc}") from exc
-            raise OutcomeUnknown(f"connection lost during {method}: {exc}") from exc
-        except requests.Timeout as exc:
-            if method == "GET":
-                raise RemoteUnavailable(f"Visma.net did not answer in time: {exc}") from exc
-            raise OutcomeUnknown(f"no answer to {method} within {settings.http_timeout} s") from exc
 
     def _observe(self, response: requests.Response, budget: ratelimit.Window) -> None:
         """Visma.net's own count wins over ours (other apps of the merchant may share the company's limit)."""
