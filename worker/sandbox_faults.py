@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from typing import Callable
+
+from flask import Blueprint, jsonify, request
 
 MODES = ("status", "commit_then_hang", "hang", "hold_then_commit", "commit_then_status")
+RULE_FIELDS = ("method", "path", "mode", "status", "count", "hang_seconds")
 
 
 @dataclasses.dataclass
@@ -82,3 +86,24 @@ class Faults:
         with self._lock:
             event = self._release
         event.wait(seconds)
+
+
+def add_fault_routes(bp: Blueprint, state: Callable) -> None:
+    """The ``/faults`` controls every sandbox offers on ``bp``, for the state ``state()`` returns."""
+
+    @bp.post("/faults")
+    def add_fault():
+        """Arm a fault rule from a JSON body with the FaultRule fields."""
+        body = request.get_json(force=True, silent=True) or {}
+        try:
+            rule = FaultRule(**{k: body[k] for k in RULE_FIELDS if k in body})
+        except (TypeError, ValueError) as exc:
+            return jsonify({"error": str(exc)}), 400
+        state().add_fault(rule)
+        return jsonify({"armed": rule.__dict__}), 201
+
+    @bp.delete("/faults")
+    def clear_faults():
+        """Disarm every rule and release hanging requests."""
+        state().clear_faults()
+        return "", 204

@@ -8,16 +8,17 @@ from flask import jsonify
 from flask import request
 
 from .entities import COLLECTIONS
-from worker.sandbox_faults import FaultRule
+from worker.sandbox_faults import add_fault_routes
 from .state import ExactState
 
 bp = Blueprint("exact_control", __name__, url_prefix="/_sandbox")
 
-_RULE_FIELDS = ("method", "path", "mode", "status", "count", "hang_seconds", "headers")
-
 
 def _state() -> ExactState:
     return current_app.config["EXACT_STATE"]
+
+
+add_fault_routes(bp, _state)
 
 
 def _division_and_entity() -> tuple[int, str]:
@@ -26,25 +27,6 @@ def _division_and_entity() -> tuple[int, str]:
     if division not in _state().divisions or entity not in COLLECTIONS:
         abort(404, description=f"unknown division or entity; entities: {', '.join(COLLECTIONS)}")
     return division, entity
-
-
-@bp.post("/faults")
-def add_fault():
-    """Arm a fault rule from a JSON body with the FaultRule fields."""
-    body = request.get_json(force=True, silent=True) or {}
-    try:
-        rule = FaultRule(**{k: body[k] for k in _RULE_FIELDS if k in body})
-    except (TypeError, ValueError) as exc:
-        return jsonify({"error": str(exc)}), 400
-    _state().add_fault(rule)
-    return jsonify({"armed": rule.__dict__}), 201
-
-
-@bp.delete("/faults")
-def clear_faults():
-    """Disarm every rule and release hanging requests."""
-    _state().clear_faults()
-    return "", 204
 
 
 @bp.get("/documents")

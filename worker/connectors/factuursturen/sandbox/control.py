@@ -3,15 +3,17 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from worker.sandbox_faults import FaultRule
+from worker.sandbox_faults import add_fault_routes
 from .state import FactuursturenState
 
 bp = Blueprint("factuursturen_control", __name__, url_prefix="/_sandbox")
-_RULE_FIELDS = ("method", "path", "mode", "status", "count", "hang_seconds")
 
 
 def _state() -> FactuursturenState:
     return current_app.config["FACTUURSTUREN_STATE"]
+
+
+add_fault_routes(bp, _state)
 
 
 @bp.post("/accounts")
@@ -22,25 +24,6 @@ def add_account():
         return jsonify({"error": "username and api_key are required"}), 400
     _state().add_account(body["username"], body["api_key"])
     return jsonify({"username": body["username"]}), 201
-
-
-@bp.post("/faults")
-def add_fault():
-    """Arm a fault rule from a JSON body with the FaultRule fields."""
-    body = request.get_json(force=True, silent=True) or {}
-    try:
-        rule = FaultRule(**{k: body[k] for k in _RULE_FIELDS if k in body})
-    except (TypeError, ValueError) as exc:
-        return jsonify({"error": str(exc)}), 400
-    _state().add_fault(rule)
-    return jsonify({"armed": rule.__dict__}), 201
-
-
-@bp.delete("/faults")
-def clear_faults():
-    """Disarm every rule and release hanging requests."""
-    _state().clear_faults()
-    return "", 204
 
 
 @bp.post("/clock/advance")

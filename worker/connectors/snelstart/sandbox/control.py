@@ -5,15 +5,17 @@ import json
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from worker.sandbox_faults import FaultRule
+from worker.sandbox_faults import add_fault_routes
 from .state import SnelStartState
 
 bp = Blueprint("snelstart_control", __name__, url_prefix="/_sandbox")
-_RULE_FIELDS = ("method", "path", "mode", "status", "count", "hang_seconds")
 
 
 def _state() -> SnelStartState:
     return current_app.config["SNELSTART_STATE"]
+
+
+add_fault_routes(bp, _state)
 
 
 @bp.post("/administrations")
@@ -26,25 +28,6 @@ def add_administration():
     except ValueError as exc:
         return jsonify({"error": str(exc)}), 400
     return jsonify({"administration": admin, "client_key": key}), 201
-
-
-@bp.post("/faults")
-def add_fault():
-    """Arm a fault rule from a JSON body with the FaultRule fields."""
-    body = request.get_json(force=True, silent=True) or {}
-    try:
-        rule = FaultRule(**{k: body[k] for k in _RULE_FIELDS if k in body})
-    except (TypeError, ValueError) as exc:
-        return jsonify({"error": str(exc)}), 400
-    _state().add_fault(rule)
-    return jsonify({"armed": rule.__dict__}), 201
-
-
-@bp.delete("/faults")
-def clear_faults():
-    """Disarm every rule and release hanging requests."""
-    _state().clear_faults()
-    return "", 204
 
 
 @bp.get("/documents")
