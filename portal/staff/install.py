@@ -1,4 +1,4 @@
-"""Installing on the merchant's behalf (admins): consent on record first, then the shop's credentials."""
+"""Installing on the merchant's behalf (admins): consent on record first, then the key forms of portal/staff/connect.py."""
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
@@ -7,7 +7,6 @@ from portal.extensions import get_session
 from portal.staff.blueprint import bp, requires
 from portal.staff.merchants import tenant_or_404
 from worker import connectors
-from worker.connectors.errors import RemoteError
 from worker.onboarding import installation_missing
 from worker.staff import connect_on_behalf, install, merchants
 
@@ -15,7 +14,7 @@ from worker.staff import connect_on_behalf, install, merchants
 @bp.route("/merchants/<int:tenant_id>/install")
 @requires("admin")
 def show_install(tenant_id: int):
-    """What is left of the installation, the consent on record, the shop form."""
+    """What is left of the installation, the consent on record, the key forms."""
     session, tenant = get_session(), tenant_or_404(tenant_id)
     mine = merchants.connections(session, tenant.id)
     return render_template("staff/install.html", tenant=tenant, connections=mine,
@@ -38,23 +37,4 @@ def record_install_consent(tenant_id: int):
     except ValueError as exc:
         session.rollback()
         flash(f"Not recorded: {exc}.", "error")
-    return redirect(url_for("staff.show_install", tenant_id=tenant.id))
-
-
-@bp.route("/merchants/<int:tenant_id>/install/shop", methods=["POST"])
-@requires("admin")
-def install_shop(tenant_id: int):
-    """Connect the merchant's shop with the credentials they gave us."""
-    session, tenant = get_session(), tenant_or_404(tenant_id)
-    form = [request.form.get(name, "") for name in ("shop_id", "api_key", "webhook_secret")]
-    if not all(value.strip() for value in form):
-        flash("Fill in the shop id, the API key and the webhook secret.", "error")
-        return redirect(url_for("staff.show_install", tenant_id=tenant.id))
-    try:
-        install.connect_shop(session, g.staff, tenant, *form)
-        session.commit()
-        flash("The shop is connected.", "success")
-    except (PermissionError, RemoteError) as exc:
-        session.rollback()
-        flash(f"Not connected: {exc}.", "error")
     return redirect(url_for("staff.show_install", tenant_id=tenant.id))

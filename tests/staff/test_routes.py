@@ -28,7 +28,7 @@ ROLES = {
     "staff.save_contract": "admin", "staff.stop": "admin", "staff.resume": "admin", "staff.extend_trial": "admin",
     "staff.retire_licence_key": "admin", "staff.show_migrations": "admin", "staff.quote_migration": "admin",
     "staff.change_migration": "admin", "staff.show_migration_progress": "admin", "staff.show_install": "admin",
-    "staff.record_install_consent": "admin", "staff.install_shop": "admin", "staff.list_accounts": "admin",
+    "staff.record_install_consent": "admin", "staff.list_accounts": "admin",
     "staff.change_account": "admin", "staff.send_connect_link": "admin", "staff.connect_with_key": "admin",
 }
 

@@ -28,7 +28,7 @@ MERCHANT_LINES = {
     "migration_resume": N_("Webcare resumed the migration of your past orders."),
     "view_migration": N_("Webcare looked at the migration of your past orders."),
     "install_consent": N_("Webcare recorded your request to install Koppel for you."),
-    "install_shop": N_("Webcare connected your webshop for you."),
+    "install_shop": N_("Webcare connected your webshop for you."),  # entries from before the generic key form
     "send_connect_link": N_("Webcare e-mailed you a link to connect one of your systems."),
     "connect_on_behalf": N_("Webcare connected one of your systems for you."),
 }

@@ -1,8 +1,9 @@
-"""Installing on a merchant's behalf (€ 39.50 excl. VAT): only with their consent on record, then the shop.
+"""Installing on a merchant's behalf (€ 39.50 excl. VAT): only with their consent on record, then the connections.
 
 The consent is an audit entry (who recorded it, when, and the merchant's request it refers to);
-the installation is invoiced like the subscription. Connecting the accounting system stays with
-the merchant: its OAuth login is theirs to give (``/connect/exact`` under their own session).
+the installation is invoiced like the subscription. Systems that connect with a key are connected by
+webcare with the key the merchant gave (worker/staff/connect_on_behalf.py); an OAuth login stays the
+merchant's to give (a connect link is e-mailed to them).
 """
 from __future__ import annotations
 
@@ -13,9 +14,8 @@ from sqlalchemy import orm
 
 from worker import mail
 from worker.config import settings
-from worker.connectors.kmoshops import setup as kmo_setup
 from worker.i18n import N_, gettext_for, money
-from worker.models import AuditEntry, Connection, Invoice, StaffUser, Tenant
+from worker.models import AuditEntry, Invoice, StaffUser, Tenant
 from worker.models.base import utcnow
 from worker.staff import audit
 from worker.subscription import VAT_RATE
@@ -59,14 +59,3 @@ def _invoice(session: orm.Session, tenant: Tenant) -> Invoice:
     mail.queue_email(session, tenant.id, mail.recipients_of(tenant), _("Webcare installs Koppel for you"), body,
                      "installation-invoice")
     return invoice
-
-
-def connect_shop(session: orm.Session, staff: StaffUser, tenant: Tenant, shop_id: str, api_key: str,
-                 webhook_secret: str) -> None:
-    """Connect the merchant's shop with the credentials they gave webcare (RemoteError when the shop refuses)."""
-    if consent(session, tenant) is None:
-        raise PermissionError("record the merchant's consent first")
-    source = session.execute(sa.select(Connection).where(Connection.tenant_id == tenant.id,
-                                                         Connection.role == "source")).scalar_one()
-    kmo_setup.connect(source, shop_id.strip(), api_key.strip(), webhook_secret.strip())
-    audit.record(session, staff, tenant.id, "install_shop", shop_id=shop_id.strip())
