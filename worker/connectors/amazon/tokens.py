@@ -7,11 +7,9 @@ Tokens are kept encrypted in the connection's secrets (worker.secrets) and never
 from __future__ import annotations
 
 import datetime as dt
-import time
 
-import sqlalchemy as sa
-
-from worker import db, secrets
+from worker import secrets
+from worker.connectors import token_cache
 from worker.connectors.amazon import lwa
 from worker.connectors.errors import ReauthRequired
 from worker.i18n import N_
@@ -25,32 +23,22 @@ REAUTH_MESSAGE = N_("Amazon no longer accepts Koppel's authorisation (revoked in
                     "yearly re-authorisation was missed). Connect Amazon again.")
 
 
-def _fresh(values: dict, now: float) -> bool:
-    return bool(values.get("access_token")) and values.get("expires_at", 0) - now > REFRESH_MARGIN
-
-
 def access_token(connection_id: int, stale: str | None = None) -> str:
     """A valid access token; ``stale`` is one Amazon just called expired, so it is refreshed whatever its clock says."""
-    with db.session_scope() as session:
-        values = secrets.read(session.get(Connection, connection_id))
-    if _fresh(values, time.time()) and values["access_token"] != stale:
-        return values["access_token"]
-    with db.session_scope() as session:
-        connection = session.execute(
-            sa.select(Connection).where(Connection.id == connection_id).with_for_update()).scalar_one()
-        values = secrets.read(connection)
-        if _fresh(values, time.time()) and values["access_token"] != stale:
-            return values["access_token"]  # another worker refreshed meanwhile
-        if not values.get("refresh_token"):
-            raise ReauthRequired(REAUTH_MESSAGE)
-        try:
-            new = lwa.refresh(values["refresh_token"])
-        except ReauthRequired:
-            connection.status, connection.status_reason = "error", REAUTH_MESSAGE
-            session.commit()
-            raise ReauthRequired(REAUTH_MESSAGE) from None
-        secrets.update(connection, access_token=new["access_token"], expires_at=new["expires_at"])
-        return new["access_token"]
+    return token_cache.access_token(connection_id, _refresh_locked, REFRESH_MARGIN, stale=stale)
+
+
+def _refresh_locked(session, connection: Connection, values: dict) -> str:
+    if not values.get("refresh_token"):
+        raise ReauthRequired(REAUTH_MESSAGE)
+    try:
+        new = lwa.refresh(values["refresh_token"])
+    except ReauthRequired:
+        connection.status, connection.status_reason = "error", REAUTH_MESSAGE
+        session.commit()
+        raise ReauthRequired(REAUTH_MESSAGE) from None
+    secrets.update(connection, access_token=new["access_token"], expires_at=new["expires_at"])
+    return new["access_token"]
 
 
 def store_authorisation(connection: Connection, tokens: dict, when: dt.datetime | None = None) -> None:

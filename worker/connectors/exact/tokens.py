@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import time
 
-import sqlalchemy as sa
-
-from worker import db, reauth, secrets
+from worker import reauth, secrets
+from worker.connectors import token_cache
 from worker.connectors.errors import ReauthRequired, RemoteRejected
 from worker.connectors.exact import oauth
 from worker.i18n import N_
@@ -23,30 +22,20 @@ REAUTH_MESSAGE = N_("Exact Online no longer accepts our authorisation. Press Con
 SYSTEM = "Exact Online"
 
 
-def _fresh(values: dict, now: float) -> bool:
-    return bool(values.get("access_token")) and values.get("expires_at", 0) - now > REFRESH_MARGIN
-
 
 def access_token(connection_id: int, base_url: str) -> str:
     """A valid access token for the connection, refreshing it (under the row lock) when due."""
-    with db.session_scope() as session:
-        connection = session.get(Connection, connection_id)
-        values = secrets.read(connection)
-        if _fresh(values, time.time()):
-            return values["access_token"]
-    with db.session_scope() as session:
-        connection = session.execute(
-            sa.select(Connection).where(Connection.id == connection_id).with_for_update()
-        ).scalar_one()
-        values = secrets.read(connection)
-        if _fresh(values, time.time()):
-            return values["access_token"]
-        if reauth.is_marked(connection, REAUTH_MESSAGE):
-            # Our refresh token is dead: asking again would only spend Exact's error budget.
-            raise ReauthRequired(REAUTH_MESSAGE)
-        if not values.get("refresh_token"):
-            _needs_login(session, connection)
-        return _refresh_locked(session, connection, base_url, values)
+    return token_cache.access_token(connection_id, lambda session, connection, values: _renew(
+        session, connection, base_url, values), REFRESH_MARGIN)
+
+
+def _renew(session, connection: Connection, base_url: str, values: dict) -> str:
+    if reauth.is_marked(connection, REAUTH_MESSAGE):
+        # Our refresh token is dead: asking again would only spend Exact's error budget.
+        raise ReauthRequired(REAUTH_MESSAGE)
+    if not values.get("refresh_token"):
+        _needs_login(session, connection)
+    return _refresh_locked(session, connection, base_url, values)
 
 
 def _needs_login(session, connection: Connection) -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import time
 
 import requests
-import sqlalchemy as sa
 
-from worker import db, reauth, secrets
+from worker import reauth, secrets
 from worker.config import settings
+from worker.connectors import token_cache
 from worker.connectors.errors import ReauthRequired, RemoteUnavailable
 from worker.i18n import N_
 from worker.models import Connection
@@ -46,29 +46,20 @@ def exchange(client_key: str, auth_url: str | None = None) -> dict:
             "token_expires_at": time.time() + float(body.get("expires_in") or 3599)}
 
 
-def _fresh(values: dict, now: float) -> bool:
-    return bool(values.get("access_token")) and values.get("token_expires_at", 0) - now > REFRESH_MARGIN
-
-
 def access_token(connection_id: int, stale: str | None = None) -> str:
     """A valid token for the connection; a new one when due or when ``stale`` (refused with 401) is stored."""
-    with db.session_scope() as session:
-        values = secrets.read(session.get(Connection, connection_id))
-        if _fresh(values, time.time()) and values["access_token"] != stale:
-            return values["access_token"]
-    with db.session_scope() as session:
-        connection = session.execute(
-            sa.select(Connection).where(Connection.id == connection_id).with_for_update()).scalar_one()
-        values = secrets.read(connection)
-        if _fresh(values, time.time()) and values["access_token"] != stale:
-            return values["access_token"]  # another worker renewed it while we waited for the lock
-        if reauth.is_marked(connection, REAUTH_MESSAGE):
-            raise ReauthRequired(REAUTH_MESSAGE)  # the key was refused already: wait for the merchant's new one
-        try:
-            new = exchange(values.get("client_key") or "")
-        except ReauthRequired:
-            reauth.mark(session, connection, REAUTH_MESSAGE, "SnelStart")  # red, and the merchant mailed once
-            session.commit()
-            raise
-        secrets.update(connection, **new)
-        return new["access_token"]
+    return token_cache.access_token(connection_id, _renew_locked, REFRESH_MARGIN, stale=stale,
+                                    expires_key="token_expires_at")
+
+
+def _renew_locked(session, connection: Connection, values: dict) -> str:
+    if reauth.is_marked(connection, REAUTH_MESSAGE):
+        raise ReauthRequired(REAUTH_MESSAGE)  # the key was refused already: wait for the merchant's new one
+    try:
+        new = exchange(values.get("client_key") or "")
+    except ReauthRequired:
+        reauth.mark(session, connection, REAUTH_MESSAGE, "SnelStart")  # red, and the merchant mailed once
+        session.commit()
+        raise
+    secrets.update(connection, **new)
+    return new["access_token"]

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import time
 
-import sqlalchemy as sa
-
-from worker import db, reauth, secrets
+from worker import reauth, secrets
+from worker.connectors import token_cache
 from worker.connectors.errors import ReauthRequired
 from worker.connectors.visma_eaccounting import oauth
 from worker.i18n import N_
@@ -23,28 +22,16 @@ REAUTH_MESSAGE = N_("Visma eAccounting no longer accepts our authorisation. "
                     "Press Connect to log in to Visma eAccounting again.")
 
 
-def _fresh(values: dict, now: float) -> bool:
-    return bool(values.get("access_token")) and values.get("expires_at", 0) - now > REFRESH_MARGIN
-
 
 def access_token(connection_id: int, identity_url: str) -> str:
     """A valid access token for the connection, refreshing it (under the row lock) when due."""
-    with db.session_scope() as session:
-        values = secrets.read(session.get(Connection, connection_id))
-        if _fresh(values, time.time()):
-            return values["access_token"]
-    with db.session_scope() as session:
-        connection = session.execute(
-            sa.select(Connection).where(Connection.id == connection_id).with_for_update()).scalar_one()
-        values = secrets.read(connection)
-        if _fresh(values, time.time()):
-            return values["access_token"]
-        if not values.get("refresh_token"):
-            raise ReauthRequired(REAUTH_MESSAGE)
-        return _refresh_locked(session, connection, identity_url, values)
+    return token_cache.access_token(connection_id, lambda session, connection, values: _refresh_locked(
+        session, connection, identity_url, values), REFRESH_MARGIN)
 
 
 def _refresh_locked(session, connection: Connection, identity_url: str, values: dict) -> str:
+    if not values.get("refresh_token"):
+        raise ReauthRequired(REAUTH_MESSAGE)
     try:
         new = oauth.refresh(identity_url, values["refresh_token"])
     except ReauthRequired:

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import time
 
-import sqlalchemy as sa
-
-from worker import db, secrets
+from worker import secrets
+from worker.connectors import token_cache
 from worker.connectors.errors import ReauthRequired
 from worker.connectors.visma_net import oauth
 from worker.i18n import N_
@@ -20,33 +19,23 @@ REAUTH_MESSAGE = N_("Visma.net no longer accepts our authorisation. Log out of V
                     "to authorise again.")
 
 
-def _fresh(values: dict, now: float) -> bool:
-    return bool(values.get("access_token")) and values.get("expires_at", 0) - now > REFRESH_MARGIN
-
-
 def access_token(connection_id: int) -> str:
     """A valid access token for the connection, refreshing it (under the row lock) when due."""
-    with db.session_scope() as session:
-        values = secrets.read(session.get(Connection, connection_id))
-        if _fresh(values, time.time()):
-            return values["access_token"]
-    with db.session_scope() as session:
-        connection = session.execute(
-            sa.select(Connection).where(Connection.id == connection_id).with_for_update()).scalar_one()
-        values = secrets.read(connection)
-        if _fresh(values, time.time()):
-            return values["access_token"]
-        if not values.get("refresh_token"):
-            raise ReauthRequired(REAUTH_MESSAGE)
-        try:
-            new = oauth.refresh(values["refresh_token"])
-        except ReauthRequired:
-            connection.status, connection.status_reason = "error", REAUTH_MESSAGE
-            session.commit()
-            raise ReauthRequired(REAUTH_MESSAGE) from None
-        secrets.update(connection, **new)
-        connection.status, connection.status_reason = "connected", None
-        return new["access_token"]
+    return token_cache.access_token(connection_id, _refresh_locked, REFRESH_MARGIN)
+
+
+def _refresh_locked(session, connection: Connection, values: dict) -> str:
+    if not values.get("refresh_token"):
+        raise ReauthRequired(REAUTH_MESSAGE)
+    try:
+        new = oauth.refresh(values["refresh_token"])
+    except ReauthRequired:
+        connection.status, connection.status_reason = "error", REAUTH_MESSAGE
+        session.commit()
+        raise ReauthRequired(REAUTH_MESSAGE) from None
+    secrets.update(connection, **new)
+    connection.status, connection.status_reason = "connected", None
+    return new["access_token"]
 
 
 def store_first_tokens(connection: Connection, tokens: dict) -> None:

@@ -1,0 +1,41 @@
+"""The stored access token of a connection while it is fresh, renewed by one worker at a time.
+
+Refresh tokens rotate (Exact's are single-use): two workers renewing at once could lock the merchant
+out. So a due token is renewed while holding the connection's row lock, the stored values are read
+again after taking it (another worker may have renewed meanwhile), and the new token is committed
+with the lock's transaction before anyone uses it (reference/reliability.md A4). Each connector's
+tokens module says how to renew and what a refusal means; this module only does the locking.
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from worker import db, secrets
+from worker.models import Connection
+
+Renew = Callable[[orm.Session, Connection, dict], str]
+
+
+def _usable(values: dict, margin: float, expires_key: str, stale: str | None) -> bool:
+    token = values.get("access_token")
+    return bool(token) and token != stale and values.get(expires_key, 0) - time.time() > margin
+
+
+def access_token(connection_id: int, renew: Renew, margin: float, stale: str | None = None,
+                 expires_key: str = "expires_at") -> str:
+    """A token with more than ``margin`` seconds left and not ``stale`` (one the remote just refused)."""
+    with db.session_scope() as session:
+        values = secrets.read(session.get(Connection, connection_id))
+    if _usable(values, margin, expires_key, stale):
+        return values["access_token"]
+    with db.session_scope() as session:
+        connection = session.execute(
+            sa.select(Connection).where(Connection.id == connection_id).with_for_update()).scalar_one()
+        values = secrets.read(connection)
+        if _usable(values, margin, expires_key, stale):
+            return values["access_token"]  # another worker renewed it while we waited for the lock
+        return renew(session, connection, values)
