@@ -17,7 +17,8 @@ from worker.models.base import utcnow
 from worker.pipeline import polling
 
 HX = {"HX-Request": "true"}
-DE_ADDRESS = {"name": "Eva Berg", "addressLine1": "Hauptstr. 5", "city": "Köln", "postalCode": "50667", "countryCode": "DE"}
+DE_ADDRESS = {"name": "Eva Berg", "addressLine1": "Hauptstr. 5", "city": "Köln", "postalCode": "50667",
+              "countryCode": "DE"}
 
 
 def log_in(client, merchant: dict) -> None:

@@ -47,10 +47,12 @@ def test_an_order_without_email_waits_in_errors_until_the_fixed_debtor_is_chosen
     assert sandboxes.snelstart.post_count(merchant["administration"], "verkoopboekingen") == 0
 
     # In SnelStart the merchant makes one debtor for these orders, then chooses it in Configuration.
-    made = SnelStartTarget.client(target(merchant)).post("relaties", {"relatiesoort": ["Klant"], "naam": "Amazon NL klanten"})
+    made = SnelStartTarget.client(target(merchant)).post("relaties", {"relatiesoort": ["Klant"],
+                                                                      "naam": "Amazon NL klanten"})
     page = html.unescape(client.get("/config/").get_data(as_text=True))
     assert says(page, "Debtor for orders without an e-mail address from %(channel)s", channel="Amazon NL")
-    found = client.post("/config/payments/debtors", data={"debtor_filter": "Amazon NL"}, headers=HX).get_data(as_text=True)
+    found = client.post("/config/payments/debtors", data={"debtor_filter": "Amazon NL"}, headers=HX)
+    found = found.get_data(as_text=True)
     assert f'value="{made["id"]}"' in found
     client.post("/config/payments", data={"method": "", "debtor": "", "no_email_debtor": made["id"]}, headers=HX)
 
