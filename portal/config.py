@@ -31,7 +31,8 @@ def page_context(**extra) -> dict:
             "status_labels": connectors.get(source.system).status_labels_for(source), "errors": {}, "saved": None,
             "row_error": None, "shown": target.settings,
             "ticked": (source.settings.get("transfer_statuses") or "paid").split(","),
-            "prefix": source.settings.get("reference_prefix", ""), **extra}
+            "prefix": source.settings.get("reference_prefix", ""),
+            "channel": connectors.get(source.system).sales_channel(source), **extra}
 
 
 def render_section(section: str, **extra):
@@ -160,6 +161,11 @@ def save_payments():
     target = connections()["target"]
     debtors = {m: d for m, d in zip(request.form.getlist("method"), request.form.getlist("debtor")) if m and d}
     target.settings = {**target.settings, "payment_debtors": debtors}
+    if "no_email_debtor" in request.form:  # the debtor of this channel's orders without e-mail (pipeline/debtors.py)
+        source = connections()["source"]
+        channel = connectors.get(source.system).sales_channel(source)[0]
+        chosen = {**(target.settings.get("no_email_debtors") or {}), channel: request.form["no_email_debtor"]}
+        target.settings = {**target.settings, "no_email_debtors": {k: v for k, v in chosen.items() if v}}
     get_session().commit()
     return render_section("payments", saved="payments")
 

@@ -34,6 +34,12 @@ def canonical_lines(order: Order):
 
 
 @bp.app_template_global()
+def note_text(note) -> str:
+    """A note of the order's mapping (which VAT rule decided), in the viewer's language, filled in."""
+    return _(note.text) % dict(note.values)
+
+
+@bp.app_template_global()
 def vat_proof(proof: dict) -> str:
     """What VIES confirmed for this order's VAT number, in the viewer's language."""
     template = proof.get("template")

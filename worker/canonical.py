@@ -63,6 +63,15 @@ class Line:
 
 
 @dataclasses.dataclass(frozen=True)
+class Note:
+    """A sentence for the merchant: an English template marked ``N_`` with %-style ``values``
+    (a literal percent sign written %%), translated and filled where it is shown."""
+
+    text: str
+    values: tuple[tuple[str, str], ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
 class Order:
     """A shop order in Koppel's own terms."""
 
@@ -81,6 +90,13 @@ class Order:
     vat_regime: str  # standard | intra_eu_reverse_charge | export | oss
     payment_method: str = ""
     updated_at: dt.datetime | None = None
+    # Which rule decided the VAT of the lines, where the source had to decide it (a gross price with
+    # no VAT stated): shown under the order's lines and in More info.
+    vat_notes: tuple[Note, ...] = ()
+    # A debtor of the target's (its own id) this order is booked on whoever the customer is: set by
+    # the pipeline from Configuration for an order without an e-mail address (worker.pipeline.debtors),
+    # never by a source.
+    debtor: str = ""
 
     def lines_total_incl(self) -> Decimal:
         return sum((line.total_incl for line in self.lines), Decimal("0.00"))

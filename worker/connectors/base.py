@@ -185,6 +185,19 @@ class Source(Connector):
         raise NotImplementedError
 
     @classmethod
+    def to_canonical_for_books(cls, data, rates) -> object:
+        """The canonical order as it is booked. A source whose prices may come without their VAT (a gross
+        price with 0.00 tax) takes the VAT out at ``rates.of(country)``, the merchant's selling rate from
+        their VAT settings (worker.selling_rates), and says which rule decided in ``vat_notes``."""
+        return cls.to_canonical(data)
+
+    @classmethod
+    def sales_channel(cls, connection) -> tuple[str, str]:
+        """The key and name of what this connection sells through (a marketplace), for settings kept per
+        channel, such as the debtor of orders without an e-mail address."""
+        return cls.key, cls.name
+
+    @classmethod
     def transfer_statuses(cls, connection) -> set[str]:
         """The statuses the merchant chose; cancelled ones never count."""
         raise NotImplementedError
@@ -278,6 +291,9 @@ class Target(Connector):
     # The Configuration tab's sections this target needs, in order.
     config_sections: ClassVar[tuple[str, ...]] = ("general", "statuses", "vat", "payments")
 
+    # Whether ``documents().create`` books an order on ``order.debtor`` when the pipeline set one (the
+    # debtor for orders without an e-mail address, chosen per sales channel in Configuration).
+    fixed_debtor_without_email: ClassVar[bool] = False
     # Prices the merchant may choose to send ("incl", "excl"); empty: the target's own settings decide.
     price_modes: ClassVar[tuple[str, ...]] = ()
     # A setting naming the administration that the merchant may change by hand (None: the login decides).

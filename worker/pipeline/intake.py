@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.dialects.postgresql import insert
 
-from worker import connectors, jobs
+from worker import connectors, jobs, selling_rates
 from worker.canonical import Order as CanonicalOrder
 from worker.i18n import gettext_for
 from worker.models import Connection, Order, Tenant
@@ -25,9 +25,14 @@ def target_of(session: orm.Session, tenant_id: int) -> Connection | None:
 
 
 def canonical_of(session: orm.Session, order: Order) -> CanonicalOrder:
-    """The stored order read by its own source's mapping (``Unreadable`` when it cannot be read)."""
+    """The stored order read by its own source's mapping as it is booked (``Unreadable`` when it cannot be read)."""
     source = session.get(Connection, order.connection_id)
-    return connectors.get(source.system).to_canonical(order.payload)
+    return booked(connectors.get(source.system), order.payload, target_of(session, order.tenant_id))
+
+
+def booked(source_cls, payload: dict, target: Connection | None) -> CanonicalOrder:
+    """The order as it goes into the books: VAT the shop left unstated at the merchant's selling rates."""
+    return source_cls.to_canonical_for_books(payload, selling_rates.from_settings(target.settings if target else None))
 
 
 def queue(session: orm.Session, order: Order) -> None:

@@ -79,6 +79,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         N_("Order {detail} has no customer e-mail address, and debtors are matched on e-mail."),
         N_("Add the e-mail address to the order in your shop, or link its payment method to a fixed debtor "
            "in Configuration, then press Process.")),
+    "NO_EMAIL_DEBTOR": (
+        N_("Order {detail} has no customer e-mail address ({channel} gives none for some orders, such as those "
+           "it fulfils itself), and debtors are matched on e-mail."),
+        N_("In Configuration, choose the debtor for orders without an e-mail address from {channel} (for example "
+           "a debtor \"{channel} customers\" you made for them), save, then press Process.")),
     "PRODUCT_WITHOUT_SKU": (
         N_("The product \"{detail}\" has no article code (SKU), so it cannot be matched to an article in your accounting system."),
         N_("Give the product an article code in your shop, then press Process.")),

@@ -24,7 +24,7 @@ from worker.connectors.errors import (
     MappingError, OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled)
 from worker.models import Connection, Order, Posting, Tenant
 from worker.models.base import utcnow
-from worker.pipeline import intake, prechecks, waiting
+from worker.pipeline import debtors, intake, prechecks, waiting
 from worker.pipeline.messages import Problem, problem, unreadable
 from worker.pipeline.outcome import customer_differs, fail, post_check
 from worker.unreadable import Unreadable
@@ -162,12 +162,15 @@ def _begin(order_id: int) -> Plan | None:
 def _checked(session, order: Order, source_cls, target: Connection) -> CanonicalOrder:
     """The order read by its source and passed through every pre-check (``Stop`` at the first problem)."""
     try:
-        canonical = source_cls.to_canonical(order.payload)
+        canonical = intake.booked(source_cls, order.payload, target)
     except Unreadable as exc:
         raise Stop(unreadable(exc)) from exc
     target_cls = connectors.get(target.system)
     document_type = order.posting.document_type if order.posting else _document_type(target)
     found = prechecks.run(canonical, target.settings, target_cls, document_type)
+    if found:
+        raise Stop(found)
+    canonical, found = debtors.apply(canonical, target, session.get(Connection, order.connection_id))
     if found:
         raise Stop(found)
     found, proof = prechecks.check_icp_vat_number(canonical, target.settings.get("own_vat_number"),

@@ -19,6 +19,7 @@ from worker.connectors.amazon.marketplaces import (
 from worker.connectors.base import Setting, Source
 from worker.connectors.errors import ReauthRequired, RemoteRejected
 from worker.i18n import N_
+from worker.selling_rates import NONE as NO_RATES
 
 
 class AmazonSource(Source):
@@ -127,9 +128,20 @@ class AmazonSource(Source):
         return tokens.reauthorise_by(connection)
 
     @classmethod
-    def vat_rules(cls, payload) -> list[str]:
-        """Which VAT rules decided this order's amounts, as sentences for More info (marked N_)."""
-        return _rules(payload)
+    def to_canonical_for_books(cls, data, rates):
+        """The order with the VAT Amazon leaves unstated (0.00) taken out at the merchant's rate (amounts.py)."""
+        return mapping.to_canonical(data, rates)
+
+    @classmethod
+    def sales_channel(cls, connection) -> tuple[str, str]:
+        """The marketplace: the debtor for orders without an e-mail address is chosen per marketplace."""
+        marketplace = connection.settings.get("marketplace") or "NL"
+        return f"amazon-{marketplace}", f"Amazon {marketplace}"
+
+    @classmethod
+    def vat_rules(cls, payload, rates=None) -> list[str]:
+        """Which VAT rules decided this order's amounts, as sentences for More info (marked N_, %-style)."""
+        return [note.text for note in mapping.to_canonical(payload, rates or NO_RATES).vat_notes]
 
 
 def _marketplace(values: dict[str, str]) -> str:
@@ -138,7 +150,3 @@ def _marketplace(values: dict[str, str]) -> str:
         raise RemoteRejected(422, "unknown marketplace")
     return marketplace
 
-
-def _rules(payload) -> list[str]:
-    from worker.connectors.amazon.amounts import RULES
-    return [RULES[rule] for rule in sorted(mapping.build(payload)[1])]

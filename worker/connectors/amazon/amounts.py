@@ -6,12 +6,17 @@ often 0.00 for merchant-fulfilled EU orders. Rules, first match wins:
 
 * ``amazon_collected``: Amazon withheld and remits the VAT (``taxCollections`` model
   MARKETPLACE_FACILITATOR, e.g. exports and deemed-reseller OSS/IOSS cases). The seller's sale is the
-  gross less that VAT, at 0 %; never booked as the merchant's own (domestic) VAT.
+  gross less that VAT, at 0 %; never booked at the merchant's own (domestic) rate. The line then
+  belongs to the VAT settings' 0 % row of the destination country (International outside the EU):
+  without one the order goes to Errors naming that row (VAT_NOT_MAPPED), it is never booked otherwise.
 * ``icp``: an intra-EU business sale with the buyer's VAT number and no VAT charged: 0 %.
 * ``export``: delivered outside the EU: 0 %.
 * ``amazon_tax``: Amazon states the VAT: it is taken as it is, and the rate is the destination
   country's rate that gives exactly that VAT (else the rate it implies, to two decimals).
-* ``country_rate``: Amazon states 0.00: the destination country's standard rate (eu-vat-rates-data).
+* ``merchant_rate``: Amazon states 0.00: the rate the merchant sells at in the destination country,
+  from their VAT settings (worker.selling_rates, manual 002 "Inrichten BTW tarieven").
+* ``country_rate``: Amazon states 0.00 and the merchant's VAT settings give no rate for the country:
+  its standard rate (eu-vat-rates-data), and the order's More info says the merchant has set none.
 
 Rounding: the VAT of a gross amount is ``gross × rate / (100 + rate)`` rounded half up to the cent,
 once per amount; net = gross − VAT, so the gross stays Amazon's amount to the cent.
@@ -26,12 +31,18 @@ from worker.i18n import N_
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+# Shown under the order's lines (canonical ``vat_notes``): %-style, literal percent signs as %%.
 RULES = {
-    "amazon_collected": N_("Amazon collected and remits the VAT (marketplace facilitator): booked at 0 % without that VAT."),
-    "icp": N_("Intra-EU business sale with the buyer's VAT number and no VAT charged by Amazon: 0 % (ICP)."),
-    "export": N_("Delivered outside the EU: 0 % (export)."),
-    "amazon_tax": N_("Amazon stated the VAT: taken as it is, at the destination country's matching rate."),
-    "country_rate": N_("Amazon stated no VAT (0.00): the destination country's standard rate was applied to the gross price."),
+    "amazon_collected": N_("Amazon collected and remits the VAT (marketplace facilitator): it is not your VAT, so "
+                           "the line is booked at 0 %% without it, never at your own rate."),
+    "icp": N_("Intra-EU business sale with the buyer's VAT number and no VAT charged by Amazon: 0 %% (ICP)."),
+    "export": N_("Delivered outside the EU: 0 %% (export)."),
+    "amazon_tax": N_("Amazon stated the VAT: taken as it is, at the rate of %(country)s that gives exactly that VAT."),
+    "merchant_rate": N_("Amazon stated no VAT (0.00): the rate your VAT settings give for %(country)s, %(rate)s %%, "
+                        "was taken out of the price incl. VAT."),
+    "country_rate": N_("Amazon stated no VAT (0.00) and your VAT settings give no rate for %(country)s: its "
+                       "standard rate, %(rate)s %%, was taken out of the price incl. VAT. Set the rate you sell "
+                       "at in Configuration if it differs."),
 }
 
 
@@ -65,8 +76,10 @@ def _rate_for_tax(gross: Decimal, tax: Decimal, country: str) -> Decimal:
     return cents(tax / (gross - tax) * 100)
 
 
-def split(gross: Decimal, tax: Decimal, country: str, collected: bool, icp: bool) -> Split:
-    """``gross`` with Amazon's ``tax`` in it, delivered to ``country``, by the first rule that applies."""
+def split(gross: Decimal, tax: Decimal, country: str, collected: bool, icp: bool,
+          selling_rate: Decimal | None = None) -> Split:
+    """``gross`` with Amazon's ``tax`` in it, delivered to ``country``, by the first rule that applies;
+    ``selling_rate`` is the merchant's rate for ``country`` from their VAT settings (None: none set)."""
     if collected:
         return Split(gross - tax, gross - tax, ZERO, ZERO, "amazon_collected")
     if icp:
@@ -75,6 +88,12 @@ def split(gross: Decimal, tax: Decimal, country: str, collected: bool, icp: bool
         return Split(gross, gross, ZERO, ZERO, "export")
     if tax != 0:
         return Split(gross, gross - tax, tax, _rate_for_tax(gross, tax, country), "amazon_tax")
-    rate = vat_rates.standard_rate(country)
+    rate, rule = (selling_rate, "merchant_rate") if selling_rate else (vat_rates.standard_rate(country), "country_rate")
     vat = vat_in(gross, rate)
-    return Split(gross, gross - vat, vat, rate, "country_rate")
+    return Split(gross, gross - vat, vat, rate, rule)
+
+
+def percent(rate: Decimal) -> str:
+    """A rate as a merchant writes it: 19, 5.5."""
+    text = f"{rate:.2f}".rstrip("0").rstrip(".")
+    return text or "0"

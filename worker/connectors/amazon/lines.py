@@ -2,7 +2,8 @@
 
 Each item's ITEM amount becomes a product line; its SHIPPING, GIFT_WRAP, COD_FEE, OTHER and DISCOUNT
 amounts become lines of their own after the products (discounts negative). Net and VAT come from
-``amounts.split`` (the rules and the rounding are written there).
+``amounts.split`` (the rules and the rounding are written there), at the merchant's selling rate for
+the destination country where Amazon states no VAT.
 """
 from __future__ import annotations
 
@@ -62,15 +63,15 @@ def _quantity(item: dict, n: int) -> Decimal:
 class Builder:
     """Collects the lines of one order and the rules that decided their VAT."""
 
-    def __init__(self, country: str, icp: bool):
-        self.country, self.icp = country, icp
+    def __init__(self, country: str, icp: bool, selling_rate: Decimal | None = None):
+        self.country, self.icp, self.selling_rate = country, icp, selling_rate
         self.products: list[Line] = []
         self.extras: list[Line] = []
         self.rules: set[str] = set()
         self.currencies: set[str] = set()
 
     def split(self, gross: Decimal, tax: Decimal, collected: bool) -> amounts.Split:
-        result = amounts.split(gross, tax, self.country, collected, self.icp)
+        result = amounts.split(gross, tax, self.country, collected, self.icp, self.selling_rate)
         self.rules.add(result.rule)
         return result
 

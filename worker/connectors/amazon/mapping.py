@@ -11,10 +11,12 @@ import zoneinfo
 from decimal import Decimal
 
 from worker import vat_rates
-from worker.canonical import Address, Customer, Order
+from worker.canonical import Address, Customer, Note, Order
+from worker.connectors.amazon import amounts
 from worker.connectors.amazon.lines import AmazonDataError, Builder, breakdowns, detail
 from worker.connectors.amazon.marketplaces import COUNTRY_OF, status_of
 from worker.i18n import N_
+from worker.selling_rates import NONE, SellingRates
 from worker.unreadable import shown
 
 __all__ = ["AmazonDataError", "build", "destination", "identity", "skip_reason", "to_canonical"]
@@ -74,15 +76,16 @@ def destination(data: dict) -> str:
     return str(address.get("countryCode") or market).upper()
 
 
-def build(data) -> tuple[Order, set[str]]:
-    """The canonical order and the VAT rules that decided its lines (``amounts.RULES``)."""
+def build(data, rates: SellingRates = NONE) -> tuple[Order, set[str]]:
+    """The canonical order and the VAT rules that decided its lines (``amounts.RULES``); where Amazon
+    states no VAT, the rate is the merchant's for the destination country in ``rates``."""
     order_id, items = _check(data), data["orderItems"]
     country, seller = destination(data), str(data.get("_seller_country") or "").upper()
     vat_number = _buyer_vat_number(data)
     business = "AMAZON_BUSINESS" in (data.get("programs") or [])
     priced = _priced(items)
     regime = _regime(country, seller, business, vat_number, items) if priced else "standard"
-    builder = Builder(country, regime == "intra_eu_reverse_charge")
+    builder = Builder(country, regime == "intra_eu_reverse_charge", rates.of(country))
     for n, item in enumerate(items if priced else [], 1):
         builder.item(item, n)
     if len(builder.currencies) > 1:
@@ -102,13 +105,21 @@ def build(data) -> tuple[Order, set[str]]:
         shipping=None, lines=lines, total_incl=sum((l.total_incl for l in lines), ZERO),
         vat_total=sum((l.vat_amount for l in lines), ZERO), vat_regime=regime,
         payment_method=str(payments[0].get("paymentMethod") or "Amazon") if isinstance(payments[0], dict) else "Amazon",
-        updated_at=_moment(data, "lastUpdatedTime") if data.get("lastUpdatedTime") else None)
+        updated_at=_moment(data, "lastUpdatedTime") if data.get("lastUpdatedTime") else None,
+        vat_notes=notes(builder.rules, country, rates.of(country)))
     return canonical, builder.rules
 
 
-def to_canonical(data) -> Order:
+def notes(rules: set[str], country: str, selling_rate: Decimal | None) -> tuple[Note, ...]:
+    """The sentences saying which rules decided the VAT, with the country and the rate taken."""
+    rate = selling_rate or (vat_rates.standard_rate(country) if country in vat_rates.EU else ZERO)
+    values = (("country", country), ("rate", amounts.percent(rate)))
+    return tuple(Note(amounts.RULES[rule], values) for rule in sorted(rules))
+
+
+def to_canonical(data, rates: SellingRates = NONE) -> Order:
     """Read an Amazon order; raises ``AmazonDataError`` saying which field is missing or unreadable."""
-    return build(data)[0]
+    return build(data, rates)[0]
 
 
 REPLACEMENTS = {"REPLACEMENT_ORIGINAL_ID", "EXCHANGE_ORIGINAL_ID"}

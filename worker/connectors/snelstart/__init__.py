@@ -36,6 +36,7 @@ class SnelStartTarget(Target):
     amount_document_types = frozenset({"entry"})  # a booking carries the shop's amounts, excl. VAT and VAT
     ledger_document_types = frozenset({"entry"})  # its lines are booked on revenue ledgers; orders use articles
     config_sections = ("general", "statuses", "vat", "payments")
+    fixed_debtor_without_email = True  # documents.relation books on ``order.debtor``
     # The sales order's verkooporderBtwIngaveModel: Exclusief by default, Inclusief on request (manual 002).
     price_modes = ("excl", "incl")
     error_budget_prefix = ""  # SnelStart blocks no key for refused calls (the error budget is Exact's, §6)

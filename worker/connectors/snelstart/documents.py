@@ -80,9 +80,10 @@ class SnelStartDocuments:
         return {row.get("landcodeISO"): row["id"] for row in self.reference.get("countries", [])}
 
     def relation(self, order: Order) -> str:
-        """The payment method's fixed debtor, else the relation matched on e-mail (manual 002), created when
-        missing and never changed. ICP orders always get their own, with the VAT number the 0 % needs."""
-        fixed = (self.settings.get("payment_debtors") or {}).get(order.payment_method)
+        """The payment method's fixed debtor, else the debtor Configuration names for an order without e-mail
+        (``order.debtor``, worker.pipeline.debtors), else the relation matched on e-mail (manual 002), created
+        when missing and never changed. ICP orders always get their own, with the VAT number the 0 % needs."""
+        fixed = (self.settings.get("payment_debtors") or {}).get(order.payment_method) or order.debtor
         if fixed and order.vat_regime != "intra_eu_reverse_charge":
             return fixed
         email = (order.customer.email or "").strip().lower()

@@ -93,6 +93,17 @@ class SnelStartState:
                 self.calls[(subscription_key, name)].append(now)
             return None
 
+    def set_vat_rate(self, admin_id: str, kind: str, percentage: float, since: str = "2021-07-01T00:00:00") -> None:
+        """Give a VAT kind a current percentage (an administration sets its Overig rate itself, e.g. for
+        OSS sales at another EU country's rate); the kind's earlier current rate ends the day before."""
+        with self.lock:
+            rates = self.administrations[admin_id]["btwtarieven"]
+            for row in rates:
+                if row["btwSoort"] == kind and row["datumTotEnMet"] is None:
+                    row["datumTotEnMet"] = since
+            rates.append({"btwSoort": kind, "btwPercentage": percentage, "datumVanaf": since, "datumTotEnMet": None})
+            self.changed()
+
     def records(self, admin_id: str, collection: str) -> list[dict]:
         """A copy of the stored records of one collection."""
         with self.lock:
