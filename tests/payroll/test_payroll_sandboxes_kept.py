@@ -1,6 +1,11 @@
 """`make run` restarts keep the payroll sandboxes: users, companies, the ledger's tokens and its transactions."""
 from __future__ import annotations
 
+import html
+
+import requests
+
+from tests.conftest import SANDBOX_PORT
 from tests.support.payroll import make_payroll_merchant, wait_for_state
 from worker import db
 from worker.payroll import runs
@@ -23,3 +28,18 @@ def test_a_restart_keeps_the_payroll_logins_the_ledger_authorisation_and_what_wa
     finally:
         sandboxes.state_dir = None
         sandboxes.reset()
+
+
+def test_the_back_office_lists_the_payroll_logins_and_makes_new_ones(sandboxes):
+    root = f"http://127.0.0.1:{SANDBOX_PORT}"
+    sandboxes.nmbrs.add_user("salaris@visser.nl", "nmbrs-token-visser")
+    sandboxes.vismanet.add_user("boekhouder@visser.nl", "ledger-pw")
+    text = html.unescape(requests.get(f"{root}/", timeout=10).text)
+    for value in ("salaris@visser.nl", "nmbrs-token-visser", "Bakkerij Visser BV (1)", "boekhouder@visser.nl",
+                  "ledger-pw", "1: Visser Holding"):
+        assert value in text, value
+    requests.post(f"{root}/nmbrs-users", data={"username": "nieuw@visser.nl"}, timeout=10)
+    requests.post(f"{root}/vismanet-users", data={"username": "nieuw@visma.test", "password": "pw"}, timeout=10)
+    token = sandboxes.nmbrs.users["nieuw@visser.nl"]["token"]
+    text = html.unescape(requests.get(f"{root}/", timeout=10).text)
+    assert token in text and "nieuw@visma.test" in text
