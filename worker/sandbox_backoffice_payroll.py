@@ -9,7 +9,10 @@ import secrets
 
 from flask import redirect, render_template_string, request
 
+from worker import demo, demo_payroll
+
 SECTION = """
+<p>Payroll demo merchant (Administrations tab): <code>{{ demo_email }}</code> / <code>{{ demo_password }}</code>.</p>
 <h2 id="nmbrs">Nmbrs (payroll): API users and companies</h2>
 <p>A payroll merchant types the user name and API token into the installation's Nmbrs form (the domain may stay empty).
 Every API user sees the sandbox's two companies; company 1's March run carries TWK corrections for January and February.</p>
@@ -42,7 +45,8 @@ def section(sandboxes) -> str:
         vismanet_users = [(name, dict(user), [f"{key}: {company['name']}" for key, company in sandboxes.vismanet
                           .customers.get(user["tenant"], {}).get("companies", {}).items()])
                           for name, user in sorted(sandboxes.vismanet.users.items())]
-    return render_template_string(SECTION, nmbrs_users=nmbrs_users, vismanet_users=vismanet_users)
+    return render_template_string(SECTION, nmbrs_users=nmbrs_users, vismanet_users=vismanet_users,
+                                  demo_email=demo_payroll.PAYROLL_DEMO_EMAIL, demo_password=demo.DEMO_PASSWORD)
 
 
 def register(app, sandboxes) -> None:
