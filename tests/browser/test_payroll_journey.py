@@ -89,7 +89,8 @@ def journal_row(page, run: str):
 
 
 def test_a_payroll_merchant_from_sign_up_to_a_sent_journal(live_portal, sandboxes, worker, page):
-    page.goto(sign_up_for_payroll(page))
+    link = sign_up_for_payroll(page)
+    page.goto(link)
     page.fill("input[name=password]", "brood en banket sinds 1921")
     page.fill("input[name=confirm]", "brood en banket sinds 1921")
     page.click("form button.primary")
@@ -100,6 +101,13 @@ def test_a_payroll_merchant_from_sign_up_to_a_sent_journal(live_portal, sandboxe
     customer = connect_ledger(page, sandboxes)
     assert page.locator(".status .dot.green").count() == 2  # both connections' dots
     map_company(page)
+    page.goto(link)  # the installation is finished by the first mapping
+    assert page.locator("ol.steps li.done").count() == 4 and page.locator("p.flash.success").count() == 1
+    shot(page, "05b-install-complete")
+    page.goto(f"{BASE}/")
+    assert page.locator(".missing").count() == 0 and page.locator("#status .dot.green").count() == 2
+    shot(page, "05c-dashboard")
+    page.goto(f"{BASE}/administrations/")
 
     send_period(page, "3")  # March: its own lines, and TWK corrections for January and February
     wait_for(lambda: "posted" in (journal_row(page, "3").get_attribute("class") or ""), timeout=40, interval=0.5)
