@@ -17,7 +17,7 @@ from portal.extensions import get_session
 from portal.connect import login_site
 from portal.headers import forms_post_to
 from portal.tenancy import connections
-from worker import connectors, onboarding
+from worker import connectors, onboarding, pairs
 from worker.connectors.errors import RemoteError
 from worker.models import Tenant, User
 from worker.onboarding import installation_missing
@@ -91,8 +91,26 @@ def choose_password(token: str):
     onboarding.choose_password(user, form.password.data)
     get_session().commit()
     login_user(LoginUser(user))
-    flash(_("Your password is saved. Next: connect your webshop."), "success")
+    if pairs.kind_of(tenant.shop_system) == pairs.PAYROLL:
+        flash(_("Your password is saved. Next: connect your payroll system."), "success")
+    else:
+        flash(_("Your password is saved. Next: connect your webshop."), "success")
     return redirect(url_for("install.show", token=token))
+
+
+@bp.app_template_global()
+def has_orders() -> bool:
+    """Whether the logged-in tenant moves orders (has an accounting target): the Configuration tab shows then."""
+    return current_user.is_authenticated and "target" in connections()
+
+
+def page(token: str, tenant: Tenant, typed: dict, problems: dict):
+    """The installation page: the pair's two connections (webshop and books, or payroll and ledger) in order."""
+    mine = connections()
+    kind = pairs.kind_of_connections(mine)
+    return render_template("install/show.html", tenant=tenant, connections=mine, token=token, kind=kind,
+                           roles=pairs.ROLES[kind], missing=installation_missing(tenant, mine), typed=typed,
+                           problems=problems)
 
 
 @bp.route("/<token>")
@@ -100,14 +118,12 @@ def choose_password(token: str):
 @forms_post_to(login_site)
 def show(token: str, tenant: Tenant):
     """The installation steps and which are done."""
-    mine = connections()
-    return render_template("install/show.html", tenant=tenant, connections=mine, token=token,
-                           missing=installation_missing(tenant, mine), typed={}, problems={})
+    return page(token, tenant, {}, {})
 
 
 def _connection(role: str):
     """The logged-in tenant's connection in ``role`` and its connector; 404 unless it connects by a key form."""
-    connection = connections().get(role) if role in ("source", "target") else None
+    connection = connections().get(role) if role in pairs.SIDES_BY_ROLE else None
     cls = connectors.REGISTRY.get(connection.system) if connection is not None else None
     if cls is None or cls.connect_kind != "key":
         abort(404)
@@ -129,8 +145,7 @@ def _redisplay(token: str, tenant: Tenant, typed: dict[str, dict], problems: dic
     kept = {role: {name: value for name, value in values.items()
                    if name not in connectors.REGISTRY[mine[role].system].secret_names()}
             for role, values in typed.items()}
-    return render_template("install/show.html", tenant=tenant, connections=mine, token=token,
-                           missing=installation_missing(tenant, mine), typed=kept, problems=problems), 422
+    return page(token, tenant, kept, problems), 422
 
 
 def _connect_role(role: str, prefix: str = "") -> tuple[dict, str | None]:
@@ -183,11 +198,14 @@ def connect_both(token: str, tenant: Tenant):
     Each that works is saved; the page says which did not and why, keeping what was typed.
     """
     typed, problems = {}, {}
-    for role in ("source", "target"):
+    for role in pairs.ROLES[pairs.kind_of_connections(connections())]:
         typed[role], problem = _connect_role(role, prefix=f"{role}-")
         if problem:
             problems[role] = problem
     if problems:
         return _redisplay(token, tenant, typed, problems)
+    if pairs.kind_of_connections(connections()) == pairs.PAYROLL:
+        flash(_("Both systems are connected. Next: map each payroll company to a ledger company."), "success")
+        return redirect(url_for("payroll.index"))
     flash(_("Both systems are connected. Next: map your VAT rates."), "success")
     return redirect(url_for("config.index") + "#config-vat")

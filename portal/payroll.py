@@ -14,7 +14,8 @@ from portal.headers import forms_post_to
 from portal.tenancy import connections
 from worker import connectors
 from worker.connectors.errors import RemoteError
-from worker.models import Connection, PayrollMapping, PayrollRun, PayrollTransaction
+from worker.models import Connection, PayrollMapping, PayrollRun, PayrollTransaction, Tenant
+from worker.models.base import utcnow
 from worker.payroll import runs
 
 bp = Blueprint("payroll", __name__, url_prefix="/administrations")
@@ -151,6 +152,9 @@ def save_mapping():
     mapping.ledger_company_name = ledger_names[target]
     mapping.cost_center_dimension = _dimension("cost_center")
     mapping.cost_unit_dimension = _dimension("cost_unit")
+    me = session.get(Tenant, current_user.tenant_id)
+    if me.configured_at is None:  # a payroll installation is finished once a company is mapped
+        me.configured_at = utcnow()
     session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("payroll.index"))

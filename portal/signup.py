@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from portal.extensions import get_session
 from portal.limits import client_ip, refused
-from worker import attempts, connectors, emails, onboarding
+from worker import attempts, connectors, emails, onboarding, pairs
 from worker.i18n import language_for_country
 from worker.models import Tenant
 
@@ -21,19 +22,47 @@ class SignupForm(FlaskForm):
     name = StringField(_l("Your name or company name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=320)])
     country = SelectField(_l("Country of your webshop"), choices=[(c, c) for c in EU_COUNTRIES], default="NL")
-    shop_system = SelectField(_l("Webshop"), choices=[(k, c.name) for k, c in connectors.SOURCES.items()])
-    accounting_system = SelectField(_l("Accounting system"),
-                                    choices=[(k, c.name) for k, c in connectors.TARGETS.items()])
+    shop_system = SelectField(_l("Webshop or payroll system"))
+    accounting_system = SelectField(_l("Accounting system"))
     terms = BooleanField(_l("I accept the terms and conditions (ICT terms) and the processing agreement (GDPR)"),
                          validators=[DataRequired(_l("Please accept the terms to start the trial."))])
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Every registered pair, grouped by kind (orders first, so the first choices stay a webshop and its books).
+        groups = ((pairs.ORDERS, _("Webshops"), _("Accounting systems")),
+                  (pairs.PAYROLL, _("Payroll (journals)"), _("Ledger for payroll journals")))
+        self.shop_system.choices = {label: [(k, c.name) for k, c in pairs.systems(kind, 0).items()]
+                                    for kind, label, _books in groups}
+        self.accounting_system.choices = {label: [(k, c.name) for k, c in pairs.systems(kind, 1).items()]
+                                          for kind, _shop, label in groups}
+
+    def validate_accounting_system(self, field):
+        """A webshop goes with an accounting system, a payroll system with a ledger."""
+        if not pairs.is_pair(self.shop_system.data or "", field.data or ""):
+            names = [getattr(connectors.REGISTRY.get(key or ""), "name", key) for key in (self.shop_system.data,
+                                                                                          field.data)]
+            raise ValidationError(_("%(first)s and %(second)s do not go together: orders from a webshop go to an "
+                                    "accounting system, payroll journals go to a ledger.")
+                                  % {"first": names[0], "second": names[1]})
+
+
+def preselected(source: str, target: str) -> dict[str, str]:
+    """The choices a link preselects; one side of a pair of another kind brings its kind's first other side."""
+    chosen = {field: key for field, key in (("shop_system", source), ("accounting_system", target))
+              if pairs.kind_of(key) is not None}
+    for field, side, other in (("shop_system", 0, "accounting_system"), ("accounting_system", 1, "shop_system")):
+        kind = pairs.kind_of(chosen.get(field, ""))
+        if kind is not None and kind != pairs.ORDERS and other not in chosen:
+            chosen[other] = next(iter(pairs.systems(kind, 1 - side)))
+    return chosen
 
 
 @bp.route("/", methods=["GET", "POST"])
 def create():
     """Show the sign-up form; create the trial and e-mail the installation link (limited per IP and address)."""
     # The manuals sell each pair on its own page: a link may preselect the shop and the accounting system.
-    chosen = {"shop_system": request.args.get("source", ""), "accounting_system": request.args.get("target", "")}
-    form = SignupForm(**{field: key for field, key in chosen.items() if key in connectors.REGISTRY})
+    form = SignupForm(**preselected(request.args.get("source", ""), request.args.get("target", "")))
     if form.validate_on_submit():
         session = get_session()
         per_ip, per_email = attempts.signup_limits()

@@ -70,7 +70,7 @@ def main() -> None:
     progress = Progress()
     progress.step("Preparing .data/ (development secrets; embedded Postgres unless DATABASE_URL is set)")
     env, postgres = prepare_environment()
-    from worker import config, db, demo, demo_visma, migrate
+    from worker import config, db, demo, demo_payroll, demo_visma, migrate
 
     config.override(**vars(config.from_env(env)))
     # The sandboxes' request log would drown the web and worker output honcho prints.
@@ -84,6 +84,7 @@ def main() -> None:
         progress.step("Seeding the demo merchant (connecting its sandbox shop and Exact division)")
         demo.seed()
         demo_visma.seed()
+        demo_payroll.seed()
         progress.step("Starting the portal and the worker")
         print(banner(env, config.settings.public_url, demo), flush=True)
         subprocess.run([sys.executable, "-m", "honcho", "start", "-f", str(ROOT / "Procfile"),
@@ -100,7 +101,7 @@ def main() -> None:
 
 def start_sandboxes(env: dict, demo):
     """The sandboxes (state kept in .data/sandboxes) served in a thread, with their webhook sender running."""
-    from worker import demo_visma
+    from worker import demo_payroll, demo_visma
     from worker.httpserver import ServerThread
     from worker.sandboxes import SandboxSet
 
@@ -108,6 +109,7 @@ def start_sandboxes(env: dict, demo):
     sandboxes = SandboxSet(state_dir=DATA / "sandboxes")
     sandboxes.ensure_demo_user(*demo.EXACT_DEMO_USER)
     sandboxes.ensure_demo_visma_user(*demo_visma.VISMA_DEMO_USER)
+    demo_payroll.ensure_sandbox_users(sandboxes)
     server = ServerThread(sandboxes, port=int(env["KOPPEL_SANDBOX_URL"].rsplit(":", 1)[1])).start()
     sandboxes.sender.start()
     return sandboxes, server
@@ -118,8 +120,9 @@ def banner(env: dict, public_url: str, demo) -> str:
     return (f"\n  Koppel portal:  {public_url}\n"
             f"  Demo logins:    {demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD} (Exact Online)\n"
             f"                  demo-visma@koppel.test / {demo.DEMO_PASSWORD} (Visma eAccounting)\n"
+            f"                  demo-payroll@koppel.test / {demo.DEMO_PASSWORD} (payroll: Nmbrs → Visma.net)\n"
             f"  Sandboxes:      {env['KOPPEL_SANDBOX_URL']}/ (back office: shops with their keys, "
-            f"Exact and Visma logins, demo logins)\n"
+            f"Exact, Visma, Nmbrs and Visma.net logins, demo logins)\n"
             f"  E-mails:        {public_url}/dev/outbox/\n"
             f"  Stop with Ctrl-C.\n")
 

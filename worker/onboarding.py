@@ -8,7 +8,7 @@ import secrets as pysecrets
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from worker import connectors
+from worker import connectors, pairs
 from worker.config import settings
 from worker.models import Connection, Tenant, User
 from worker.models.base import utcnow
@@ -18,6 +18,7 @@ from worker.passwords import hash_password
 # The defaults a new connection starts with; the merchant changes them in the Configuration tab.
 TARGET_DEFAULTS = {key: cls.defaults() for key, cls in connectors.TARGETS.items()}
 SOURCE_DEFAULTS = {key: cls.defaults() for key, cls in connectors.SOURCES.items()}
+DEFAULTS = {key: cls.defaults() for key, cls in connectors.REGISTRY.items()}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,7 +38,11 @@ def free_username(session: orm.Session, email: str, licence_key: str) -> str:
 
 def sign_up(session: orm.Session, *, name: str, email: str, country: str, shop_system: str,
             accounting_system: str, language: str, now: dt.datetime | None = None) -> SignUp:
-    """Create the tenant (30-day trial), its login and empty connections, and queue the e-mail. Caller commits."""
+    """Create the tenant (30-day trial), its login and empty connections, and queue the e-mail. Caller commits.
+
+    ``shop_system`` → ``accounting_system`` is any pair of ``worker.pairs`` (a payroll system and a ledger too);
+    each connection gets its connector's role ("source"/"target", or "payroll"/"ledger").
+    """
     now = now or utcnow()
     email = email.strip().lower()
     tenant = Tenant(name=name.strip(), email=email, country=country, language=language, shop_system=shop_system,
@@ -49,10 +54,8 @@ def sign_up(session: orm.Session, *, name: str, email: str, country: str, shop_s
     # Nobody knows this password: the merchant chooses theirs through the installation link.
     session.add(User(tenant_id=tenant.id, username=username, email=email,
                      password_hash=hash_password(pysecrets.token_urlsafe(32))))
-    session.add_all([
-        Connection(tenant_id=tenant.id, role="source", system=shop_system, settings=dict(SOURCE_DEFAULTS[shop_system])),
-        Connection(tenant_id=tenant.id, role="target", system=accounting_system,
-                   settings=dict(TARGET_DEFAULTS[accounting_system]))])
+    session.add_all([Connection(tenant_id=tenant.id, role=pairs.connection_role(system), system=system,
+                                settings=dict(DEFAULTS[system])) for system in (shop_system, accounting_system)])
     return SignUp(tenant.id, username, f"{settings.public_url}/install/{tenant.install_token}")
 
 
@@ -67,10 +70,12 @@ def installation_missing(tenant: Tenant, connections: dict[str, Connection]) -> 
     missing = []
     # Only a connection never made counts: one that broke after installation is no unfinished
     # installation; the status dot says what broke and offers the fix (worker.breakage, worker.reauth).
-    if connections.get("source") is None or connections["source"].status == "not_connected":
-        missing.append("shop")
-    if connections.get("target") is None or connections["target"].status == "not_connected":
-        missing.append("accounting")
+    # A payroll installation's keys: "payroll", "ledger" and "mapping" (a company mapped, which sets configured_at).
+    kind = pairs.kind_of_connections(connections)
+    keys = ("shop", "accounting", "configuration") if kind == pairs.ORDERS else ("payroll", "ledger", "mapping")
+    for role, key in zip(pairs.ROLES[kind], keys):
+        if connections.get(role) is None or connections[role].status == "not_connected":
+            missing.append(key)
     if tenant.configured_at is None:
-        missing.append("configuration")
+        missing.append(keys[2])
     return missing

@@ -11,7 +11,7 @@ import secrets
 
 from flask import Flask, redirect, render_template_string, request
 
-from worker import demo
+from worker import demo, sandbox_backoffice_payroll
 from worker.config import settings
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sandboxes · back office</title>
@@ -55,6 +55,7 @@ code{background:#f3f3f3;padding:0 .2rem}form{margin:.5rem 0 1.5rem}input,select{
 <form method="post" action="visma-users"><strong>New login with a new company:</strong>
 <input name="username" placeholder="username" required> <input name="password" placeholder="password" required>
 <button>Create login</button></form>
+{{ payroll|safe }}
 </body></html>"""
 
 
@@ -71,7 +72,8 @@ def create_app(sandboxes) -> Flask:
                      for key, company in sandboxes.visma.companies.items()}
         return render_template_string(
             PAGE, portal=settings.public_url, demo=demo, shops=sandboxes.kmo.shops(), exact_users=exact_users,
-            visma_users=sorted(sandboxes.visma.users.items()), visma_companies=companies)
+            visma_users=sorted(sandboxes.visma.users.items()), visma_companies=companies,
+            payroll=sandbox_backoffice_payroll.section(sandboxes))
 
     @app.post("/shops")
     def create_shop():
@@ -99,4 +101,5 @@ def create_app(sandboxes) -> Flask:
             sandboxes.visma.add_user(username, password)
         return redirect("./#visma", code=303)
 
+    sandbox_backoffice_payroll.register(app, sandboxes)
     return app

@@ -57,8 +57,8 @@ class SandboxSet:
         self.factuursturen = factuursturen_sandbox.FactuursturenState(clock=factuursturen_sandbox.Clock())
         self.factuursturen.add_account(*factuursturen_sandbox.DEMO_ACCOUNT)
         self.amazon = self._amazon_state()
-        self.nmbrs = nmbrs_sandbox.NmbrsState()
-        self.vismanet = vismanet_sandbox.VismaNetState()
+        self.nmbrs = self._nmbrs_state()
+        self.vismanet = self._vismanet_state()
         self.vismanet.register_client(settings.vismanet_client_id, settings.vismanet_client_secret,
                                       settings.public_url + "/connect/vismanet/callback")
         self._apps = {"/exact": exact_sandbox.create_app(self.exact),
@@ -71,6 +71,23 @@ class SandboxSet:
                       "/factuursturen": factuursturen_sandbox.create_app(self.factuursturen),
                       "/nmbrs": nmbrs_sandbox.create_app(self.nmbrs),
                       "/vismanet": vismanet_sandbox.create_app(self.vismanet)}
+
+    def _nmbrs_state(self):
+        path = self.state_dir / "nmbrs.json" if self.state_dir else None
+        state = nmbrs_sandbox.NmbrsState.load(str(path)) if path and path.exists() else nmbrs_sandbox.NmbrsState()
+        if path:
+            state.autosave_path = str(path)
+        return state
+
+    def _vismanet_state(self):
+        path = self.state_dir / "vismanet.json" if self.state_dir else None
+        if path and path.exists():
+            state = vismanet_sandbox.VismaNetState.load(str(path))
+        else:
+            state = vismanet_sandbox.VismaNetState()
+        if path:
+            state.autosave_path = str(path)
+        return state
 
     def _amazon_state(self):
         state = amazon_sandbox.AmazonState(
@@ -137,7 +154,7 @@ class SandboxSet:
         if username not in self.exact.users:
             self.exact.add_user(username=username, password=password, division=None)
         # Payroll (the Administrations tab): the same login is the payroll API user (its password the token)
-        # and a ledger user; these two sandboxes live in memory, so they are made again on every start.
+        # and a ledger user (kept across restarts with the other sandboxes' states).
         if username not in self.nmbrs.users:
             self.nmbrs.add_user(username, password)
         if username not in self.vismanet.users:

@@ -64,5 +64,9 @@ class NmbrsPayroll(Connector):
 
     @classmethod
     def refusal(cls, exc) -> str:
+        """Wrong details in plain words (with Nmbrs' code for webcare); other refusals with Nmbrs' own text."""
+        if isinstance(getattr(exc, "body", None), dict) and exc.body.get("code") == 1001:
+            return N_("Nmbrs did not accept this user name and API token (Nmbrs error 1001). Check both in your "
+                      "Nmbrs user profile under Activate API account, and the domain if you filled it in.")
         return N_("Nmbrs refused these details: %(error)s. Check the user name and API token in your Nmbrs "
                   "user profile.")

@@ -1,12 +1,14 @@
 """Visma.net ERP, as the ledger payroll journals go to: Visma Connect and ``/v1/journaltransaction`` (targets.md §5).
 
 One authorisation (a Visma.net customer) serves every company the user may use; each call names
-its company in ``ipp-company-id``, so a merchant maps each payroll company to one of them.
+its company in ``ipp-company-id``, so a merchant maps each payroll company to one of them. What is
+assumed rather than documented (the companies and dimensions endpoints, the period filter, refusal
+texts other than 12027) lives in ``assumed``; the Nmbrs journal format in ``nmbrs.journal_format``.
 """
 from __future__ import annotations
 
 from worker.connectors.base import Connector, Setting
-from worker.connectors.visma_net import oauth, payload, tokens
+from worker.connectors.visma_net import assumed, oauth, payload, tokens
 from worker.connectors.visma_net.advice import Advice, advise
 from worker.connectors.visma_net.client import VismaNetClient
 from worker.config import settings as app_settings
@@ -58,13 +60,18 @@ class VismaNetLedger(Connector):
     @classmethod
     def companies(cls, connection) -> list[dict]:
         """The companies this authorisation may post to: id and name."""
-        return [{"id": str(c["id"]), "name": c["name"]} for c in cls.client(connection).get("v1/context/companies")]
+        key, name = assumed.COMPANY_FIELDS
+        return [{"id": str(c[key]), "name": c[name]} for c in cls.client(connection).get(assumed.COMPANIES_PATH)]
 
     @classmethod
     def reference_data(cls, connection, company: str) -> dict:
-        """One company's accounts, dimensions (subaccount segments) and financial periods."""
+        """One company's accounts, dimensions (subaccount segments, as ``segmentId`` and ``description``) and
+        financial periods."""
         client = cls.client(connection, company)
-        return {"accounts": client.rows("v1/account"), "dimensions": client.get("v1/dimension"),
+        segment, description = assumed.DIMENSION_FIELDS
+        dimensions = [{"segmentId": row[segment], "description": row[description]}
+                      for row in client.get(assumed.DIMENSIONS_PATH)]
+        return {"accounts": client.rows("v1/account"), "dimensions": dimensions,
                 "periods": client.rows("v1/financialperiod")}
 
     @classmethod
@@ -77,7 +84,7 @@ class VismaNetLedger(Connector):
     @classmethod
     def find_journal(cls, connection, company: str, reference: str, financial_period: str) -> str | None:
         """The batch number of our transaction for ``financial_period`` (found by our reference), or None."""
-        rows = cls.client(connection, company).rows("v1/journaltransaction", {"periodId": financial_period})
+        rows = cls.client(connection, company).rows("v1/journaltransaction", {assumed.PERIOD_FILTER: financial_period})
         found = [row["batchNumber"] for row in rows if payload.carries(row, reference, financial_period)]
         return found[0] if found else None
 

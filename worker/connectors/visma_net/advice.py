@@ -1,8 +1,8 @@
 """Visma.net's refusals turned into a code and a sentence saying what to change in Visma.net.
 
 Matched on the fault code and the message (targets.md §5.5). Only 12027's text is published; the
-others follow the sandbox's [unverified] wording, so each pattern is loose and the raw message is
-always kept next to the advice.
+other patterns are assumptions kept in ``assumed.ERROR_TEXTS``, so each is loose and the raw message
+is always kept next to the advice.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import dataclasses
 import re
 
 from worker.connectors.errors import RemoteRejected
+from worker.connectors.visma_net.assumed import ERROR_TEXTS
 from worker.i18n import N_
 
 
@@ -23,19 +24,19 @@ class Advice:
 
 
 RULES = (
-    ("LEDGER_TEST_COMPANY", re.compile(r"test ?company", re.I),
+    ("LEDGER_TEST_COMPANY", ERROR_TEXTS["LEDGER_TEST_COMPANY"],
      N_("Visma.net refuses journals for a company marked as a test company. In Visma.net, clear the test "
         "company mark of this company (or map a production company), then send again.")),
-    ("LEDGER_CUSTOMER_BLOCKED", re.compile(r"customer is blocked|blocked", re.I),
+    ("LEDGER_CUSTOMER_BLOCKED", ERROR_TEXTS["LEDGER_CUSTOMER_BLOCKED"],
      N_("Visma.net refuses journals because your Visma.net customer account is blocked. Ask Visma to "
         "unblock it (often an unpaid licence), then send again.")),
-    ("LEDGER_ACCOUNT_MISSING", re.compile(r"Account '([^']+)' (?:cannot be found|is inactive)", re.I),
+    ("LEDGER_ACCOUNT_MISSING", ERROR_TEXTS["LEDGER_ACCOUNT_MISSING"],
      N_("Ledger account %(value)s does not exist or is inactive in Visma.net. Create or activate it in "
         "Visma.net's chart of accounts, then send again.")),
-    ("LEDGER_PERIOD_CLOSED", re.compile(r"Financial Period '(\d+)' (?:is closed|cannot be found)", re.I),
+    ("LEDGER_PERIOD_CLOSED", ERROR_TEXTS["LEDGER_PERIOD_CLOSED"],
      N_("Financial period %(value)s is closed (or does not exist) in Visma.net's General Ledger. Open the "
         "period in Visma.net, then send again.")),
-    ("LEDGER_NO_LICENSE", re.compile(r"No license for this company", re.I),
+    ("LEDGER_NO_LICENSE", re.compile(r"No license for this company", re.I),  # published (12027)
      N_("Visma.net says there is no licence for this company: the authorised user needs the Financials "
         "User role in it and the Financials licence must be active. Fix this in Visma.net, then send again.")),
 )

@@ -10,6 +10,8 @@ import datetime as dt
 import threading
 from decimal import Decimal
 
+from worker import sandbox_json
+
 MONTHLY, FOUR_WEEKLY = 1, 2  # LoonaangifteTijdvak [A: the codes are assumed]
 
 
@@ -72,11 +74,34 @@ class NmbrsState:
         self.calls: list[float] = []  # call times, for the 150 calls/s throttle
         self.throttle_per_second, self.delayed = 150, 0  # calls allowed per second; calls delayed so far
         self.tasks: dict[str, dict] = {}  # ReportService background tasks
+        self.autosave_path: str | None = None  # `make run` keeps users and companies across restarts
+
+    def save(self, path: str) -> None:
+        """Write the users and companies (not the throttle or background tasks) as JSON, atomically."""
+        with self.lock:
+            sandbox_json.write(path, {"version": 1, "year": self.year, "users": self.users,
+                                      "companies": self.companies})
+
+    @classmethod
+    def load(cls, path: str) -> NmbrsState:
+        """A state restored from :meth:`save`."""
+        data = sandbox_json.read(path)
+        state = cls(year=data["year"])
+        state.users = data["users"]
+        state.companies = {number: {**company, "runs": sandbox_json.int_keys(company["runs"])}
+                           for number, company in sandbox_json.int_keys(data["companies"]).items()}
+        return state
+
+    def changed(self) -> None:
+        """Save to ``autosave_path`` when set; called after every change (lock held)."""
+        if self.autosave_path:
+            self.save(self.autosave_path)
 
     def add_user(self, username: str, token: str, domain: str = "koppeltest", companies=(1, 2)) -> None:
         """An API user whose token opens ``companies`` in ``domain``."""
         with self.lock:
             self.users[username] = {"token": token, "domain": domain, "companies": set(companies)}
+            self.changed()
 
     def run(self, company_id: int, run_id: int) -> dict | None:
         """The live run record (hold the lock)."""
@@ -87,8 +112,10 @@ class NmbrsState:
         with self.lock:
             record = self.run(company_id, run_id)
             record["lines"], record["IsLocked"] = copy.deepcopy(lines), True
+            self.changed()
 
     def add_run(self, company_id: int, run: dict) -> None:
         """Add a run (``_run``-shaped) to a company."""
         with self.lock:
             self.companies[company_id]["runs"][run["ID"]] = run
+            self.changed()

@@ -11,7 +11,7 @@ Inferred or unverified behaviour is marked where it is made (errors.py, api.py, 
 """
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 
 from worker.sandbox_faults import FaultRule
 from . import api, identity
@@ -26,4 +26,12 @@ def create_app(state: VismaNetState) -> Flask:
     app.config["VISMANET_STATE"] = state
     app.register_blueprint(identity.bp)
     app.register_blueprint(api.bp)
+
+    @app.after_request
+    def keep(response):
+        """Every POST may change the state (a code, a token, a transaction): saved when it is kept in a file."""
+        if state.autosave_path and request.method == "POST":
+            state.changed()
+        return response
+
     return app

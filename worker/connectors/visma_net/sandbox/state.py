@@ -11,6 +11,7 @@ import datetime as dt
 import secrets
 import threading
 
+from worker import sandbox_json
 from worker.sandbox_clock import Clock
 from worker.sandbox_faults import FaultRule, Faults
 
@@ -51,6 +52,27 @@ class VismaNetState:
         self.windows: dict[tuple, dict] = {}
         self.faults = Faults()
         self.year = dt.date.today().year
+        self.autosave_path: str | None = None  # `make run` keeps customers, users and tokens across restarts
+
+    KEPT = ("year", "clients", "users", "customers", "codes", "access", "refresh")
+
+    def save(self, path: str) -> None:
+        """Write everything but rate-limit windows and faults as JSON, atomically."""
+        with self.lock:
+            sandbox_json.write(path, {"version": 1, **{name: getattr(self, name) for name in self.KEPT}})
+
+    @classmethod
+    def load(cls, path: str, clock: Clock | None = None) -> VismaNetState:
+        """A state restored from :meth:`save`."""
+        data, state = sandbox_json.read(path), cls(clock=clock)
+        for name in cls.KEPT:
+            setattr(state, name, data[name])
+        return state
+
+    def changed(self) -> None:
+        """Save to ``autosave_path`` when set; called after every change (the app calls it after each POST)."""
+        if self.autosave_path:
+            self.save(self.autosave_path)
 
     def register_client(self, client_id: str, client_secret: str, redirect_uri: str) -> None:
         """An app in the Visma Developer Portal with the one redirect URI it may use."""
@@ -63,6 +85,7 @@ class VismaNetState:
             tenant = secrets.token_hex(8)
             self.customers[tenant] = {"blocked": False, "companies": {
                 str(n): seed_company(name, self.year) for n, name in enumerate(companies, 1)}}
+            self.changed()
             return tenant
 
     def add_user(self, username: str, password: str, tenant: str | None = None) -> str:
@@ -70,6 +93,7 @@ class VismaNetState:
         with self.lock:
             tenant = tenant or self.add_customer()
             self.users[username] = {"password": password, "tenant": tenant, "session_open": False}
+            self.changed()
             return tenant
 
     def company(self, tenant: str, company: str) -> dict:
