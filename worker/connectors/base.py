@@ -334,6 +334,15 @@ class Target(Connector):
         """Finding and creating documents in the connection's administration."""
         raise NotImplementedError
 
+    # The administration's lists Koppel keeps a copy of (worker.mirror), e.g. ("debtor", "item"):
+    # filled when it is connected, refreshed by a delta sync, so orders find them without a lookup call.
+    mirrored: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def mirror_reader(cls, connection):
+        """Targets with ``mirrored`` kinds: a ``worker.mirror.Reader`` of the connection's administration."""
+        raise NotImplementedError
+
     @classmethod
     def document_budget(cls):
         """The rate window (worker.ratelimit.Window) that paces how many documents it may create, if any."""
