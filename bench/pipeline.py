@@ -200,7 +200,7 @@ def main() -> None:
     calls.report(cases)
     if args.large_lines:
         print(f"large order:                 {args.large_lines} lines of new products, {large_calls} remote calls "
-              f"({args.large_lines} item creates + lookups, debtor, document)")
+              f"({args.large_lines} item creates, debtor, document; look-ups only while the mirror fills)")
     print(f"peak memory:                 web {web_mb:.0f} MiB (gunicorn master + workers), "
           f"worker {max(worker_mb):.0f} MiB per process")
     del handle

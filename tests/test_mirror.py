@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
+import pytest
 import requests
 import sqlalchemy as sa
 
@@ -15,6 +16,7 @@ from tests.support.pipeline import calls_of, configure, post
 from tests.support.waiting import wait_for
 from worker import db
 from worker.config import settings
+from worker.connectors.errors import Throttled
 from worker.connectors.exact import ExactOnlineTarget
 from worker.connectors.exact.sandbox import FaultRule
 from worker.mirror import store, sync
@@ -149,3 +151,35 @@ def test_a_debtor_creation_without_an_answer_is_looked_up_not_made_twice(sandbox
     assert len(accounts) == 1 and invoices(sandboxes, merchant)[0]["OrderedBy"] == accounts[0]["ID"]
     methods = [(method, path.split("/", 1)[1]) for method, path in calls_of(posted.id)]
     assert methods.count(("POST", "crm/Accounts")) == 1 and ("GET", "crm/Accounts") in methods
+
+
+def test_an_item_deleted_in_the_administration_is_made_again(sandboxes):
+    merchant, client = ready(sandboxes)
+    gone = by_hand(client, "logistics/Items", {"Code": "SKU-21-1", "Description": "Artikel 1"})
+    sync.run(merchant["target"].id)
+    division = division_of(merchant)
+    requests.delete(f"{settings.exact_base_url}/_sandbox/documents",
+                    params={"division": division, "entity": "Items", "id": gone}, timeout=5).raise_for_status()
+    posted = post(merchant, order("artikel-weg@example.test"))
+    assert posted.state == "posted", (posted.error_code, posted.error_message)
+    [item] = sandboxes.exact.documents(division, "Items")
+    assert item["ID"] != gone and invoices(sandboxes, merchant)[0]["SalesInvoiceLines"][0]["Item"] == item["ID"]
+
+
+def test_a_fill_follows_every_page_and_a_throttled_fill_goes_on_later(unthrottled):
+    merchant, client = ready(unthrottled)
+    target_id = merchant["target"].id
+    for n in range(65):  # more than Exact's 60 a page
+        by_hand(client, "crm/Accounts", {"Name": f"Klant {n}", "Email": f"klant{n}@example.test", "Status": "C"})
+    unthrottled.exact.add_fault(FaultRule(method="GET", path="logistics/Items", mode="status", status=429, count=1))
+    with pytest.raises(Throttled):  # the job is retried at the reset
+        sync.run(target_id)
+    assert store.complete(target_id, "debtor") and not store.complete(target_id, "item")
+    assert len(store.known(target_id, "debtor", [f"klant{n}@example.test" for n in range(65)])[0]) == 65
+    with db.session_scope() as session:
+        urls = session.execute(sa.select(RemoteCall.url).where(
+            RemoteCall.connection_id == target_id, RemoteCall.url.contains("crm/Accounts"),
+            RemoteCall.method == "GET").order_by(RemoteCall.id)).scalars().all()
+    assert len(urls) == 2 and "skiptoken" in urls[1]  # the second page came from Exact's __next link
+    sync.run(target_id)
+    assert store.complete(target_id, "item")

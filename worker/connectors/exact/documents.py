@@ -74,7 +74,6 @@ class ExactDocuments:
 
     def _send(self, document_type: str, order: Order, before_send) -> RemoteDocument:
         account = self.debtor(order)
-        items: dict[str, str] = {}
         if document_type == "entry":
             body = mapping.entry_payload(order, account, self.settings)
         else:
@@ -123,7 +122,7 @@ class ExactDocuments:
         found = resolve(self.connection_id, "item", list(first_line), self.mirror, create,
                         self._recheck.get("item", ()))
         self._used["item"] = sorted(set(found.values()))
-        return {code: found[key] for key, code in by_key.items()}
+        return {code: found[normal(code)] for code in first_line}  # "SKU-1" and "sku-1" are one Exact item
 
     def delivery_address(self, order: Order, account: str) -> str | None:
         if order.shipping is None:
