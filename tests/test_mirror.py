@@ -183,3 +183,15 @@ def test_a_fill_follows_every_page_and_a_throttled_fill_goes_on_later(unthrottle
     assert len(urls) == 2 and "skiptoken" in urls[1]  # the second page came from Exact's __next link
     sync.run(target_id)
     assert store.complete(target_id, "item")
+
+
+def test_connecting_the_administration_fills_its_mirror(sandboxes, client, worker):
+    from tests.test_connect import consent, start
+
+    merchant = make_merchant(sandboxes, connect_exact=False)
+    sandboxes.exact.add_user(username="mirror@example.test", password="pw", division=None)
+    back = consent(start(client, merchant), "mirror@example.test", "pw")
+    client.get(back[back.index("/connect/"):], follow_redirects=True)
+    target_id = merchant["target"].id
+    wait_for(lambda: store.complete(target_id, "debtor") and store.complete(target_id, "item"),
+             message="the mirror filled by the job queued on connecting")
