@@ -46,6 +46,11 @@ def by_hand(client, entity: str, body: dict) -> str:
     return client.post(entity, body)["ID"]
 
 
+def filled(connection_id: int, kind: str) -> bool:
+    """Whether the mirror of ``kind`` has been read whole."""
+    return bool(store.state(connection_id, kind).get("complete_at"))
+
+
 def invoices(sandboxes, merchant) -> list[dict]:
     return sandboxes.exact.documents(division_of(merchant), "SalesInvoices")
 
@@ -174,7 +179,7 @@ def test_a_fill_follows_every_page_and_a_throttled_fill_goes_on_later(unthrottle
     unthrottled.exact.add_fault(FaultRule(method="GET", path="logistics/Items", mode="status", status=429, count=1))
     with pytest.raises(Throttled):  # the job is retried at the reset
         sync.run(target_id)
-    assert store.complete(target_id, "debtor") and not store.complete(target_id, "item")
+    assert filled(target_id, "debtor") and not filled(target_id, "item")
     assert len(store.known(target_id, "debtor", [f"klant{n}@example.test" for n in range(65)])[0]) == 65
     with db.session_scope() as session:
         urls = session.execute(sa.select(RemoteCall.url).where(
@@ -182,7 +187,7 @@ def test_a_fill_follows_every_page_and_a_throttled_fill_goes_on_later(unthrottle
             RemoteCall.method == "GET").order_by(RemoteCall.id)).scalars().all()
     assert len(urls) == 2 and "skiptoken" in urls[1]  # the second page came from Exact's __next link
     sync.run(target_id)
-    assert store.complete(target_id, "item")
+    assert filled(target_id, "item")
 
 
 def test_connecting_the_administration_fills_its_mirror(sandboxes, client, worker):
@@ -193,5 +198,25 @@ def test_connecting_the_administration_fills_its_mirror(sandboxes, client, worke
     back = consent(start(client, merchant), "mirror@example.test", "pw")
     client.get(back[back.index("/connect/"):], follow_redirects=True)
     target_id = merchant["target"].id
-    wait_for(lambda: store.complete(target_id, "debtor") and store.complete(target_id, "item"),
+    wait_for(lambda: filled(target_id, "debtor") and filled(target_id, "item"),
              message="the mirror filled by the job queued on connecting")
+
+
+def test_a_connection_moved_to_another_division_never_uses_the_old_divisions_mirror(sandboxes):
+    merchant, client = ready(sandboxes)
+    by_hand(client, "crm/Accounts", {"Name": "Oude Divisie", "Email": "verhuis@example.test", "Status": "C"})
+    sync.run(merchant["target"].id)
+    other = sandboxes.exact.add_division()
+    sandboxes.exact.users[merchant["exact_user"]]["divisions"].append(other)
+    with db.session_scope() as session:  # the merchant typed another division in the settings
+        target = session.get(Connection, merchant["target"].id)
+        target.settings = {**target.settings, "division": str(other), "reference": None}
+    configure(merchant)  # the new division's VAT codes and ledger accounts
+    posted = post(merchant, order("verhuis@example.test"))
+    assert posted.state == "posted", (posted.error_code, posted.error_message)
+    [account] = sandboxes.exact.documents(other, "Accounts")
+    assert sandboxes.exact.documents(other, "SalesInvoices")[0]["OrderedBy"] == account["ID"]
+    # the old division's debtor was never sent: its mirror is gone, the new one is not filled yet
+    assert [(method, path.split("/", 1)[1]) for method, path in calls_of(posted.id)] == [
+        ("GET", "crm/Accounts"), ("POST", "crm/Accounts"), ("GET", "logistics/Items"), ("POST", "logistics/Items"),
+        ("POST", "salesinvoice/SalesInvoices")]

@@ -30,11 +30,14 @@ def upgrade() -> None:
         )""")
     op.execute("CREATE UNIQUE INDEX uq_mirror_records_remote ON mirror_records (connection_id, kind, remote_id)")
     op.execute("CREATE INDEX ix_mirror_records_key ON mirror_records (connection_id, kind, key)")
+    # The administration the mirror is of: a connection moved to another one (a division changed by
+    # hand) starts its mirror afresh, never booking on the other administration's ids.
     op.execute("""
         CREATE TABLE mirror_states (
             connection_id integer NOT NULL
                 CONSTRAINT fk_mirror_states_connection_id_connections REFERENCES connections (id) ON DELETE CASCADE,
             kind varchar(32) NOT NULL,
+            administration varchar(200) NOT NULL,
             complete_at timestamptz,
             resume text,
             watermark timestamptz,

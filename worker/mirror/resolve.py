@@ -12,13 +12,14 @@ from worker.connectors.errors import OutcomeUnknown
 from worker.mirror import Row, normal, store
 
 
-def resolve(connection_id: int, kind: str, keys: Iterable[str], reader, create: Callable[[str], str],
-            recheck: Iterable[str] = ()) -> dict[str, str]:
+def resolve(connection_id: int, administration: str, kind: str, keys: Iterable[str], reader,
+            create: Callable[[str], str], recheck: Iterable[str] = ()) -> dict[str, str]:
     """The remote id of every key, by normalised key; ``create(key)`` makes a missing one and returns its id."""
     wanted = sorted({normal(key) for key in keys})
+    complete = store.complete(connection_id, kind, administration)  # first: empties another administration's
     found, in_doubt = store.known(connection_id, kind, wanted)
     unknown = [key for key in wanted if key not in found]
-    ask = unknown if not store.complete(connection_id, kind) else [
+    ask = unknown if not complete else [
         key for key in unknown if key in in_doubt or key in {normal(k) for k in recheck}]
     if ask:
         rows = reader.lookup(kind, ask)

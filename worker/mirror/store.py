@@ -30,12 +30,26 @@ def known(connection_id: int, kind: str, keys: list[str]) -> tuple[dict[str, str
     return found, {key for key, remote_id in rows if not remote_id}
 
 
-def complete(connection_id: int, kind: str) -> bool:
-    """Whether the mirror of ``kind`` has been read whole once (a key it lacks is then not in the administration)."""
+def complete(connection_id: int, kind: str, administration: str) -> bool:
+    """Whether the mirror of ``kind`` has been read whole once (a key it lacks is then not in the administration).
+
+    A mirror of another administration than ``administration`` (the connection was moved to another
+    one) is emptied first, so nothing of it is ever used.
+    """
     with db.session_scope() as session:
-        return session.execute(sa.text(
-            "SELECT complete_at IS NOT NULL FROM mirror_states WHERE connection_id = :c AND kind = :k"),
-            {"c": connection_id, "k": kind}).scalar() or False
+        session.execute(sa.text("INSERT INTO mirror_states (connection_id, kind, administration) VALUES (:c, :k, :a) "
+                                "ON CONFLICT DO NOTHING"), {"c": connection_id, "k": kind, "a": administration})
+        row = session.execute(sa.text("SELECT administration, complete_at FROM mirror_states "
+                                      "WHERE connection_id = :c AND kind = :k FOR UPDATE"),
+                              {"c": connection_id, "k": kind}).one()
+        if row.administration == administration:
+            return row.complete_at is not None
+        session.execute(sa.text("DELETE FROM mirror_records WHERE connection_id = :c AND kind = :k"),
+                        {"c": connection_id, "k": kind})
+        session.execute(sa.text("UPDATE mirror_states SET administration = :a, complete_at = NULL, resume = NULL, "
+                                "watermark = NULL, synced_at = NULL WHERE connection_id = :c AND kind = :k"),
+                        {"c": connection_id, "k": kind, "a": administration})
+        return False
 
 
 def remember(connection_id: int, kind: str, rows: list[Row]) -> None:
@@ -81,11 +95,9 @@ def state(connection_id: int, kind: str) -> dict:
 
 
 def save_state(connection_id: int, kind: str, **values) -> None:
-    """Update the sync state of one kind (created on first use)."""
+    """Update the sync state of one kind (its row made by ``complete``)."""
     columns = ", ".join(f"{name} = :{name}" for name in values)
     with db.session_scope() as session:
-        session.execute(sa.text("INSERT INTO mirror_states (connection_id, kind) VALUES (:c, :k) "
-                                "ON CONFLICT DO NOTHING"), {"c": connection_id, "k": kind})
         session.execute(sa.text(f"UPDATE mirror_states SET {columns} WHERE connection_id = :c AND kind = :k"),
                         {"c": connection_id, "k": kind, **values})
 

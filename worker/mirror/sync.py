@@ -69,15 +69,16 @@ def run(connection_id: int) -> Outcome:
         if cls is None or not cls.mirrored or not cls.is_ready(connection):
             return Outcome()
         reader, kinds = cls.mirror_reader(connection), cls.mirrored
+        administration = cls.administration_key(connection)
     outcome = Outcome()
     for kind in kinds:
-        outcome.read[kind] = _sync_kind(connection_id, reader, kind, outcome)
+        outcome.read[kind] = _sync_kind(connection_id, administration, reader, kind, outcome)
     return outcome
 
 
-def _sync_kind(connection_id: int, reader, kind: str, outcome: Outcome) -> int:
+def _sync_kind(connection_id: int, administration: str, reader, kind: str, outcome: Outcome) -> int:
+    filling = not store.complete(connection_id, kind, administration)
     current = store.state(connection_id, kind)
-    filling = not current.get("complete_at")
     mark = current.get("watermark")
     since = None if filling or mark is None else mark - OVERLAP
     read = 0

@@ -106,7 +106,7 @@ class ExactOnlineTarget(Target):
 
     @classmethod
     def documents(cls, connection) -> ExactDocuments:
-        return ExactDocuments(cls.client(connection), connection.settings)
+        return ExactDocuments(cls.client(connection), connection.settings, cls.administration_key(connection))
 
     mirrored = ("debtor", "item")
 

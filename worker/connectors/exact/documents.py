@@ -26,9 +26,10 @@ LIST_PAGES = 500
 class ExactDocuments:
     """Finds and creates debtors, items and documents for one connection."""
 
-    def __init__(self, client: ExactClient, settings: dict):
+    def __init__(self, client: ExactClient, settings: dict, administration: str):
         self.client = client
         self.settings = settings
+        self.administration = administration  # the mirror used must be of this administration
         self.connection_id = client.connection_id
         self.mirror = ExactMirror(client)
         # What the last attempt used (remote ids, keys by kind), and keys to look up again after a repair.
@@ -100,7 +101,7 @@ class ExactDocuments:
             return self.client.post("crm/Accounts", mapping.account_payload(order.customer, order.billing, self.settings))["ID"]
 
         self._keys["debtor"] = [normal(email)]
-        account = resolve(self.connection_id, "debtor", [email], self.mirror, create,
+        account = resolve(self.connection_id, self.administration, "debtor", [email], self.mirror, create,
                           self._recheck.get("debtor", ()))[normal(email)]
         self._used["debtor"] = [account]
         return account
@@ -119,7 +120,7 @@ class ExactDocuments:
             return self.client.post("logistics/Items", payload)["ID"]
 
         self._keys["item"] = list(by_key)
-        found = resolve(self.connection_id, "item", list(first_line), self.mirror, create,
+        found = resolve(self.connection_id, self.administration, "item", list(first_line), self.mirror, create,
                         self._recheck.get("item", ()))
         self._used["item"] = sorted(set(found.values()))
         return {code: found[normal(code)] for code in first_line}  # "SKU-1" and "sku-1" are one Exact item
