@@ -220,3 +220,11 @@ def test_a_connection_moved_to_another_division_never_uses_the_old_divisions_mir
     assert [(method, path.split("/", 1)[1]) for method, path in calls_of(posted.id)] == [
         ("GET", "crm/Accounts"), ("POST", "crm/Accounts"), ("GET", "logistics/Items"), ("POST", "logistics/Items"),
         ("POST", "salesinvoice/SalesInvoices")]
+
+
+def test_the_periodic_sync_queues_one_run_per_administration_at_a_time(sandboxes):
+    merchant, _ = ready(sandboxes)
+    make_merchant(sandboxes, connect_exact=False)  # no administration yet: nothing to mirror
+    assert sync.mirrored_ids() == [merchant["target"].id]
+    assert sync.defer_all() == 1
+    assert sync.defer_all() == 0  # queueing_lock mirror:<id>: a run already waits
