@@ -4,7 +4,8 @@
 
 The web and worker processes run as the Procfile runs them (gunicorn, ``python -m worker.run``);
 the sandboxes run in this process with Exact's rate limits out of the way, so the figures are
-Koppel's own. Half of each merchant's orders come from returning customers buying known products.
+Koppel's own. Each administration starts with debtors and items of its own, mirrored before the
+orders come; remote calls per order are printed per case (bench/calls.py), with a 70 %-returning mix.
 Not a test: nothing here asserts, it measures.
 """
 from __future__ import annotations
@@ -20,6 +21,9 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import calls  # noqa: E402  (bench/calls.py)
 
 
 def free_port() -> int:
@@ -65,27 +69,6 @@ def start_database() -> tuple[str, object]:
     return server.get_uri(), server
 
 
-def place_orders(sandboxes, merchants: list[dict], per_merchant: int) -> list[tuple[str, bool]]:
-    """Create the orders in the sandbox shops; returns (number, returning customer?) pairs."""
-    placed = []
-    for merchant in merchants:
-        shop_id = merchant["shop_id"]
-        regulars = []
-        for i in range(per_merchant):
-            if i % 2 and regulars:
-                known = regulars[i % len(regulars)]
-                same = ("customer", "lines", "shipping", "discounts", "totals", "billing_address",
-                        "shipping_address", "vat_regime")
-                order = sandboxes.kmo.create_order(shop_id, kind="b2c", status="paid",
-                                                   **{key: known[key] for key in same})
-                placed.append((order["number"], True))
-            else:
-                order = sandboxes.kmo.create_order(shop_id, kind="b2c", status="paid")
-                regulars.append(order)
-                placed.append((order["number"], False))
-    return placed
-
-
 def place_large_order(sandboxes, merchant: dict, lines: int) -> str:
     """One order of ``lines`` new products (prices incl. VAT, 21 %) for the first merchant; returns its number."""
     from decimal import Decimal
@@ -98,6 +81,19 @@ def place_large_order(sandboxes, merchant: dict, lines: int) -> str:
     order = sandboxes.kmo.create_order(merchant["shop_id"], kind="b2c", status="paid",
                                        shipping={}, **{key: payload[key] for key in keep})
     return order["number"]
+
+
+def target_of(tenant_id: int):
+    import sqlalchemy as sa
+
+    from worker import db
+    from worker.models import Connection
+
+    with db.session_scope() as session:
+        target = session.execute(sa.select(Connection).where(Connection.tenant_id == tenant_id,
+                                                             Connection.role == "target")).scalar_one()
+        session.expunge(target)
+        return target
 
 
 def calls_of(number: str) -> int:
@@ -124,15 +120,10 @@ def measure(numbers: list[tuple[str, bool]], apart: str = "") -> dict:
             WHERE p.state = 'posted' GROUP BY o.id, o.number, p.posted_at""")).all()
         failed = conn.execute(sa.text("SELECT error_code, count(*) FROM orders WHERE state = 'failed' "
                                       "GROUP BY error_code")).all()
-    returning = {number for number, again in numbers if again}
     latencies = sorted((row.posted_at - row.received).total_seconds() for row in rows)
     span = (max(r.posted_at for r in rows) - min(r.received for r in rows)).total_seconds()
-    calls = {flag: [row.calls for row in rows if (row.number in returning) == flag and row.number != apart]
-             for flag in (False, True)}
     return {"posted": len(rows), "failed": ", ".join(f"{code} × {n}" for code, n in failed), "per_second": len(rows) / span if span else float("nan"),
-            "p50": statistics.median(latencies), "p95": latencies[int(0.95 * (len(latencies) - 1))],
-            "calls_new": statistics.mean(calls[False]) if calls[False] else 0,
-            "calls_returning": statistics.mean(calls[True]) if calls[True] else 0}
+            "p50": statistics.median(latencies), "p95": latencies[int(0.95 * (len(latencies) - 1))]}
 
 
 def main() -> None:
@@ -164,17 +155,21 @@ def main() -> None:
     workers = [subprocess.Popen([sys.executable, "-m", "worker.run"], cwd=ROOT, env=env,
                                 stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL) for _ in range(args.workers)]
     try:
-        merchants = []
+        merchants, targets = [], []
         for m in range(args.merchants):
             shop = {"shop_id": f"bench-{m}", "api_key": f"bench-key-{m}", "webhook_secret": f"bench-secret-{m}"}
             tenant_id = demo.create_merchant(f"Bench {m}", f"bench{m}@example.test", "bench-password", shop)
             demo.connect_sandbox_shop(tenant_id)
             sandboxes.exact.add_user(username=f"bench{m}@exact.test", password="pw", division=None)
             demo.connect_sandbox_exact(tenant_id, f"bench{m}@exact.test", "pw")
+            targets.append(target_of(tenant_id))
+            calls.seed_administration(targets[-1], m)
             merchants.append(shop)
+        calls.wait_mirrored([target.id for target in targets])
         wait_for(lambda: subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{web_port}/login"]).returncode == 0)
         started = time.monotonic()
-        numbers = place_orders(sandboxes, merchants, args.orders // args.merchants)
+        cases = calls.place(sandboxes, [shop["shop_id"] for shop in merchants], args.orders // args.merchants)
+        numbers = [(number, case.startswith("returning")) for number, case in cases.items()]
         if args.large_lines:
             numbers.append((place_large_order(sandboxes, merchants[0], args.large_lines), False))
 
@@ -202,11 +197,10 @@ def main() -> None:
           f"{args.workers} workers × {args.concurrency}); failed: {figures['failed'] or 'none'}")
     print(f"end to end:                  {figures['per_second']:.1f} orders/s (wall {wall:.1f} s incl. placing)")
     print(f"latency webhook → posted:    p50 {figures['p50'] * 1000:.0f} ms, p95 {figures['p95'] * 1000:.0f} ms")
-    print(f"remote calls per order:      new customer {figures['calls_new']:.2f}, "
-          f"returning customer {figures['calls_returning']:.2f}")
+    calls.report(cases)
     if args.large_lines:
         print(f"large order:                 {args.large_lines} lines of new products, {large_calls} remote calls "
-              f"({args.large_lines} item creates + lookups, debtor, document)")
+              f"({args.large_lines} item creates, debtor, document; look-ups only while the mirror fills)")
     print(f"peak memory:                 web {web_mb:.0f} MiB (gunicorn master + workers), "
           f"worker {max(worker_mb):.0f} MiB per process")
     del handle

@@ -15,6 +15,7 @@ from worker.config import settings
 from worker.connectors.errors import RemoteError
 from worker.models import Tenant
 from worker.pipeline import retry
+from worker.mirror import sync as mirror_sync
 
 bp = Blueprint("connect", __name__, url_prefix="/connect")
 
@@ -124,4 +125,6 @@ def finish_connection(connection, cls, redirect_uri: str, code: str, verifier: s
     cls.oauth_finish(db_session, connection, redirect_uri, code, verifier)
     if connection.role == "target":  # orders wait for the accounting target only, not for a payroll ledger
         retry.requeue_reauth_failures(db_session, connection.tenant_id)
+    if connection.role == "target" and cls.mirrored:  # copy its debtors and items now, not at the next sync
+        mirror_sync.defer(db_session, connection.id)
     db_session.commit()

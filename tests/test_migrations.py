@@ -25,5 +25,5 @@ def test_empty_database_upgrades_to_head_with_every_table(pg_admin):
             "rate_budgets", "remote_links", "remote_calls", "tickets", "outbox_emails", "invoices", "auth_attempts",
             "reconciliation_findings", "staff_users", "staff_audit", "ticket_messages", "procrastinate_jobs",
             "procrastinate_workers", "stalled_requeues", "poll_states", "password_resets", "payroll_mappings",
-            "payroll_runs", "payroll_transactions"} <= tables
-    assert version == "0014"
+            "payroll_runs", "payroll_transactions", "mirror_records", "mirror_states"} <= tables
+    assert version == "0019"

@@ -12,6 +12,7 @@ from worker.pipeline import polling, pollqueue, process, recheck, reconcile, vat
 from worker.pipeline.messages import problem
 from worker.staff import jobs as staff_jobs  # noqa: F401  (registers run_migration)
 from worker.payroll import jobs as payroll_jobs  # noqa: F401  (registers post_payroll_run)
+from worker.mirror import jobs as mirror_jobs  # noqa: F401  (registers sync_mirror, sync_mirrors)
 
 log = logging.getLogger(__name__)
 

@@ -56,6 +56,13 @@ def test_targets_declare_how_they_connect_and_what_they_need(key, cls):
 
 
 @pytest.mark.parametrize(("key", "cls"), TARGETS)
+def test_targets_that_mirror_lists_say_how_they_read_them(key, cls):
+    assert set(cls.mirrored) <= {"debtor", "item"}
+    if cls.mirrored:
+        assert cls.mirror_reader.__func__ is not Target.mirror_reader.__func__
+
+
+@pytest.mark.parametrize(("key", "cls"), TARGETS)
 def test_targets_are_ready_only_once_connected(key, cls):
     class Unconnected:
         status, settings, status_reason = "not_connected", {}, None

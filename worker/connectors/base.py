@@ -354,6 +354,15 @@ class Target(Connector):
     # How a staff migration may back-fill this target (worker/connectors/pace.py).
     migration_pace: ClassVar[Pace] = DEFAULT_PACE
 
+    # The administration's lists Koppel keeps a copy of (worker.mirror), e.g. ("debtor", "item"):
+    # filled when it is connected, refreshed by a delta sync, so orders find them without a lookup call.
+    mirrored: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def mirror_reader(cls, connection):
+        """Targets with ``mirrored`` kinds: a ``worker.mirror.Reader`` of the connection's administration."""
+        raise NotImplementedError
+
     @classmethod
     def document_budget(cls):
         """The rate window (worker.ratelimit.Window) that paces how many documents it may create, if any."""

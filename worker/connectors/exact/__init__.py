@@ -7,6 +7,7 @@ from worker.config import settings as app_settings
 from worker.connectors.base import Setting, Target
 from worker.connectors.exact.client import ExactClient
 from worker.connectors.exact.documents import ExactDocuments
+from worker.connectors.exact.mirror import ExactMirror
 from worker.connectors.exact import choices, oauth, tokens
 from worker.i18n import N_
 
@@ -105,7 +106,14 @@ class ExactOnlineTarget(Target):
 
     @classmethod
     def documents(cls, connection) -> ExactDocuments:
-        return ExactDocuments(cls.client(connection), connection.settings)
+        return ExactDocuments(cls.client(connection), connection.settings, cls.administration_key(connection))
+
+    mirrored = ("debtor", "item")
+
+    @classmethod
+    def mirror_reader(cls, connection) -> ExactMirror:
+        """Debtors by e-mail and items by code, read with ``$select`` and deltas on ``Modified``."""
+        return ExactMirror(cls.client(connection))
 
     @classmethod
     def reference_data(cls, connection) -> dict:

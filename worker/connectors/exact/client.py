@@ -73,6 +73,14 @@ class ExactClient(RemoteHttp):
                 return rows
         raise RemoteRejected(200, f"more than {max_pages} pages from {path}")
 
+    def pages(self, path: str, params: dict, resume: str | None = None):
+        """Each page of a list call with the link to the next (None on the last); ``resume`` is such a link."""
+        url, params = (resume, None) if resume else (self.url(path), params)
+        while url:
+            data = self.send("GET", url, params=params).json()["d"]
+            url, params = data.get("__next"), None
+            yield data.get("results", []), url
+
     def post(self, path: str, body: dict) -> dict:
         """Create a record; returns the created entity."""
         return self.send("POST", self.url(path), json=body).json()["d"]

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import urllib.parse
 
 from worker.canonical import Order
-from worker.connectors import links
-from worker.connectors.exact import mapping
+from worker.connectors.errors import OutcomeUnknown
+from worker.connectors.exact import mapping, repair
 from worker.connectors.exact.client import ExactClient
+from worker.connectors.exact.filters import FILTER_BUDGET, filter_batches, odata_string  # noqa: F401  (imported from here)
+from worker.connectors.exact.mirror import ExactMirror
 from worker.connectors.base import RemoteDocument
+from worker.mirror import normal, store
+from worker.mirror.resolve import resolve
 
 # document type → (entity path, key field, lines field)
 ENTITIES = {
@@ -20,36 +23,19 @@ ENTITIES = {
 LIST_PAGES = 500
 
 
-# Exact refuses query strings over 2,048 bytes; a batch of filter clauses stays well under it.
-FILTER_BUDGET = 1500
-
-
-def filter_batches(clauses: list[str]) -> list[list[str]]:
-    """``clauses`` in groups whose ``" or "``-joined, URL-encoded filter fits ``FILTER_BUDGET``."""
-    batches: list[list[str]] = []
-    size = 0
-    for clause in clauses:
-        cost = len(urllib.parse.quote(clause + " or "))
-        if not batches or size + cost > FILTER_BUDGET:
-            batches.append([])
-            size = 0
-        batches[-1].append(clause)
-        size += cost
-    return batches
-
-
-def odata_string(value: str) -> str:
-    """A string literal for ``$filter`` (single quotes doubled)."""
-    return "'" + value.replace("'", "''") + "'"
-
-
 class ExactDocuments:
     """Finds and creates debtors, items and documents for one connection."""
 
-    def __init__(self, client: ExactClient, settings: dict):
+    def __init__(self, client: ExactClient, settings: dict, administration: str):
         self.client = client
         self.settings = settings
+        self.administration = administration  # the mirror used must be of this administration
         self.connection_id = client.connection_id
+        self.mirror = ExactMirror(client)
+        # What the last attempt used (remote ids, keys by kind), and keys to look up again after a repair.
+        self._used: dict[str, list[str]] = {}
+        self._keys: dict[str, list[str]] = {}
+        self._recheck: dict[str, set[str]] = {}
 
     def find(self, document_type: str, reference: str) -> RemoteDocument | None:
         """The document carrying our reference (YourRef), if Exact has one."""
@@ -70,7 +56,24 @@ class ExactDocuments:
                 for row in rows if row.get("YourRef")]
 
     def create(self, document_type: str, order: Order, before_send=lambda body: None) -> RemoteDocument:
-        """Create the document: debtor and items first, then ``before_send(body)``, then the POST."""
+        """Create the document: debtor and items first, then ``before_send(body)``, then the POST.
+
+        When Exact refuses it for a debtor or item that is gone from the division (deleted there, still
+        in our mirror), the mirror is repaired, the record looked up or created again, and the document
+        sent once more: it cannot have been stored pointing at a record that does not exist.
+        """
+        try:
+            return self._send(document_type, order, before_send)
+        except OutcomeUnknown as exc:
+            gone = repair.gone(self.mirror, exc, self._used)
+            if not gone:
+                raise
+        for kind, remote_ids in gone.items():
+            store.forget(self.connection_id, kind, remote_ids)
+        self._recheck = {kind: set(keys) for kind, keys in self._keys.items() if kind in gone}
+        return self._send(document_type, order, before_send)
+
+    def _send(self, document_type: str, order: Order, before_send) -> RemoteDocument:
         account = self.debtor(order)
         if document_type == "entry":
             body = mapping.entry_payload(order, account, self.settings)
@@ -85,50 +88,42 @@ class ExactDocuments:
         return self._remote(document_type, self.client.post(ENTITIES[document_type][0], body))
 
     def debtor(self, order: Order) -> str:
-        """The debtor for the order's customer: matched on e-mail, created when missing, never updated."""
+        """The debtor for the order's customer: from the mirror by e-mail, created when missing, never updated."""
         fixed = (self.settings.get("payment_debtors") or {}).get(order.payment_method)
         if fixed and order.vat_regime != "intra_eu_reverse_charge":
+            self._used["debtor"] = []  # the merchant's choice, not the mirror's: never replaced
             return fixed
         email = order.customer.email
         if not email:
             raise mapping.MappingError("CUSTOMER_WITHOUT_EMAIL", order.number)
 
-        def lookup() -> str | None:
-            rows = self.client.get("crm/Accounts", {"$filter": f"Email eq {odata_string(email)}", "$select": "ID"})
-            return rows[0]["ID"] if rows else None
-
-        def create() -> str:
+        def create(_key: str) -> str:
             return self.client.post("crm/Accounts", mapping.account_payload(order.customer, order.billing, self.settings))["ID"]
 
-        return links.find_or_create(self.connection_id, "debtor", email, lookup, create)
+        self._keys["debtor"] = [normal(email)]
+        account = resolve(self.connection_id, self.administration, "debtor", [email], self.mirror, create,
+                          self._recheck.get("debtor", ()))[normal(email)]
+        self._used["debtor"] = [account]
+        return account
 
     def items(self, order: Order) -> dict[str, str]:
-        """Exact item ids by code for every line: cached, else found in batches, else created; never updated."""
+        """Exact item ids by code for every line: from the mirror, else found in batches, else created; never updated."""
         first_line = {}
         for line in order.lines:
             first_line.setdefault(mapping.item_code(line), line)
-        found = links.cached_many(self.connection_id, "item", list(first_line))
-        for code, item_id in self._find_items([c for c in first_line if c not in found]).items():
-            links.remember(self.connection_id, "item", code, item_id, created=False)
-            found[code] = item_id
-        for code, line in first_line.items():
-            if code not in found:
-                payload = mapping.item_payload(line, mapping.vat_row(self.settings, order, line),
-                                               self.settings.get("default_unit"))
-                found[code] = self.client.post("logistics/Items", payload)["ID"]
-                links.remember(self.connection_id, "item", code, found[code], created=True)
-        return found
+        by_key = {normal(code): code for code in first_line}
 
-    def _find_items(self, codes: list[str]) -> dict[str, str]:
-        """Existing items among ``codes``: one ``Code eq … or …`` filter per URL-sized batch."""
-        found: dict[str, str] = {}
-        wanted = {code.strip().lower(): code for code in codes}  # Exact compares codes case-insensitively
-        for batch in filter_batches([f"Code eq {odata_string(code)}" for code in codes]):
-            for row in self.client.get("logistics/Items", {"$filter": " or ".join(batch), "$select": "ID,Code"}):
-                code = wanted.get(str(row.get("Code", "")).strip().lower())
-                if code:
-                    found[code] = row["ID"]
-        return found
+        def create(key: str) -> str:
+            line = first_line[by_key[key]]
+            payload = mapping.item_payload(line, mapping.vat_row(self.settings, order, line),
+                                           self.settings.get("default_unit"))
+            return self.client.post("logistics/Items", payload)["ID"]
+
+        self._keys["item"] = list(by_key)
+        found = resolve(self.connection_id, self.administration, "item", list(first_line), self.mirror, create,
+                        self._recheck.get("item", ()))
+        self._used["item"] = sorted(set(found.values()))
+        return {code: found[normal(code)] for code in first_line}  # "SKU-1" and "sku-1" are one Exact item
 
     def delivery_address(self, order: Order, account: str) -> str | None:
         if order.shipping is None:

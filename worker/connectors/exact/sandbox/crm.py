@@ -33,6 +33,7 @@ def update_account(ctx: Ctx, record: dict, data: dict) -> None:
     if "Name" in data:
         require(data, "Name")
     _apply_account(ctx, record, data)
+    ctx.touch(record)
 
 
 def _apply_account(ctx: Ctx, record: dict, data: dict) -> None:
