@@ -81,6 +81,9 @@ class Order:
     vat_regime: str  # standard | intra_eu_reverse_charge | export | oss
     payment_method: str = ""
     updated_at: dt.datetime | None = None
+    # Whether the shop already holds the customer's money (the source says so from its own payment
+    # status); a target that books payments books one only for a paid order.
+    paid: bool = False
 
     def lines_total_incl(self) -> Decimal:
         return sum((line.total_incl for line in self.lines), Decimal("0.00"))

@@ -35,8 +35,8 @@ def allowed_document_types(target: Connection) -> tuple[tuple[str, str], ...]:
 
 def save_general(target: Connection, form: dict) -> dict[str, str]:
     """Validate and store the general settings; returns errors by field (empty when saved)."""
-    cls, errors = connectors.get(target.system), {}
-    choices = cls.general_choices(target.settings.get("reference") or {})
+    cls, errors, reference = connectors.get(target.system), {}, target.settings.get("reference") or {}
+    choices = cls.general_choices(reference)
     if form.get("document_type") not in dict(allowed_document_types(target)):
         errors["document_type"] = N_("Choose what Koppel creates.")
     for choice in choices:
@@ -45,7 +45,7 @@ def save_general(target: Connection, form: dict) -> dict[str, str]:
             errors[choice.name] = N_("Not in your administration; reload the data from your accounting system.")
         elif not value and choice.required:
             errors[choice.name] = choice.required
-    errors = {**cls.check_general(form), **errors}
+    errors = {**cls.check_general(form, reference), **errors}
     if cls.price_modes and form.get("price_mode") not in cls.price_modes:
         errors["price_mode"] = N_("Choose incl. or excl. VAT.")
     if not errors:

@@ -54,7 +54,7 @@ class Choice:
 
     name: str
     label: str  # marked N_, translated where shown
-    rows: tuple[tuple[str, str], ...]  # (value stored, text shown)
+    rows: tuple[tuple[str, str], ...]  # (value stored, text shown: through the catalogue, so ours may be N_)
     required: str | None = None  # the message when left empty (marked N_); None: may stay empty
 
 
@@ -295,8 +295,8 @@ class Target(Connector):
         return ()
 
     @classmethod
-    def check_general(cls, form: dict) -> dict[str, str]:
-        """Rules between general settings (errors by field, messages marked N_)."""
+    def check_general(cls, form: dict, reference: dict | None = None) -> dict[str, str]:
+        """Rules between general settings, read with the administration's lists (errors by field, marked N_)."""
         return {}
 
     @classmethod

@@ -45,6 +45,10 @@ class SnelStartTarget(Target):
                         "the administration you book in. It works like a password: keep it to yourself.")),
         Setting("document_type", N_("Create"), choices=("entry", "order"), default="entry"),
         Setting("journal", N_("Journal"), required=False),
+        # Payments as memorial bookings in the (Memo) journal, on this ledger (payment.py); OSS VAT's ledger (oss.py).
+        Setting("book_payments", N_("Book the payment of paid orders"), required=False),
+        Setting("payment_ledger", N_("Ledger the payments are received on"), required=False),
+        Setting("oss_vat_ledger", N_("Ledger for foreign VAT (OSS)"), required=False),
         Setting("invoice_layout", N_("Invoice layout for sales orders"), required=False),
         Setting("price_mode", N_("VAT entry of sales orders"), choices=("excl", "incl"), default="excl"),
         Setting("access_token", N_("Access token"), secret=True, required=False),
@@ -91,8 +95,8 @@ class SnelStartTarget(Target):
         return choices.general(reference)
 
     @classmethod
-    def check_general(cls, form: dict) -> dict[str, str]:
-        return {}
+    def check_general(cls, form: dict, reference: dict | None = None) -> dict[str, str]:
+        return choices.check_general(form, reference or {})
 
     @classmethod
     def customer_row(cls, row: dict) -> dict:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from flask import Blueprint, Response, current_app, request
 
-from . import bookings, listing, sales
+from . import bookings, listing, memorial, sales
 from .errors import SnelStartError, apim, bare, response
 from .state import SnelStartState
 
@@ -23,6 +23,8 @@ COLLECTIONS = {
     "verkoopboekingen": ("boekhouden:read", "boekhouden:write", bookings.create),
     "verkoopfacturen": ("orders:read", None, None), "verkooporders": ("orders:read", "orders:write", sales.order),
     "verkoopordersjablonen": ("orders:read", None, None),
+    "memoriaalboekingen": ("memoriaal:read", "memoriaal:write", memorial.create),
+    "grootboekmutaties": ("boekhouden:read", None, None),
 }
 UNPAGED = {"btwtarieven"}
 
