@@ -6,6 +6,9 @@ exchanged for an hour's bearer token; every call also carries Koppel's own subsc
 bookings for InKaart, InBalans and InZicht; sales orders only for InBalans and InZicht, whose keys
 carry the ``artikelen`` and ``orders:write`` scopes. We learn it by reading the revenue groups of
 articles: 403 means no orders.
+
+Payments of paid orders, when the merchant books them, are memorial bookings in the Memo journal that
+settle the sales booking (payment.py); foreign (OSS) VAT is never booked as a Dutch VAT kind (oss.py).
 """
 from __future__ import annotations
 

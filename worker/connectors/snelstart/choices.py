@@ -8,7 +8,9 @@ code per foreign EU rate for foreign VAT, which is never a Dutch kind (oss.py ha
 
 Payments (manual 002: "Dagboek ... verplicht als je betalingen wilt doorboeken, en vul je Memo in"):
 booking them needs a memorial journal (``soort`` Memoriaal from /dagboeken) and the ledger the money
-is received on; ``check_general`` says so when either is missing.
+is received on; ``check_general`` says so when either is missing. A sales booking itself takes no journal
+(the spec's VerkoopboekingModel has no ``dagboek``: SnelStart books it in its sales journal), so for
+bookings alone the journal stays optional, as the manual says.
 """
 from __future__ import annotations
 

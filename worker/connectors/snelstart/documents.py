@@ -94,7 +94,7 @@ class SnelStartDocuments:
         if document_type == "entry" and payment.due(order, self.settings):
             rows = self.client.get(payment.MUTATIONS,
                                    {"$filter": f"boekstuk eq {odata_string(payment.boekstuk(order.number))}"})
-            if not payment.booked(rows, self.settings["journal"]):
+            if not payment.booked(rows, self.settings.get("journal")):
                 self.pay(order, found.remote_id, before_send)
         return found
 

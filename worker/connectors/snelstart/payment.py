@@ -47,9 +47,9 @@ def payload(order: Order, reference: str, booking_id: str, settings: dict) -> di
     """The POST /memoriaalboekingen body: the payment ledger debited, the sales booking settled."""
     amount = order.total_incl
     text = description(order)
-    return {"datum": f"{order.date.isoformat()}T00:00:00", "dagboek": {"id": settings["journal"]},
+    return {"datum": f"{order.date.isoformat()}T00:00:00", "dagboek": {"id": settings.get("journal")},
             "boekstuk": boekstuk(reference), "omschrijving": text,
-            "memoriaalBoekingsRegels": [{"omschrijving": text, "grootboek": {"id": settings["payment_ledger"]},
+            "memoriaalBoekingsRegels": [{"omschrijving": text, "grootboek": {"id": settings.get("payment_ledger")},
                                          "debet": float(max(amount, ZERO)), "credit": float(max(-amount, ZERO))}],
             "verkoopboekingBoekingsRegels": [{"boekingId": {"id": booking_id}, "omschrijving": text,
                                               "bedrag": float(amount)}]}
