@@ -156,10 +156,10 @@ def remove_vat():
 @bp.route("/payments", methods=["POST"])
 @login_required
 def save_payments():
-    """Save payment methods that always book on one fixed debtor."""
-    target = connections()["target"]
-    debtors = {m: d for m, d in zip(request.form.getlist("method"), request.form.getlist("debtor")) if m and d}
-    target.settings = {**target.settings, "payment_debtors": debtors}
+    """Save payment methods that always book on one fixed debtor, and the ledgers their payments come in on."""
+    form = request.form
+    configuration.save_payment_methods(connections()["target"], form.getlist("method"), form.getlist("debtor"),
+                                       form.getlist("ledger"))
     get_session().commit()
     return render_section("payments", saved="payments")
 

@@ -133,3 +133,19 @@ def test_a_payment_snelstart_refuses_lands_in_errors_and_process_books_only_the_
     assert sandboxes.snelstart.post_count(admin, "verkoopboekingen") == 1
     assert sandboxes.snelstart.post_count(admin, "memoriaalboekingen") == 1
 
+
+
+def test_a_payment_method_books_its_payments_on_its_own_ledger(client, sandboxes, database):
+    merchant = paying_merchant(sandboxes)
+    login(client, merchant)
+    bank = ledger_ids(merchant["reference"])[1100]
+    page = client.get("/config/").get_data(as_text=True)
+    assert 'name="ledger"' in page and "1100 Bank" in page
+    saved = client.post("/config/payments", data={"method": ["bancontact", ""], "debtor": ["", ""],
+                                                  "ledger": [bank, ""]}, headers=HX)
+    assert f'<option value="{bank}" selected' in saved.get_data(as_text=True)  # shown again after saving
+    assert target(merchant).settings["payment_ledgers"] == {"bancontact": bank}
+    order = post(merchant, shop_order("KMO-2026-00206"))  # paid with bancontact
+    assert order.state == "posted", (order.error_code, order.error_message)
+    [paid] = sandboxes.snelstart.records(merchant["administration"], "memoriaalboekingen")
+    assert paid["memoriaalBoekingsRegels"][0]["grootboek"]["id"] == bank

@@ -300,6 +300,11 @@ class Target(Connector):
         return {}
 
     @classmethod
+    def payment_ledger_rows(cls, reference: dict) -> tuple[tuple[str, str], ...]:
+        """Ledgers a payment method's payments may be booked on, as (value, text); empty: no payments booked."""
+        return ()
+
+    @classmethod
     def vat_code_rows(cls, reference: dict, price_mode: str | None) -> list[dict]:
         """The VAT codes to offer (``value`` stored, ``label`` shown); all of them when ``price_mode`` is None."""
         raise NotImplementedError

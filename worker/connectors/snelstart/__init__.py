@@ -90,6 +90,11 @@ class SnelStartTarget(Target):
         return choices.vat_codes(reference)
 
     @classmethod
+    def payment_ledger_rows(cls, reference: dict) -> tuple[tuple[str, str], ...]:
+        """Balance ledgers (bank, clearing accounts) a payment method's payments may come in on."""
+        return choices.balance_ledgers(reference)
+
+    @classmethod
     def revenue_accounts(cls, reference: dict) -> list[dict]:
         return choices.revenue_accounts(reference)
 

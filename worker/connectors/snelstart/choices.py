@@ -68,7 +68,7 @@ def revenue_accounts(reference: dict) -> list[dict]:
     return [{"value": row["id"], "label": _ledger_label(row)} for row in sorted(rows, key=lambda r: r.get("nummer") or 0)]
 
 
-def _balance_ledgers(reference: dict) -> tuple[tuple[str, str], ...]:
+def balance_ledgers(reference: dict) -> tuple[tuple[str, str], ...]:
     rows = [row for row in reference.get("ledgers", []) if not row.get("nonactief")
             and row.get("rekeningCode") == "Balans"]
     return tuple((row["id"], _ledger_label(row)) for row in sorted(rows, key=lambda r: r.get("nummer") or 0))
@@ -79,7 +79,7 @@ def general(reference: dict) -> tuple[Choice, ...]:
     journals = tuple((row["id"], f"{row.get('nummer') or ''} {row.get('omschrijving') or ''}".strip())
                      for row in reference.get("journals", []) if not row.get("nonactief")
                      and row.get("soort") in ("Verkoop", MEMORIAL))
-    ledgers = _balance_ledgers(reference)
+    ledgers = balance_ledgers(reference)
     choices = [Choice("journal", N_("Journal (Debiteuren for sales bookings; Memo when payments are booked)"),
                       journals),
                Choice("book_payments", N_("Book the payment of paid orders"),

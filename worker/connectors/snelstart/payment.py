@@ -5,8 +5,8 @@ POST /memoriaalboekingen (MemoriaalboekingModel: ``datum`` and ``dagboek`` requi
 (``memoriaalBoekingsRegels``: grootboek, debet, credit) and lines on sales bookings
 (``verkoopboekingBoekingsRegels``: boekingId, omschrijving, bedrag). So the payment is one memorial booking
 in the chosen memorial journal with
-* a ledger line debiting the ledger the money is received on (Configuration: bank, or a clearing account
-  of the payment provider), and
+* a ledger line debiting the ledger the money is received on: the payment method's own (Configuration,
+  payment methods: e.g. its provider's clearing account), else the general payment ledger, and
 * a line on the order's sales booking for the same amount, which credits the debtor and settles the invoice.
 Inferred, as the spec documents no meaning: a positive ``bedrag`` on a sales-booking line is money received
 on it, and a memorial booking must balance: Σ (debet − credit) of the ledger lines = Σ bedrag of the
@@ -47,9 +47,10 @@ def payload(order: Order, reference: str, booking_id: str, settings: dict) -> di
     """The POST /memoriaalboekingen body: the payment ledger debited, the sales booking settled."""
     amount = order.total_incl
     text = description(order)
+    ledger = (settings.get("payment_ledgers") or {}).get(order.payment_method) or settings.get("payment_ledger")
     return {"datum": f"{order.date.isoformat()}T00:00:00", "dagboek": {"id": settings.get("journal")},
             "boekstuk": boekstuk(reference), "omschrijving": text,
-            "memoriaalBoekingsRegels": [{"omschrijving": text, "grootboek": {"id": settings.get("payment_ledger")},
+            "memoriaalBoekingsRegels": [{"omschrijving": text, "grootboek": {"id": ledger},
                                          "debet": float(max(amount, ZERO)), "credit": float(max(-amount, ZERO))}],
             "verkoopboekingBoekingsRegels": [{"boekingId": {"id": booking_id}, "omschrijving": text,
                                               "bedrag": float(amount)}]}
