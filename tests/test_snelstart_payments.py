@@ -149,3 +149,15 @@ def test_a_payment_method_books_its_payments_on_its_own_ledger(client, sandboxes
     assert order.state == "posted", (order.error_code, order.error_message)
     [paid] = sandboxes.snelstart.records(merchant["administration"], "memoriaalboekingen")
     assert paid["memoriaalBoekingsRegels"][0]["grootboek"]["id"] == bank
+
+
+def test_a_payment_that_meets_the_quota_waits_and_the_booking_is_not_made_again(sandboxes, database):
+    merchant = paying_merchant(sandboxes)
+    sandboxes.snelstart.add_fault(FaultRule("POST", "memoriaalboekingen", mode="status", status=429,
+                                            headers={"Retry-After": "1"}))
+    order = post(merchant, shop_order("KMO-2026-00207"))
+    assert order.state == "posted", (order.error_code, order.error_message)
+    admin = merchant["administration"]
+    assert sandboxes.snelstart.post_count(admin, "verkoopboekingen") == 1
+    assert sandboxes.snelstart.post_count(admin, "memoriaalboekingen") == 1
+    assert len(sandboxes.snelstart.records(admin, "memoriaalboekingen")) == 1

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from worker.canonical import Line, Order
 from worker.connectors import links
-from worker.connectors.errors import MappingError, RemoteRejected
+from worker.connectors.errors import MappingError, OutcomeUnknown, RemoteRejected, RemoteUnavailable, Throttled
 from worker.connectors.snelstart import booking, oss, payment, salesorder
 from worker.connectors.snelstart.client import SnelStartClient
 from worker.vat_map import vat_row
@@ -76,7 +76,12 @@ class SnelStartDocuments:
                 links.forget(self.connection_id, "debtor", (order.customer.email or "").strip().lower())
             raise
         if payment.due(order, self.settings):  # a booking just made has no payment yet: no lookup needed
-            self.pay(order, created.remote_id, before_send)
+            try:
+                self.pay(order, created.remote_id, before_send)
+            except (Throttled, RemoteUnavailable) as exc:
+                # The booking exists: the posting must stay "maybe sent", or the next try would book it again;
+                # in doubt it is looked up after the settle window and ``complete`` sends the payment.
+                raise OutcomeUnknown(f"sales booking made, its payment not yet: {exc}") from exc
         return created
 
     def check(self, document_type: str, order: Order) -> None:

@@ -131,7 +131,8 @@ def serve(collection: str, rest: str = ""):
         if fault and fault.mode in ("status", "hang"):
             if fault.mode == "hang":
                 state.faults.hang(fault.hang_seconds)
-            raise SnelStartError(fault.status or 504, {"message": f"Injected fault: HTTP {fault.status or 504}."})
+            raise SnelStartError(fault.status or 504, {"message": f"Injected fault: HTTP {fault.status or 504}."},
+                                 fault.headers)
         if fault and fault.mode == "hold_then_commit":
             state.faults.hang(fault.hang_seconds)
         with state.lock:
