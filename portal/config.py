@@ -157,14 +157,14 @@ def remove_vat():
 @bp.route("/payments", methods=["POST"])
 @login_required
 def save_payments():
-    """Save payment methods that always book on one fixed debtor."""
-    target = connections()["target"]
-    debtors = {m: d for m, d in zip(request.form.getlist("method"), request.form.getlist("debtor")) if m and d}
-    target.settings = {**target.settings, "payment_debtors": debtors}
-    if "no_email_debtor" in request.form:  # the debtor of this channel's orders without e-mail (pipeline/debtors.py)
+    """Save payment methods that always book on one fixed debtor, the ledgers their payments come in on, and
+    the debtor of orders without an e-mail address."""
+    form, target = request.form, connections()["target"]
+    configuration.save_payment_methods(target, form.getlist("method"), form.getlist("debtor"), form.getlist("ledger"))
+    if "no_email_debtor" in form:  # the debtor of this channel's orders without e-mail (pipeline/debtors.py)
         source = connections()["source"]
         channel = connectors.get(source.system).sales_channel(source)[0]
-        chosen = {**(target.settings.get("no_email_debtors") or {}), channel: request.form["no_email_debtor"]}
+        chosen = {**(target.settings.get("no_email_debtors") or {}), channel: form["no_email_debtor"]}
         target.settings = {**target.settings, "no_email_debtors": {k: v for k, v in chosen.items() if v}}
     get_session().commit()
     return render_section("payments", saved="payments")

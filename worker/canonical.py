@@ -97,6 +97,9 @@ class Order:
     # the pipeline from Configuration for an order without an e-mail address (worker.pipeline.debtors),
     # never by a source.
     debtor: str = ""
+    # Whether the shop already holds the customer's money (the source says so from its own payment
+    # status); a target that books payments books one only for a paid order.
+    paid: bool = False
 
     def lines_total_incl(self) -> Decimal:
         return sum((line.total_incl for line in self.lines), Decimal("0.00"))

@@ -18,7 +18,20 @@ def options(target: Connection) -> dict:
     cls, reference = connectors.get(target.system), target.settings.get("reference") or {}
     accounts = lines_map.accounts_needed(target.settings)
     return {"general": cls.general_choices(reference), "vat_codes": cls.vat_code_rows(reference, None),
-            "gl_accounts": cls.revenue_accounts(reference) if accounts else [], "revenue_accounts": accounts}
+            "gl_accounts": cls.revenue_accounts(reference) if accounts else [], "revenue_accounts": accounts,
+            "payment_ledgers": cls.payment_ledger_rows(reference)}
+
+
+def save_payment_methods(target: Connection, methods: list[str], debtors: list[str], ledgers: list[str]) -> None:
+    """Store each payment method's fixed debtor and, where the target books payments, the ledger they come in on.
+
+    The lists are the form's rows in order; a ledger the administration does not offer is not kept.
+    """
+    offered = {str(value) for value, _ in connectors.get(target.system).payment_ledger_rows(
+        target.settings.get("reference") or {})}
+    fixed = {m: d for m, d in zip(methods, debtors) if m and d}
+    booked_on = {m: ledger for m, ledger in zip(methods, ledgers) if m and ledger in offered}
+    target.settings = {**target.settings, "payment_debtors": fixed, "payment_ledgers": booked_on}
 
 
 def allowed_document_types(target: Connection) -> tuple[tuple[str, str], ...]:
@@ -35,8 +48,8 @@ def allowed_document_types(target: Connection) -> tuple[tuple[str, str], ...]:
 
 def save_general(target: Connection, form: dict) -> dict[str, str]:
     """Validate and store the general settings; returns errors by field (empty when saved)."""
-    cls, errors = connectors.get(target.system), {}
-    choices = cls.general_choices(target.settings.get("reference") or {})
+    cls, errors, reference = connectors.get(target.system), {}, target.settings.get("reference") or {}
+    choices = cls.general_choices(reference)
     if form.get("document_type") not in dict(allowed_document_types(target)):
         errors["document_type"] = N_("Choose what Koppel creates.")
     for choice in choices:
@@ -45,7 +58,7 @@ def save_general(target: Connection, form: dict) -> dict[str, str]:
             errors[choice.name] = N_("Not in your administration; reload the data from your accounting system.")
         elif not value and choice.required:
             errors[choice.name] = choice.required
-    errors = {**cls.check_general(form), **errors}
+    errors = {**cls.check_general(form, reference), **errors}
     if cls.price_modes and form.get("price_mode") not in cls.price_modes:
         errors["price_mode"] = N_("Choose incl. or excl. VAT.")
     if not errors:

@@ -55,7 +55,7 @@ class Choice:
 
     name: str
     label: str  # marked N_, translated where shown
-    rows: tuple[tuple[str, str], ...]  # (value stored, text shown)
+    rows: tuple[tuple[str, str], ...]  # (value stored, text shown: through the catalogue, so ours may be N_)
     required: str | None = None  # the message when left empty (marked N_); None: may stay empty
 
 
@@ -312,9 +312,14 @@ class Target(Connector):
         return ()
 
     @classmethod
-    def check_general(cls, form: dict) -> dict[str, str]:
-        """Rules between general settings (errors by field, messages marked N_)."""
+    def check_general(cls, form: dict, reference: dict | None = None) -> dict[str, str]:
+        """Rules between general settings, read with the administration's lists (errors by field, marked N_)."""
         return {}
+
+    @classmethod
+    def payment_ledger_rows(cls, reference: dict) -> tuple[tuple[str, str], ...]:
+        """Ledgers a payment method's payments may be booked on, as (value, text); empty: no payments booked."""
+        return ()
 
     @classmethod
     def vat_code_rows(cls, reference: dict, price_mode: str | None) -> list[dict]:

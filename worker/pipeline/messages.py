@@ -75,6 +75,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "VAT_NOT_MAPPED": (
         N_("There is no VAT code and revenue account set for {detail} in your VAT settings."),
         N_("Open Configuration, fill in the VAT code and ledger account for that rate, save, then press Process.")),
+    "OSS_VAT_LEDGER_MISSING": (
+        N_("This order charges VAT of {country} at {rate} % (One Stop Shop, OSS). {system} books only Dutch VAT, "
+           "so foreign VAT goes on a ledger of its own, kept out of your Dutch VAT return; none is chosen."),
+        N_("In {system}, create a balance ledger for OSS VAT payable (your accountant knows which), then in "
+           "Configuration reload the data, choose it as the ledger for foreign VAT (OSS), save, then press "
+           "Process.")),
+    "OSS_NOT_ON_SALES_ORDERS": (
+        N_("This order charges VAT of {country} at {rate} % (One Stop Shop, OSS). {system} sales orders compute "
+           "Dutch VAT from the article's revenue group, so foreign VAT cannot go on one."),
+        N_("In Configuration, create sales bookings (with a ledger for foreign VAT), save, then press Process; "
+           "or book this order by hand.")),
     "CUSTOMER_WITHOUT_EMAIL": (
         N_("Order {detail} has no customer e-mail address, and debtors are matched on e-mail."),
         N_("Add the e-mail address to the order in your shop, or link its payment method to a fixed debtor "

@@ -90,8 +90,7 @@ def _process(order_id: int) -> None:
     except ReauthRequired as exc:
         raise Stop(problem("REAUTH_REQUIRED", detail=str(exc))) from exc
     except RemoteRejected as exc:
-        fail(order_id, problem("TARGET_REJECTED", detail=exc.message, system=connectors.get(plan.target.system).name),
-             response=exc.body or exc.message)
+        _rejected(plan, exc)
         return
     except OutcomeUnknown as exc:
         # Only a 500 can be the target refusing the document; 502-504 and no answer are resent once absent.
@@ -105,6 +104,22 @@ def _process(order_id: int) -> None:
     _record(plan, remote)
 
 
+def _rejected(plan: Plan, exc: RemoteRejected) -> None:
+    fail(plan.order_id, problem("TARGET_REJECTED", detail=exc.message, system=connectors.get(plan.target.system).name),
+         response=exc.body or exc.message)
+
+
+def _completed(plan: Plan, documents, found):
+    """The found document with what belongs to it: a target whose document has a follow-up (a payment
+    booked against it) declares ``complete``, which looks that up by our reference and sends it only
+    when missing, so an answer lost between the document and its follow-up never loses or doubles either.
+    The follow-up is committed as in flight before it leaves, like the document, so its settle window holds."""
+    complete = getattr(documents, "complete", None)
+    if complete is None:
+        return found
+    return complete(plan.document_type, plan.canonical, found, before_send=lambda body: _sending(plan, body))
+
+
 def _look_up(plan: Plan, documents) -> bool:
     """Resolve a posting that may exist remotely; True when that settled the order.
 
@@ -116,6 +131,11 @@ def _look_up(plan: Plan, documents) -> bool:
         raise waiting.Settling(settled)
     found = documents.find(plan.document_type, plan.reference)
     if found:
+        try:
+            found = _completed(plan, documents, found)
+        except RemoteRejected as exc:
+            _rejected(plan, exc)
+            return True
         _record(plan, found)
         return True
     if plan.doubtful_answer:

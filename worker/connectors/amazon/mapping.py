@@ -106,8 +106,13 @@ def build(data, rates: SellingRates = NONE) -> tuple[Order, set[str]]:
         vat_total=sum((l.vat_amount for l in lines), ZERO), vat_regime=regime,
         payment_method=str(payments[0].get("paymentMethod") or "Amazon") if isinstance(payments[0], dict) else "Amazon",
         updated_at=_moment(data, "lastUpdatedTime") if data.get("lastUpdatedTime") else None,
+        paid=status_of(data) in CHARGED,
         vat_notes=notes(builder.rules, country, rates.of(country)))
     return canonical, builder.rules
+
+
+# Amazon charges the buyer when (part of) the order ships; before that the payment is only authorised.
+CHARGED = frozenset({"PartiallyShipped", "InvoiceUnconfirmed", "Shipped"})
 
 
 def notes(rules: set[str], country: str, selling_rate: Decimal | None) -> tuple[Note, ...]:

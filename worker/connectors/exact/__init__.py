@@ -58,7 +58,7 @@ class ExactOnlineTarget(Target):
         return choices.general(reference)
 
     @classmethod
-    def check_general(cls, form: dict) -> dict[str, str]:
+    def check_general(cls, form: dict, reference: dict | None = None) -> dict[str, str]:
         return choices.check_general(form)
 
     @classmethod

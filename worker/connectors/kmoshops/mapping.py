@@ -115,7 +115,8 @@ def to_canonical(data) -> Order:
         vat_total=money(required(totals, "vat_total", "totals.vat_total"), "totals.vat_total"),
         vat_regime=text(data, "vat_regime", "vat_regime", default="standard") or "standard",
         payment_method=text(group(data, "payment", "payment"), "method", "payment.method"),
-        updated_at=moment(data, "updated_at"))
+        updated_at=moment(data, "updated_at"),
+        paid=text(group(data, "payment", "payment"), "status", "payment.status") == "paid")
 
 
 def identity(data) -> dict | None:

@@ -6,6 +6,9 @@ exchanged for an hour's bearer token; every call also carries Koppel's own subsc
 bookings for InKaart, InBalans and InZicht; sales orders only for InBalans and InZicht, whose keys
 carry the ``artikelen`` and ``orders:write`` scopes. We learn it by reading the revenue groups of
 articles: 403 means no orders.
+
+Payments of paid orders, when the merchant books them, are memorial bookings in the Memo journal that
+settle the sales booking (payment.py); foreign (OSS) VAT is never booked as a Dutch VAT kind (oss.py).
 """
 from __future__ import annotations
 
@@ -46,6 +49,10 @@ class SnelStartTarget(Target):
                         "the administration you book in. It works like a password: keep it to yourself.")),
         Setting("document_type", N_("Create"), choices=("entry", "order"), default="entry"),
         Setting("journal", N_("Journal"), required=False),
+        # Payments as memorial bookings in the (Memo) journal, on this ledger (payment.py); OSS VAT's ledger (oss.py).
+        Setting("book_payments", N_("Book the payment of paid orders"), required=False),
+        Setting("payment_ledger", N_("Ledger the payments are received on"), required=False),
+        Setting("oss_vat_ledger", N_("Ledger for foreign VAT (OSS)"), required=False),
         Setting("invoice_layout", N_("Invoice layout for sales orders"), required=False),
         Setting("price_mode", N_("VAT entry of sales orders"), choices=("excl", "incl"), default="excl"),
         Setting("access_token", N_("Access token"), secret=True, required=False),
@@ -84,6 +91,11 @@ class SnelStartTarget(Target):
         return choices.vat_codes(reference)
 
     @classmethod
+    def payment_ledger_rows(cls, reference: dict) -> tuple[tuple[str, str], ...]:
+        """Balance ledgers (bank, clearing accounts) a payment method's payments may come in on."""
+        return choices.balance_ledgers(reference)
+
+    @classmethod
     def revenue_accounts(cls, reference: dict) -> list[dict]:
         return choices.revenue_accounts(reference)
 
@@ -92,8 +104,8 @@ class SnelStartTarget(Target):
         return choices.general(reference)
 
     @classmethod
-    def check_general(cls, form: dict) -> dict[str, str]:
-        return {}
+    def check_general(cls, form: dict, reference: dict | None = None) -> dict[str, str]:
+        return choices.check_general(form, reference or {})
 
     @classmethod
     def customer_row(cls, row: dict) -> dict:

@@ -6,13 +6,16 @@ total exactly), to the booking line of its revenue ledger and VAT kind, and its 
 ``btw`` entry of that kind. ``factuurbedrag`` is the order total incl. VAT, which the pre-check
 made equal to the sum of the lines' totals; so factuurbedrag = Σ boekingsregels.bedrag +
 Σ btw.btwBedrag to the cent, which SnelStart requires (iwd-nl "in balance", targets.md §3.6).
-VAT amounts are never on the lines: they go in ``btw``, one entry per kind (§3.5).
+VAT amounts are never on the lines: they go in ``btw``, one entry per kind (§3.5). Foreign VAT (OSS)
+is the exception the accountant expects: it is a line of its own on the OSS VAT ledger, never a Dutch
+``btw`` entry (the rule is in oss.py); factuurbedrag still equals Σ lines + Σ btw to the cent.
 """
 from __future__ import annotations
 
 from decimal import Decimal
 
 from worker.canonical import Order
+from worker.connectors.snelstart import oss
 from worker.vat_map import vat_row
 
 PATH = "verkoopboekingen"
@@ -41,19 +44,24 @@ def description(order: Order) -> str:
 
 
 def lines_and_vat(order: Order, settings: dict) -> tuple[list[dict], list[dict]]:
-    """The booking lines per (ledger, VAT kind) and the VAT entries per kind, amounts as Decimal."""
-    regels: dict[tuple[str, str], Decimal] = {}
+    """The booking lines per (ledger, VAT kind) and the VAT entries per kind; OSS VAT as lines (oss.py)."""
+    text = f"Bestelling {order.number}"[:250]
+    regels: dict[tuple[str, str | None, str], Decimal] = {}
     vat: dict[str, Decimal] = {}
     for line in order.lines:
         row = vat_row(settings, order, line, need_account=True)
+        oss.check_row(order, line, row)
         kind = row["vat_code"]
-        key = (row["gl_account"], LINE_KIND.get(kind, kind))
-        regels[key] = regels.get(key, ZERO) + (line.total_incl - line.vat_amount)
-        if kind in VAT_ENTRY:
+        net_key = (row["gl_account"], "Geen" if oss.is_oss(kind) else LINE_KIND.get(kind, kind), text)
+        regels[net_key] = regels.get(net_key, ZERO) + (line.total_incl - line.vat_amount)
+        if oss.is_oss(kind):
+            # No btwSoort on the VAT line: the spec lets it stay empty, and it is no Dutch VAT.
+            vat_key = (oss.vat_ledger(settings, order, line), None, oss.vat_text(order, line))
+            regels[vat_key] = regels.get(vat_key, ZERO) + line.vat_amount
+        elif kind in VAT_ENTRY:
             vat[VAT_ENTRY[kind]] = vat.get(VAT_ENTRY[kind], ZERO) + line.vat_amount
-    text = f"Bestelling {order.number}"[:250]
-    booked = [{"grootboek": {"id": ledger}, "omschrijving": text, "bedrag": num(amount), "btwSoort": kind}
-              for (ledger, kind), amount in regels.items()]
+    booked = [{"grootboek": {"id": ledger}, "omschrijving": words, "bedrag": num(amount),
+               **({"btwSoort": kind} if kind else {})} for (ledger, kind, words), amount in regels.items()]
     # A reverse-charge entry of 0.00 is still sent so the VAT return's box is filled (§3.6).
     entries = [{"btwSoort": kind, "btwBedrag": num(amount)} for kind, amount in vat.items()
                if amount != 0 or kind == "VerkopenVerlegd"]

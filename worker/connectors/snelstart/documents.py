@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from worker.canonical import Line, Order
 from worker.connectors import links
-from worker.connectors.errors import MappingError, RemoteRejected
-from worker.connectors.snelstart import booking, salesorder
+from worker.connectors.errors import MappingError, OutcomeUnknown, RemoteRejected, RemoteUnavailable, Throttled
+from worker.connectors.snelstart import booking, oss, payment, salesorder
 from worker.connectors.snelstart.client import SnelStartClient
 from worker.vat_map import vat_row
 from worker.connectors.base import RemoteDocument
@@ -60,6 +60,7 @@ class SnelStartDocuments:
         """Create the document: relation (and articles) first, then ``before_send(body)``, then the POST."""
         if document_type == "order" and not self.reference.get("orders_allowed", True):
             raise RemoteRejected(403, NO_ORDERS)
+        self.check(document_type, order)
         relation = self.relation(order)
         try:
             if document_type == "order":
@@ -69,11 +70,44 @@ class SnelStartDocuments:
                 return from_order(self.client.post(salesorder.PATH, body))
             body = booking.payload(order, order.number, relation, self.settings)
             before_send(body)
-            return from_booking(self.client.post(booking.PATH, body))
+            created = from_booking(self.client.post(booking.PATH, body))
         except RemoteRejected as exc:
             if GONE_RELATION.search(exc.message or ""):  # deleted in SnelStart since: Process looks it up again
                 links.forget(self.connection_id, "debtor", (order.customer.email or "").strip().lower())
             raise
+        if payment.due(order, self.settings):  # a booking just made has no payment yet: no lookup needed
+            try:
+                self.pay(order, created.remote_id, before_send)
+            except (Throttled, RemoteUnavailable) as exc:
+                # The booking exists: the posting must stay "maybe sent", or the next try would book it again;
+                # in doubt it is looked up after the settle window and ``complete`` sends the payment.
+                raise OutcomeUnknown(f"sales booking made, its payment not yet: {exc}") from exc
+        return created
+
+    def check(self, document_type: str, order: Order) -> None:
+        """What can be refused without asking SnelStart (VAT mapping, OSS), before anything is sent."""
+        if document_type == "entry":
+            booking.lines_and_vat(order, self.settings)
+            return
+        for line in order.lines:
+            oss.check_sales_order_line(order, line, vat_row(self.settings, order, line))
+
+    def complete(self, document_type: str, order: Order, found: RemoteDocument,
+                 before_send=lambda body: None) -> RemoteDocument:
+        """A found sales booking with the payment of a paid order: looked up by its boekstuk, sent only
+        when missing (after a lost answer the pipeline finds the booking and comes here)."""
+        if document_type == "entry" and payment.due(order, self.settings):
+            rows = self.client.get(payment.MUTATIONS,
+                                   {"$filter": f"boekstuk eq {odata_string(payment.boekstuk(order.number))}"})
+            if not payment.booked(rows, self.settings.get("journal")):
+                self.pay(order, found.remote_id, before_send)
+        return found
+
+    def pay(self, order: Order, booking_id: str, before_send) -> None:
+        """POST the payment's memorial booking, committed as in flight first (payment.py)."""
+        body = payment.payload(order, order.number, booking_id, self.settings)
+        before_send(body)
+        self.client.post(payment.PATH, body)
 
     def countries(self) -> dict[str, str]:
         """SnelStart's country ids by ISO code."""
@@ -126,6 +160,7 @@ class SnelStartDocuments:
     def revenue_group(self, order: Order, line: Line) -> str:
         """The revenue group booking on the line's ledger, else the one of its VAT kind."""
         row = vat_row(self.settings, order, line)
+        oss.check_sales_order_line(order, line, row)
         kind = booking.LINE_KIND.get(row["vat_code"], row["vat_code"])
         groups = self.reference.get("revenue_groups", [])
         for group in groups:

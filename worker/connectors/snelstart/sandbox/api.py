@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from flask import Blueprint, Response, current_app, request
 
-from . import bookings, listing, sales
+from . import bookings, listing, memorial, sales
 from .errors import SnelStartError, apim, bare, response
 from .state import SnelStartState
 
@@ -23,6 +23,8 @@ COLLECTIONS = {
     "verkoopboekingen": ("boekhouden:read", "boekhouden:write", bookings.create),
     "verkoopfacturen": ("orders:read", None, None), "verkooporders": ("orders:read", "orders:write", sales.order),
     "verkoopordersjablonen": ("orders:read", None, None),
+    "memoriaalboekingen": ("memoriaal:read", "memoriaal:write", memorial.create),
+    "grootboekmutaties": ("boekhouden:read", None, None),
 }
 UNPAGED = {"btwtarieven"}
 
@@ -129,7 +131,8 @@ def serve(collection: str, rest: str = ""):
         if fault and fault.mode in ("status", "hang"):
             if fault.mode == "hang":
                 state.faults.hang(fault.hang_seconds)
-            raise SnelStartError(fault.status or 504, {"message": f"Injected fault: HTTP {fault.status or 504}."})
+            raise SnelStartError(fault.status or 504, {"message": f"Injected fault: HTTP {fault.status or 504}."},
+                                 fault.headers)
         if fault and fault.mode == "hold_then_commit":
             state.faults.hang(fault.hang_seconds)
         with state.lock:

@@ -11,7 +11,8 @@ DEFAULT_CAP = 500
 # Which ones are filterable beyond naam (no) and nonactief (no) is inferred.
 FILTERABLE = {"relaties": {"relatiecode", "modifiedOn"}, "grootboeken": {"nummer", "modifiedOn"},
               "artikelen": {"artikelcode", "modifiedOn"}, "verkoopfacturen": {"factuurnummer", "modifiedOn"},
-              "verkooporders": {"nummer", "betalingskenmerk", "modifiedOn"}}
+              "verkooporders": {"nummer", "betalingskenmerk", "modifiedOn"},
+              "grootboekmutaties": {"boekstuk", "factuurNummer", "modifiedOn"}}
 _CLAUSE = re.compile(r"^\s*(\w+)\s+eq\s+(?:'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?))\s*$")
 
 

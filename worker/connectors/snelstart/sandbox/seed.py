@@ -4,13 +4,17 @@ from __future__ import annotations
 import uuid
 
 LEDGERS = (  # nummer, omschrijving, grootboekfunctie, btwSoort[] allowed on a line, rekeningCode
+    (1100, "Bank", "ElectronischeBetaling", [], "Balans"),
+    (1190, "Tussenrekening betalingen", "TussenrekeningBetalingen", [], "Balans"),
     (1300, "Debiteuren", "Diversen", [], "Balans"),  # the spec's enum has no "Debiteuren" function
+    (1640, "Te betalen btw OSS", "Diversen", [], "Balans"),
     (8000, "Omzet hoog", "VerkopenOmzetHoog", ["Hoog"], "WinstEnVerlies"),
     (8010, "Omzet laag", "VerkopenOmzetLaag", ["Laag"], "WinstEnVerlies"),
     (8020, "Omzet overig", "VerkopenOmzetOverig", ["Overig"], "WinstEnVerlies"),
     (8100, "Omzet onbelast / verlegd", "VerkopenOmzetOnbelastVerlegd", ["Geen"], "WinstEnVerlies"),
     (8110, "Omzet ICP", "VerkopenExportBinnenEU", ["Geen"], "WinstEnVerlies"),
     (8120, "Omzet export buiten de EU", "VerkopenExportBuitenEU", ["Geen"], "WinstEnVerlies"),
+    (8130, "Omzet OSS afstandsverkopen EU", "InstallatieTeleverkoopBinnenEUgeen", ["Geen"], "WinstEnVerlies"),
     (8900, "Omzet oud (niet meer gebruiken)", "VerkopenOmzetHoog", ["Hoog"], "WinstEnVerlies"),
 )
 JOURNALS = ((70, "Verkoop", "Verkoop"), (90, "Memoriaal", "Memoriaal"), (10, "Kas", "Kas"), (20, "Bank", "Bank"))
@@ -50,13 +54,16 @@ def seed(name: str, package: str) -> dict:
                             for k, p, f, t in VAT_RATES],
             "landen": {key: {"id": key, "naam": n, "landcodeISO": c, "landcode": c} for n, c in COUNTRIES
                        for key in (_id(),)},
-            "relaties": {}, "artikelen": {}, "verkoopboekingen": {}, "verkooporders": {}, "posts": {}}
+            "relaties": {}, "artikelen": {}, "verkoopboekingen": {}, "verkooporders": {}, "verkoopfacturen": {},
+            "memoriaalboekingen": {}, "grootboekmutaties": {}, "posts": {}}
 
 
 def scopes(package: str) -> set[str]:
     """What a key of this package may do: InKaart has no articles and makes no orders (manual 002 §2);
-    it reads sales invoices (/verkoopfacturen needs orders:read). The split per package is inferred."""
-    base = {"relaties:read", "relaties:write", "boekhouden:read", "boekhouden:write", "settings:read", "orders:read"}
+    it reads sales invoices (/verkoopfacturen needs orders:read) and books memorial bookings (payments).
+    The split per package is inferred."""
+    base = {"relaties:read", "relaties:write", "boekhouden:read", "boekhouden:write", "settings:read", "orders:read",
+            "memoriaal:read", "memoriaal:write"}
     if package == "InKaart":
         return base
     return base | {"artikelen:read", "artikelen:write", "orders:write"}

@@ -107,7 +107,7 @@ class SnelStartState:
     def records(self, admin_id: str, collection: str) -> list[dict]:
         """A copy of the stored records of one collection."""
         with self.lock:
-            return copy.deepcopy(list(self.administrations[admin_id][collection].values()))
+            return copy.deepcopy(list(self.administrations[admin_id].get(collection, {}).values()))
 
     def post_count(self, admin_id: str, collection: str) -> int:
         """How many POSTs created a record in ``collection`` (kept even when the answer was lost)."""
