@@ -160,3 +160,8 @@ def test_replacements_are_not_sales_and_the_status_choice_takes_a_connection():
     data["associatedOrders"] = [{"orderId": "402-0000000-0000001", "associationType": "REPLACEMENT_ORIGINAL_ID"}]
     assert "replacement" in AmazonSource.skip_reason(data)
     assert AmazonSource.transferable_statuses(object()) == AmazonSource.transferable_statuses()
+
+
+@pytest.mark.parametrize("status, paid", [("SHIPPED", True), ("PARTIALLY_SHIPPED", True), ("UNSHIPPED", False)])
+def test_an_order_counts_as_paid_once_amazon_charged_the_buyer_at_shipment(status, paid):
+    assert to_canonical(amazon_order(status=status)).paid is paid
