@@ -129,20 +129,29 @@ def give_up(payroll_run_id: int, reason: str) -> None:
 
 
 def check_run(payroll_run_id: int) -> None:
-    """The before-send check of a run that appeared (not sent): its findings stored on the row, or cleared."""
+    """The before-send check of a run that appeared (not sent): a failing one goes to failed with its advice
+    (the Errors tab; Process sends it once fixed), a passing one stays open (the Open tab) with its totals."""
     ctx = _context(payroll_run_id)
     if ctx is None or ctx.run.state != "open":
         return
     try:
         journals, _ = _prepare(ctx, _journal_lines(ctx))
     except JournalError as exc:
-        _finish(ctx.run.id, "open", exc.code, exc.message, {**ctx.names, **exc.params})
+        _checked(ctx.run.id, "failed", exc.code, exc.message, {**ctx.names, **exc.params})
         return
+    _checked(ctx.run.id, "open", None, None, None, journals)
+
+
+def _checked(payroll_run_id: int, state: str, code, message, params, journals=()) -> None:
+    """Store the check's outcome, unless the merchant pressed Process meanwhile (the run is no longer open)."""
     with db.session_scope() as session:
-        run = session.get(PayrollRun, ctx.run.id, with_for_update=True)
-        run.error_code = run.error_message = run.error_params = None
-        run.total_debit = sum(j.debit for j in journals)
-        run.total_credit = sum(j.credit for j in journals)
+        run = session.get(PayrollRun, payroll_run_id, with_for_update=True)
+        if run.state != "open":
+            return
+        run.state, run.error_code, run.error_message, run.error_params = state, code, message, params
+        if journals:
+            run.total_debit = sum(j.debit for j in journals)
+            run.total_credit = sum(j.credit for j in journals)
 
 
 def _touched(payroll_run_id: int) -> bool:
