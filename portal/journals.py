@@ -2,6 +2,7 @@
 and More info, Process and Report problem on one journal; each action swaps only its own row."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -32,7 +33,12 @@ def ledger_name() -> str:
 @bp.app_template_global()
 def journal_advice(run: PayrollRun) -> str:
     """The journal's stored error and advice in the viewer's language."""
-    return _(run.error_message) % (run.error_params or {}) if run.error_message else ""
+    if not run.error_message:
+        return ""
+    try:
+        return _(run.error_message) % (run.error_params or {})
+    except (KeyError, TypeError, ValueError):  # a stored text without its values (an old row): shown as it is
+        return run.error_message
 
 
 def tab_context(tab: str, page: int, after: int | None, before: int | None) -> dict:
@@ -46,9 +52,8 @@ def tab_context(tab: str, page: int, after: int | None, before: int | None) -> d
 
 def journal_or_404(run_id: int, lock: bool = False) -> PayrollRun:
     """The tenant's journal ``run_id`` (row-locked with ``lock``); 404 for another tenant's or none."""
-    query = get_session().query(PayrollRun).filter(PayrollRun.id == run_id,
-                                                   PayrollRun.tenant_id == current_user.tenant_id)
-    found = (query.with_for_update() if lock else query).one_or_none()
+    query = sa.select(PayrollRun).where(PayrollRun.id == run_id, PayrollRun.tenant_id == current_user.tenant_id)
+    found = get_session().execute(query.with_for_update() if lock else query).scalar()
     if found is None:
         abort(404)
     return found

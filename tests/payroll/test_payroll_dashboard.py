@@ -187,3 +187,26 @@ def _jobs_waiting() -> int:
     with db.session_scope() as session:
         return session.execute(sa.text("SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'post_payroll_run' "
                                        "AND status IN ('todo', 'doing')")).scalar()
+
+
+def test_journal_tabs_page_by_keyset_and_another_tenants_journal_is_404(sandboxes, web):
+    merchant, other = make_payroll_merchant(sandboxes), make_payroll_merchant(sandboxes)
+    with db.session_scope() as session:
+        for n in range(1, 31):  # 30 journals sent earlier (more than one page of 25)
+            session.add(PayrollRun(tenant_id=merchant["tenant_id"], mapping_id=merchant["mapping_id"],
+                                   payroll_company_id="1", year=2020, run_id=str(9000 + n), run_number=n, period=1,
+                                   reference=f"PR-1-2020-{n:02d}", state="posted", total_debit=n, total_credit=n))
+    client = logged_in(web, merchant)
+    first = client.get("/tab/report", headers=HX).get_data(as_text=True)
+    assert first.count('<tr id="journal-') == 25
+    older = re.search(r'hx-get="(/tab/report\?[^"]*after=\d+[^"]*)"', first).group(1).replace("&amp;", "&")
+    second = client.get(older, headers=HX).get_data(as_text=True)
+    ids = lambda page: set(re.findall(r'<tr id="journal-(\d+)"', page))  # noqa: E731
+    assert len(ids(second)) == 5 and not ids(first) & ids(second)
+    stranger = logged_in(web, other)
+    some = sorted(ids(first))[0]
+    for answer in (stranger.get(f"/journals/{some}/info"), stranger.post(f"/journals/{some}/process"),
+                   stranger.post(f"/journals/{some}/report")):
+        assert answer.status_code == 404
+    with db.session_scope() as session:
+        assert session.execute(sa.select(sa.func.count()).select_from(Ticket)).scalar() == 0

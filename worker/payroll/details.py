@@ -48,7 +48,10 @@ def _outcome(label: str, names: dict, run) -> Check:
 
 def of_run(payroll_run_id: int) -> Details | None:
     """The journal's lines and check results, read from both systems now; None when there is no such run."""
-    ctx = posting._context(payroll_run_id)
+    try:
+        ctx = posting._context(payroll_run_id)
+    except KeyError:  # the payroll system or the ledger is not connected (any more): nothing to read
+        return None
     if ctx is None:
         return None
     found = Details(ctx.names)

@@ -39,8 +39,8 @@ def snapshot(session: orm.Session, payroll_run: PayrollRun) -> dict:
         "calls": [{"at": c.created_at.isoformat(), "method": c.method, "url": c.url, "sent": c.request_body,
                    "status": c.status, "answer": c.response_body, "error": c.error} for c in calls],
         # Secrets live in their own encrypted column; settings hold none.
-        "settings": {c.role: {"system": c.system, "status": c.status, "settings": c.settings} for c in
-                     session.execute(sa.select(Connection).where(Connection.tenant_id == payroll_run.tenant_id)).scalars()},
+        "settings": {c.role: {"system": c.system, "status": c.status, "settings": c.settings} for c in session.execute(
+            sa.select(Connection).where(Connection.tenant_id == payroll_run.tenant_id)).scalars()},
         "reported_at": utcnow().isoformat(),
     }
 
