@@ -77,6 +77,7 @@ def test_a_missing_account_shows_in_errors_and_process_posts_it_once_after_it_ex
     row = row_of(errors, failed.id)
     assert "LEDGER_ACCOUNTS_MISSING" in row and says(row, failed.error_message, **failed.error_params)
     assert failed.error_params["accounts"] == "2410"
+    assert failed.total_debit == failed.total_credit and shows_money(row, failed.total_debit)  # what it would book
     info = client.get(f"/journals/{failed.id}/info").get_data(as_text=True)
     assert says(info, "Every ledger account exists in %(ledger)s", ledger="Visma.net")
     assert says(info, "Debits equal credits in every period") and "✗" in info and "2410" in info
