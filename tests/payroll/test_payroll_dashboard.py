@@ -15,7 +15,7 @@ from tests.support.waiting import wait_for
 from worker import db, jobs, tasks  # noqa: F401  (tasks: registers the periodic ones on the app)
 from worker.connectors.nmbrs.sandbox import month_lines
 from worker.i18n import money
-from worker.models import OutboxEmail, PayrollRun, Ticket
+from worker.models import OutboxEmail, PayrollMapping, PayrollRun, Ticket
 from worker.payroll import runs
 
 HX = {"HX-Request": "true"}
@@ -211,3 +211,16 @@ def test_journal_tabs_page_by_keyset_and_another_tenants_journal_is_404(sandboxe
         assert answer.status_code == 404
     with db.session_scope() as session:
         assert session.execute(sa.select(sa.func.count()).select_from(Ticket)).scalar() == 0
+
+
+def test_the_merchant_switches_automatic_sending_on_for_a_mapping(sandboxes, web):
+    merchant = make_payroll_merchant(sandboxes)
+    client = logged_in(web, merchant)
+    form = client.get("/administrations/").get_data(as_text=True)
+    assert 'name="auto_send"' in form
+    answer = client.post("/administrations/mappings", data={"payroll_company": "1", "ledger_company": "1",
+                                                            "auto_send": "1"})
+    assert answer.status_code == 302
+    with db.session_scope() as session:
+        assert session.get(PayrollMapping, merchant["mapping_id"]).auto_send is True
+    assert says(client.get("/administrations/").get_data(as_text=True), "sends new runs by itself")
