@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
-from portal import orderpages
+from portal import journals, orderpages
 from portal.deliveries import unreadable_count
 from portal.extensions import get_session
 from portal.connect import login_site
@@ -139,13 +139,17 @@ def show_tab(tab: str):
     """One tab of the dashboard (the table only, for htmx)."""
     if tab not in TABS:
         abort(404)
+    me, mine = tenant(), connections()
+    if journals.lists(mine) == "journals":  # the integration's documents are journals: their partials, same tabs
+        context = journals.tab_context(tab, page_number(), order_cursor("after"), order_cursor("before"))
+        return render_partial("dashboard/index.html", "dashboard/_tab.html", tenant=me, connections=mine,
+                              missing=None, hold=subscription.hold_reason(me), unreadable=0, **context)
     context = tab_page(tab, page_number(), request.args.get("q", "").strip()[:200],
                        parse_day(request.args.get("since")), parse_day(request.args.get("until")),
                        order_cursor("after"), order_cursor("before"))
     # A demo order is awaited for at most a minute: the list never polls forever.
     until_ts = request.args.get("until_ts", 0, type=int)
     waiting_for = request.args.get("waiting", "")[:100] if until_ts > time.time() else ""
-    me, mine = tenant(), connections()
     return render_partial("dashboard/index.html", "dashboard/_tab.html", tenant=me, connections=mine,
                           missing=installation_missing(me, mine), hold=subscription.hold_reason(me),
                           polling=transfers_running(waiting_for), waiting=waiting_for, unreadable=unreadable_count(),

@@ -8,13 +8,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal import connect
+from portal import connect, journalpages
 from portal.extensions import get_session
 from portal.headers import forms_post_to
 from portal.tenancy import connections
 from worker import connectors
 from worker.connectors.errors import RemoteError
-from worker.models import Connection, PayrollMapping, PayrollRun, PayrollTransaction, Tenant
+from worker.models import Connection, PayrollMapping, PayrollRun, Tenant
 from worker.models.base import utcnow
 from worker.payroll import runs
 
@@ -48,22 +48,12 @@ def _runs_by_mapping(mappings, year: int) -> tuple[dict, str | None]:
     return found, None
 
 
-# The journals' tabs, as the orders' dashboard has them: sent, needing the merchant, waiting or on their way.
-TABS = {"report": ("posted",), "errors": ("failed", "changed"), "open": ("open", "queued", "sending")}
+TABS = journalpages.TABS
 
 
 def _sent(tenant_id: int, tab: str | None = None) -> list[tuple[PayrollRun, str]]:
     """The tenant's journals (of one tab when given), newest first, with their ledger batch numbers."""
-    query = sa.select(PayrollRun).where(PayrollRun.tenant_id == tenant_id)
-    if tab in TABS:
-        query = query.where(PayrollRun.state.in_(TABS[tab]))
-    rows = get_session().execute(query.order_by(PayrollRun.year.desc(), PayrollRun.run_number.desc())).scalars().all()
-    batches = get_session().execute(sa.select(PayrollTransaction.run_id, PayrollTransaction.batch_number).where(
-        PayrollTransaction.run_id.in_([r.id for r in rows]), PayrollTransaction.state == "posted")).all()
-    numbers = {}
-    for run_id, batch in batches:
-        numbers.setdefault(run_id, []).append(batch)
-    return [(r, ", ".join(sorted(numbers.get(r.id, [])))) for r in rows]
+    return [(j["run"], ", ".join(j["batches"])) for j in journalpages.every(get_session(), tenant_id, tab)]
 
 
 @bp.route("/")
@@ -152,6 +142,7 @@ def save_mapping():
     mapping.ledger_company_name = ledger_names[target]
     mapping.cost_center_dimension = _dimension("cost_center")
     mapping.cost_unit_dimension = _dimension("cost_unit")
+    mapping.auto_send = bool(request.form.get("auto_send"))
     me = session.get(Tenant, current_user.tenant_id)
     if me.configured_at is None:  # a payroll installation is finished once a company is mapped
         me.configured_at = utcnow()

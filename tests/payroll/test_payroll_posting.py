@@ -141,7 +141,7 @@ def test_the_daily_poll_checks_new_runs_without_sending_and_reports_a_changed_on
         del sandboxes.vismanet.company(merchant["customer"], "1")["accounts"]["2400"]
     assert poll.poll(merchant["tenant_id"]) == 3
     checked = wait_for(lambda: (lambda r: r if r.error_code else None)(payroll_run(merchant["tenant_id"], "101")))
-    assert checked.state == "open" and checked.error_params["accounts"] == "2400"
+    assert checked.state == "failed" and checked.error_params["accounts"] == "2400"  # the Errors tab, with advice
     assert ledger_transactions(sandboxes, merchant) == []
     with sandboxes.vismanet.lock:
         sandboxes.vismanet.company(merchant["customer"], "1")["accounts"]["2400"] = {"description": "LH", "active": True}

@@ -77,6 +77,9 @@ class Connector:
     # and the callback's query parameter that carries the authorization code.
     connect_slug: ClassVar[str] = ""
     oauth_code_param: ClassVar[str] = "code"
+    # What the merchant's dashboard lists for an integration with this system: "orders" (a shop into
+    # an accounting system) or "journals" (a payroll system's runs into a general ledger).
+    dashboard_lists: ClassVar[str] = "orders"
 
     @classmethod
     def secret_names(cls) -> set[str]:

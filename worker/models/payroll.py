@@ -36,6 +36,8 @@ class PayrollMapping(Base):
     # The dimension's description exactly as in the ledger (None: not used).
     cost_center_dimension: orm.Mapped[str | None] = orm.mapped_column(sa.String(100))
     cost_unit_dimension: orm.Mapped[str | None] = orm.mapped_column(sa.String(100))
+    # Runs that appear are sent by themselves once their check passes (off: they wait in Open for Process).
+    auto_send: orm.Mapped[bool] = orm.mapped_column(default=False, server_default=sa.false())
     created_at: orm.Mapped[dt.datetime] = created_column()
     updated_at: orm.Mapped[dt.datetime] = updated_column()
 
@@ -45,7 +47,8 @@ class PayrollRun(Base):
 
     __tablename__ = "payroll_runs"
     __table_args__ = (sa.UniqueConstraint("tenant_id", "payroll_company_id", "year", "run_id"),
-                      sa.Index("ix_payroll_runs_tenant_state", "tenant_id", "state", "created_at"))
+                      sa.Index("ix_payroll_runs_tenant_state", "tenant_id", "state", "created_at"),
+                      sa.Index("ix_payroll_runs_tenant_state_id", "tenant_id", "state", "created_at", "id"))
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     tenant_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("tenants.id", ondelete="CASCADE"))

@@ -44,6 +44,9 @@ class Ticket(Base):
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     tenant_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
     order_id: orm.Mapped[int | None] = orm.mapped_column(sa.ForeignKey("orders.id", ondelete="SET NULL"))
+    # A problem reported on a payroll journal instead of an order.
+    payroll_run_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("payroll_runs.id", ondelete="SET NULL", name="fk_tickets_payroll_run"))
     snapshot: orm.Mapped[dict] = orm.mapped_column(postgresql.JSONB)
     status: orm.Mapped[str] = orm.mapped_column(sa.String(20), default="open")
     kind: orm.Mapped[str] = orm.mapped_column(sa.String(20), default="problem")  # "problem" or "question"

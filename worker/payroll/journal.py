@@ -85,9 +85,9 @@ def _ledger_line(line) -> LedgerLine | None:
                       line.cost_center, line.cost_unit)
 
 
-def build(lines, year: int, run_number: int) -> list[PeriodJournal]:
-    """The run's transactions, one per period its lines concern, oldest period first; JournalError when
-    a period does not balance to the cent or a line has no valid period."""
+def group(lines, year: int, run_number: int) -> list[PeriodJournal]:
+    """The run's ledger lines per period its lines concern, oldest period first, not yet held to balance;
+    JournalError when a line has no valid period or nothing is left to send."""
     by_period: dict[int, list[LedgerLine]] = defaultdict(list)
     for line in lines:
         if not 1 <= line.period <= 13:
@@ -99,12 +99,23 @@ def build(lines, year: int, run_number: int) -> list[PeriodJournal]:
             by_period[line.period].append(ledger_line)
     if not by_period:
         raise JournalError("JOURNAL_EMPTY", N_("Run %(run)s has no journal lines to send."), run=run_number)
-    journals = [PeriodJournal(p, f"{year}{p:02d}", period_end(year, p), tuple(rows))
-                for p, rows in sorted(by_period.items())]
+    return [PeriodJournal(p, f"{year}{p:02d}", period_end(year, p), tuple(rows))
+            for p, rows in sorted(by_period.items())]
+
+
+def balanced(journals: list[PeriodJournal], run_number: int) -> None:
+    """JournalError naming the first period whose debits and credits differ (to the cent)."""
     for journal in journals:
         if journal.debit != journal.credit:
             raise JournalError("JOURNAL_UNBALANCED", N_(
                 "The journal of run %(run)s does not balance for period %(period)s: debit %(debit)s, credit "
                 "%(credit)s. Nothing was sent; correct the run in the payroll system and send again."),
                 run=run_number, period=journal.financial_period, debit=str(journal.debit), credit=str(journal.credit))
+
+
+def build(lines, year: int, run_number: int) -> list[PeriodJournal]:
+    """The run's transactions, one per period its lines concern, oldest period first; JournalError when
+    a period does not balance to the cent or a line has no valid period."""
+    journals = group(lines, year, run_number)
+    balanced(journals, run_number)
     return journals

@@ -89,12 +89,19 @@ def _connection_refused(connection_id: int, reason: str) -> None:
 def _prepare(ctx: Context, lines) -> tuple[list[PeriodJournal], dict]:
     """The run's transactions and dimension segments, once every before-send check passed."""
     journals = build(lines, ctx.run.year, ctx.run.run_number)
+    _totals(ctx.run.id, journals)  # known now, so a run the ledger's check stops still shows what it books
     ledger = connectors.get(ctx.ledger.system)
     reference = ledger.reference_data(ctx.ledger, ctx.mapping.ledger_company_id)
     segments = checks.dimensions(reference, {"cost_center": ctx.mapping.cost_center_dimension,
                                              "cost_unit": ctx.mapping.cost_unit_dimension})
     checks.before_send(journals, reference)
     return journals, segments
+
+
+def _totals(payroll_run_id: int, journals: list[PeriodJournal]) -> None:
+    with db.session_scope() as session:
+        session.execute(sa.update(PayrollRun).where(PayrollRun.id == payroll_run_id).values(
+            total_debit=sum(j.debit for j in journals), total_credit=sum(j.credit for j in journals)))
 
 
 def _post(ctx: Context) -> None:
@@ -129,20 +136,26 @@ def give_up(payroll_run_id: int, reason: str) -> None:
 
 
 def check_run(payroll_run_id: int) -> None:
-    """The before-send check of a run that appeared (not sent): its findings stored on the row, or cleared."""
+    """The before-send check of a run that appeared (not sent): a failing one goes to failed with its advice
+    (the Errors tab; Process sends it once fixed), a passing one stays open (the Open tab) with its totals."""
     ctx = _context(payroll_run_id)
     if ctx is None or ctx.run.state != "open":
         return
     try:
-        journals, _ = _prepare(ctx, _journal_lines(ctx))
+        _prepare(ctx, _journal_lines(ctx))  # stores the totals once the journal is built
     except JournalError as exc:
-        _finish(ctx.run.id, "open", exc.code, exc.message, {**ctx.names, **exc.params})
+        _checked(ctx.run.id, "failed", exc.code, exc.message, {**ctx.names, **exc.params})
         return
+    _checked(ctx.run.id, "open", None, None, None)
+
+
+def _checked(payroll_run_id: int, state: str, code, message, params) -> None:
+    """Store the check's outcome, unless the merchant pressed Process meanwhile (the run is no longer open)."""
     with db.session_scope() as session:
-        run = session.get(PayrollRun, ctx.run.id, with_for_update=True)
-        run.error_code = run.error_message = run.error_params = None
-        run.total_debit = sum(j.debit for j in journals)
-        run.total_credit = sum(j.credit for j in journals)
+        run = session.get(PayrollRun, payroll_run_id, with_for_update=True)
+        if run.state != "open":
+            return
+        run.state, run.error_code, run.error_message, run.error_params = state, code, message, params
 
 
 def _touched(payroll_run_id: int) -> bool:

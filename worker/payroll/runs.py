@@ -52,12 +52,19 @@ def request_send(session: orm.Session, mapping: PayrollMapping, year: int, run) 
     new_id = insert(session, mapping, year, run, "queued")
     if new_id is not None:
         payroll_run = session.get(PayrollRun, new_id)
-    else:
-        payroll_run = existing(session, mapping, year, run)
-        if payroll_run.state in ("queued", "sending"):
-            return payroll_run
-        if payroll_run.state in ("failed", "open"):
-            payroll_run.state, payroll_run.error_code, payroll_run.error_message = "queued", None, None
+        defer(session, payroll_run)
+        return payroll_run
+    return queue_again(session, existing(session, mapping, year, run))
+
+
+def queue_again(session: orm.Session, payroll_run: PayrollRun) -> PayrollRun:
+    """Queue a known run (its row locked by the caller): a failed or only checked (open) one is sent, a sent
+    one re-checked for changes (never posted twice), one already on its way left alone. The caller commits."""
+    if payroll_run.state in ("queued", "sending"):
+        return payroll_run
+    if payroll_run.state in ("failed", "open"):
+        payroll_run.state, payroll_run.error_code, payroll_run.error_message = "queued", None, None
+        payroll_run.error_params = None
     defer(session, payroll_run)
     return payroll_run
 

@@ -23,6 +23,7 @@ class NmbrsPayroll(Connector):
     key = "nmbrs"
     name = "Nmbrs"
     role = "payroll_source"
+    dashboard_lists = "journals"
     connect_kind = "key"
     arrival = "poll"
     poll_interval = dt.timedelta(days=1)

@@ -23,6 +23,7 @@ class VismaNetLedger(Connector):
     key = "visma_net"
     name = "Visma.net"
     role = "ledger"
+    dashboard_lists = "journals"
     uses_oauth = True
     connect_kind = "oauth"
     connect_slug = "vismanet"
