@@ -10,7 +10,7 @@ from portal.htmx import is_partial_request
 from portal.tenancy import connections, tenant
 from worker import connectors
 from worker.models import PollState
-from worker.pipeline import pollqueue
+from worker.pipeline import polling, pollqueue
 
 bp = Blueprint("polling", __name__, url_prefix="/polling")
 
@@ -21,6 +21,12 @@ def poll_state_for(connection) -> PollState | None:
     if connection is None or connection.role != "source" or connectors.get(connection.system).arrival != "poll":
         return None
     return get_session().get(PollState, connection.id) or PollState(connection_id=connection.id)
+
+
+@bp.app_template_global()
+def poll_throttled(poll: PollState) -> bool:
+    """Whether the shop slowed the last run down (not a failure: the rest follows at the next look)."""
+    return poll.last_error == polling.THROTTLED
 
 
 @bp.route("/fetch", methods=["POST"])
