@@ -62,6 +62,7 @@ def _record(body: dict) -> dict:
             "fulfilledBy": body.get("fulfilledBy", "MERCHANT"), "currency": body.get("currency", "EUR"),
             "business": bool(body.get("business")), "vat_number": body.get("vat_number", ""),
             "tax_populated": body.get("tax_populated", True), "invoice_status": body.get("invoice_status"),
+            "associated": body.get("associated_orders") or [],  # [{orderId, associationType}]: a replacement
             "buyer": body.get("buyer") or {"buyerName": "Jan Jansen", "buyerEmail": "abc123@marketplace.amazon.nl"},
             "address": body.get("address") or {"name": "Jan Jansen", "addressLine1": "Kerkstraat 1", "city": "Utrecht",
                                                "postalCode": "3511 AB", "countryCode": "NL", "phone": "+31 6 12345678"},
