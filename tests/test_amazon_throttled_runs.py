@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from tests.support.amazon import control, item, no_lag, place
 from tests.support.language import says
+from tests.support.waiting import wait_for
 from tests.test_dashboard import login
 from tests.test_amazon_snelstart import amazon_to_snelstart
 from tests.test_mijnwebwinkel_flow import orders_of, process_queued
@@ -24,10 +25,12 @@ from worker import db, tasks
 from worker.connectors.errors import Throttled
 from worker.models import Connection, PollState
 from worker.models.base import utcnow
-from worker.pipeline import pollcursor, polling
+from worker.pipeline import pollcursor, polling, pollqueue
 
 SEARCH_RATE, SEARCH_BURST, PAGE = 1 / 60, 3, 2  # a request a minute, three at once, two orders a page
 ORDERS = 11  # six pages: twice what one run may fetch
+SLOWED_DOWN = ("%(system)s asked Koppel to slow down, so not every order was fetched yet; the rest follows at the "
+               "next look. Nothing is lost.")
 
 
 def time_passes(seconds: float) -> None:
@@ -100,8 +103,7 @@ def test_a_throttled_run_posts_every_order_over_the_next_runs_exactly_once(sandb
                 late = place(merchant["spid"], item("7.50", 2), status="SHIPPED")["orderId"]  # sold meanwhile
                 placed.append(late)
                 dashboard = dashboard_text(app, merchant)
-                assert says(dashboard, "%(system)s asked Koppel to slow down, so not every order was fetched yet; "
-                            "the rest follows at the next look. Nothing is lost.", system="Amazon")
+                assert says(dashboard, SLOWED_DOWN, system="Amazon")
                 assert looks_next(dashboard) == f"{throttled.retry_at:%H:%M}"  # when the retried job runs
                 assert first_run.next_run_at == throttled.retry_at
             time_passes((throttled.retry_at - utcnow()).total_seconds() + 1)
@@ -117,7 +119,7 @@ def test_a_throttled_run_posts_every_order_over_the_next_runs_exactly_once(sandb
     assert final.last_error is None and final.watermark > start_watermark
     assert pollcursor.load(merchant["source"].id) == (None, None)
     dashboard = dashboard_text(app, merchant)
-    assert "Amazon" in dashboard and "Koppel to slow down" not in dashboard and "vertragen" not in dashboard
+    assert "Amazon" in dashboard and not says(dashboard, SLOWED_DOWN, system="Amazon")
     assert looks_next(dashboard) == f"{final.next_run_at:%H:%M}" and final.next_run_at > utcnow()
 
 
@@ -167,3 +169,24 @@ def dashboard_text(app, merchant: dict) -> str:
     html = response.get_data(as_text=True)
     block = html[html.index('id="status"'):]
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", block))
+
+
+def test_with_a_real_worker_the_retried_poll_job_posts_everything_once(sandboxes, worker):
+    """Fetch now, then nothing but the worker: the throttled job is retried at Amazon's refill time
+    (RemoteRetryStrategy), each retry goes on from its page, and every order is booked once."""
+    merchant = throttled_seller(sandboxes)
+    control("/settings", {"rates": {"searchOrders": [1.0, SEARCH_BURST]}})  # a request a second: retries soon
+    placed = [place(merchant["spid"], item(f"{20 + n}.00"), status="SHIPPED")["orderId"] for n in range(ORDERS)]
+    with db.session_scope() as session:
+        assert pollqueue.fetch_now(session, session.get(Connection, merchant["source"].id))
+        # Its hourly slot is not during this test: every page below comes from the one fetch.
+        session.get(PollState, merchant["source"].id).next_run_at = utcnow() + dt.timedelta(hours=2)
+    wait_for(lambda: snelstart_bookings(merchant) == {number: 1 for number in placed}, timeout=90, interval=0.5,
+             message="every order booked in SnelStart")
+    # Three pages a burst, six pages: the job was stopped at least once, and still no page was read twice.
+    pages = [call for call in sandboxes.amazon.calls if call["operation"] == "searchOrders"]
+    assert len(pages) == ORDERS // PAGE + 1
+    assert len({tuple(call["args"].get("paginationToken", [""])) for call in pages}) == len(pages)
+    assert wait_for(lambda: poll_state(merchant).last_error is None and poll_state(merchant).last_finished_at,
+                    timeout=30, message="the poll run finished")
+    assert sandboxes.snelstart.post_count(merchant["administration"], "verkoopboekingen") == ORDERS
