@@ -1,19 +1,24 @@
 """A seller on Amazon.nl who books in SnelStart, in a real browser (manual 002): the pair's sign-up link →
 installation → Amazon's own consent page (marketplace chosen next to Connect) → the koppelsleutel form →
 Configuration (sales orders, the article-code note, the VAT table of SnelStart's VAT kinds) → Fetch now:
-the orders Amazon holds show in Report with SnelStart's order link, a replacement Amazon sent for an
-earlier order shows as skipped with the reason, and an order SnelStart refuses (an article code the
-administration's default setting does not allow) lands in Errors with what to do. Screenshots of each
+the orders Amazon holds show in Report with SnelStart's order number and id, a replacement Amazon sent
+for an earlier order shows as skipped with the reason, and an order SnelStart refuses (an article code
+the administration's default setting does not allow) lands in Errors with what to do; once the merchant
+widens the code in SnelStart, Process books it. Screenshots of each
 step go to /tmp/amazonjourney/. Selectors use names and ids, so the journey holds in Dutch and English."""
 from __future__ import annotations
 
 import pathlib
 import re
 
+import sqlalchemy as sa
+
 from tests.browser.test_merchant_journey import BASE, _row_shows, signed_up
 from tests.support.amazon import DE, NL, control, item, no_lag, place
 from tests.support.language import both, says
 from tests.support.waiting import wait_for
+from worker import db
+from worker.models import Order
 from worker.pipeline import messages
 
 SHOTS = pathlib.Path("/tmp/amazonjourney")
@@ -159,8 +164,5 @@ def widen_article_codes(sandboxes, administration: str) -> None:
 
 def order_id(number: str) -> int:
     """Koppel's id of the stored order (the rows' element ids use it)."""
-    import sqlalchemy as sa
-    from worker import db
-    from worker.models import Order
     with db.session_scope() as session:
         return session.execute(sa.select(Order.id).where(Order.number == number)).scalar_one()
