@@ -15,7 +15,7 @@ import re
 
 import sqlalchemy as sa
 
-from tests.support.amazon import control, item, no_lag, place
+from tests.support.amazon import DE, control, item, no_lag, place
 from tests.support.language import says
 from tests.support.waiting import wait_for
 from tests.test_dashboard import login
@@ -190,3 +190,20 @@ def test_with_a_real_worker_the_retried_poll_job_posts_everything_once(sandboxes
     assert wait_for(lambda: poll_state(merchant).last_error is None and poll_state(merchant).last_finished_at,
                     timeout=30, message="the poll run finished")
     assert sandboxes.snelstart.post_count(merchant["administration"], "verkoopboekingen") == ORDERS
+
+
+def test_a_search_of_the_marketplace_left_behind_is_not_gone_on_with(sandboxes):
+    merchant = throttled_seller(sandboxes)
+    control("/settings", {"rates": {"searchOrders": [SEARCH_RATE, 1]}})
+    for _ in range(3):
+        place(merchant["spid"], item("5.00"), status="SHIPPED")  # Amazon.nl
+    throttled = one_scheduled_run(merchant)
+    assert throttled is not None and pollcursor.load(merchant["source"].id)[0] is not None
+    with db.session_scope() as session:  # the seller connected Amazon.de instead
+        source = session.get(Connection, merchant["source"].id)
+        source.settings = {**source.settings, "marketplace": "DE"}
+    time_passes((throttled.retry_at - utcnow()).total_seconds() + 1)
+    assert one_scheduled_run(merchant) is None  # a new search of Amazon.de: one page, nothing in it
+    [last] = [call for call in sandboxes.amazon.calls if call["operation"] == "searchOrders"][-1:]
+    assert last["args"]["marketplaceIds"] == [DE] and "paginationToken" not in last["args"]
+    assert pollcursor.load(merchant["source"].id) == (None, None)

@@ -75,13 +75,15 @@ class AmazonOrdersClient:
         since = updated_since or utcnow() - dt.timedelta(days=FIRST_LOOK_DAYS)
         params = {"marketplaceIds": self.marketplace_id, "lastUpdatedAfter": stamp(since),
                   "maxResultsPerPage": self.per_page, "includedData": INCLUDED}
-        if resume:  # Amazon wants the first page's filters again next to the token (valid 24 hours)
+        # Amazon wants the first page's filters again next to the token (valid 24 hours); a search of
+        # another marketplace (the seller connected again) is not gone on with.
+        if resume and resume.get("marketplace") == self.marketplace_id:
             params = {**params, "lastUpdatedAfter": resume["after"], "paginationToken": resume["token"]}
         while True:
             # A throttled page leaves the cursor on itself: the next run asks for this page, not page one
             # again (with a budget of a few pages, starting over would never reach the last page).
-            self.cursor = {"after": params["lastUpdatedAfter"], "token": params["paginationToken"]} \
-                if "paginationToken" in params else None
+            self.cursor = {"after": params["lastUpdatedAfter"], "token": params["paginationToken"],
+                           "marketplace": self.marketplace_id} if "paginationToken" in params else None
             body = self._get(SEARCH, BASE, params)
             for order in body.get("orders") or []:
                 yield self._kept(order)
