@@ -129,7 +129,8 @@ def test_an_amazon_seller_installs_snelstart_and_sees_report_skipped_and_errors(
     assert stored["id"] in row and re.search(rf"\b{stored['nummer']}\b", row), row  # SnelStart's number and id
     assert says(row, "Sales order") and "25,90" in row  # 2 × 12.95 incl. VAT
     skipped = page.locator("table.orders tr", has_text=replacement["orderId"]).inner_text()
-    assert says(skipped, "Amazon sent this order as a replacement or exchange for an earlier order: it is not a new sale.")
+    assert says(skipped, "Amazon sent this order as a replacement or exchange for an earlier order: "
+                         "it is not a new sale.")
 
     wait_for(lambda: _row_shows(page, "errors", refused["orderId"]), timeout=60, interval=0.5)
     error_row = page.locator("table.orders tr", has_text=refused["orderId"])

@@ -1,14 +1,14 @@
 """Where a throttled polling run stopped paging, so the next run goes on from there.
 
-A shop that allows a few list requests an hour (Amazon: searchOrders refills one request every three
+A shop that allows a few list requests an hour (one marketplace refills one request every three
 minutes) can hold more changed orders than one run may page through. Starting from page one again
 every run would read the same first pages forever and never reach the last, so the watermark would
 never move. A reader that offers it keeps ``cursor`` (where its unfinished search goes on); a
 throttled run keeps that cursor with the moment its search began, and the next run resumes it. The
 watermark then moves no further than that first moment: whatever changed since is in no page of the
 old search, so the run after that finds it. The cursor lives in the connection's settings (it is no
-secret) and is dropped when the search ends, fails otherwise, or is begun longer than ``MAX_AGE`` ago (Amazon's
-tokens last 24 hours).
+secret) and is dropped when the search ends, fails otherwise, or began longer than ``MAX_AGE`` ago
+(paging tokens may last only a day).
 """
 from __future__ import annotations
 

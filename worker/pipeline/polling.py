@@ -123,7 +123,8 @@ def fetch_changes(connection_id: int, current: Run) -> None:
     if began is not None:  # going on with a throttled search: the watermark stays before its start
         current.started = min(current.started, began)
     try:
-        for payload in reader.orders(updated_since=current.watermark - OVERLAP, **({"resume": resume} if resume else {})):
+        options = {"resume": resume} if resume else {}  # readers without a cursor never get one
+        for payload in reader.orders(updated_since=current.watermark - OVERLAP, **options):
             store(connection_id, source_cls, payload, current)
     except Throttled:
         pollcursor.save(connection_id, getattr(reader, "cursor", None), current.started)
