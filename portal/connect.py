@@ -49,6 +49,17 @@ def connector_of(connection):
 
 
 @bp.app_template_global()
+def connected_text(connection) -> str:
+    """What a connected connection is connected to (an administration, a marketplace), in the viewer's
+    language; plain "Connected." when the connector says nothing more or a value is missing."""
+    text = getattr(connector_of(connection), "connected_text", None) or "Connected."
+    try:
+        return _(text) % (connection.settings or {})
+    except (KeyError, TypeError, ValueError):
+        return _("Connected.")
+
+
+@bp.app_template_global()
 def accounting_name() -> str:
     """The name of the logged-in tenant's accounting system (read once per request)."""
     if "accounting_name" not in g:

@@ -10,7 +10,8 @@ from portal.htmx import is_partial_request
 from portal.tenancy import connections, tenant
 from worker import connectors
 from worker.models import PollState
-from worker.pipeline import pollqueue
+from worker.models.base import utcnow
+from worker.pipeline import polling, pollqueue
 
 bp = Blueprint("polling", __name__, url_prefix="/polling")
 
@@ -20,7 +21,16 @@ def poll_state_for(connection) -> PollState | None:
     """The poll state of a source whose orders are fetched on a schedule; None for any other connection."""
     if connection is None or connection.role != "source" or connectors.get(connection.system).arrival != "poll":
         return None
-    return get_session().get(PollState, connection.id) or PollState(connection_id=connection.id)
+    state = get_session().get(PollState, connection.id)
+    if state is None:  # the scheduler has not seen it yet; its first look is already fixed by the schedule
+        state = PollState(connection_id=connection.id, next_run_at=polling.next_run_for(connection, utcnow()))
+    return state
+
+
+@bp.app_template_global()
+def poll_throttled(poll: PollState) -> bool:
+    """Whether the shop slowed the last run down (not a failure: the rest follows at the next look)."""
+    return poll.last_error == polling.THROTTLED
 
 
 @bp.route("/fetch", methods=["POST"])

@@ -98,6 +98,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "PRODUCT_WITHOUT_SKU": (
         N_("The product \"{detail}\" has no article code (SKU), so it cannot be matched to an article in your accounting system."),
         N_("Give the product an article code in your shop, then press Process.")),
+    "ARTICLE_CODE_TOO_NARROW": (
+        N_("{system} refused the article code {detail}: your administration still allows only short codes of "
+           "digits, while your shop's article codes need up to 25 letters and digits."),
+        N_("In {system}, widen the article code to 25 letters and digits (its default is 10 digits), then press "
+           "Process. Articles and orders sent earlier stay as they are.")),
     "ORDER_UNREADABLE": (
         N_("We could not read this order from your shop: {detail}."),
         N_("Press Report problem; we will look at the order data with you.")),

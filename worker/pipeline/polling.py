@@ -22,7 +22,7 @@ from worker import breakage, connectors, db
 from worker.connectors.errors import RemoteError, Throttled
 from worker.models import Connection, Order, PollState
 from worker.models.base import utcnow
-from worker.pipeline import schedule
+from worker.pipeline import pollcursor, schedule
 from worker.pipeline.recheck import _store_polled as store_polled
 from worker.unreadable import Unreadable
 
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 OVERLAP = dt.timedelta(minutes=10)  # longer than any clock skew or commit delay we expect from a shop
 REREAD_LIMIT = 500
 RETRY_AFTER_ERROR = dt.timedelta(hours=1)
+THROTTLED = "throttled"  # last_error of a run the shop slowed down (the dashboard words it; details in the log)
 
 
 @dataclasses.dataclass
@@ -93,18 +94,21 @@ def run(connection_id: int) -> Run:
         state.last_started_at = started = utcnow()
         first = (source.created_at or started) - connectors.get(source.system).poll_interval
         current = Run(started=started, watermark=state.watermark or first)
-    try:
-        fetch_changes(connection_id, current)
-        reread_open(connection_id, current)
-    except Throttled as exc:
-        finish(connection_id, current, error=str(exc), next_at=None)
-        raise
-    except (RemoteError, Unreadable) as exc:
-        log.warning("poll of connection %s failed: %s", connection_id, exc)
-        finish(connection_id, current, error=str(exc), next_at=utcnow() + RETRY_AFTER_ERROR)
-        if isinstance(exc, RemoteError):
-            breakage.source_refused(connection_id, exc)  # a revoked token turns the dot red and mails, once
-        return current
+    for step in (fetch_changes, reread_open):
+        try:
+            step(connection_id, current)
+        except Throttled as exc:
+            # The job resumes at the shop's reset (RemoteRetryStrategy); the dashboard says so. Once
+            # every change is fetched, a throttled re-read still moves the watermark.
+            log.info("poll of connection %s throttled until %s: %s", connection_id, exc.retry_at, exc)
+            finish(connection_id, current, error=THROTTLED, next_at=exc.retry_at, move=step is reread_open)
+            raise
+        except (RemoteError, Unreadable) as exc:
+            log.warning("poll of connection %s failed: %s", connection_id, exc)
+            finish(connection_id, current, error=str(exc), next_at=utcnow() + RETRY_AFTER_ERROR)
+            if isinstance(exc, RemoteError):
+                breakage.source_refused(connection_id, exc)  # a revoked token turns the dot red and mails, once
+            return current
     finish(connection_id, current)
     return current
 
@@ -115,8 +119,22 @@ def fetch_changes(connection_id: int, current: Run) -> None:
         source = session.get(Connection, connection_id)
         source_cls = connectors.get(source.system)
         reader = source_cls.reader(source)
-    for payload in reader.orders(updated_since=current.watermark - OVERLAP):
-        store(connection_id, source_cls, payload, current)
+    resume, began = pollcursor.load(connection_id)
+    if began is not None:  # going on with a throttled search: the watermark stays before its start
+        current.started = min(current.started, began)
+    try:
+        options = {"resume": resume} if resume else {}  # readers without a cursor never get one
+        for payload in reader.orders(updated_since=current.watermark - OVERLAP, **options):
+            store(connection_id, source_cls, payload, current)
+    except Throttled:
+        pollcursor.save(connection_id, getattr(reader, "cursor", None), current.started)
+        raise
+    except Exception:
+        if resume:
+            pollcursor.clear(connection_id)  # a refused token must not be tried again
+        raise
+    if resume:
+        pollcursor.clear(connection_id)
 
 
 def store(connection_id: int, source_cls, payload, current: Run) -> None:
@@ -155,16 +173,19 @@ def reread_open(connection_id: int, current: Run) -> None:
             store(connection_id, source_cls, reader.order(key), current)
 
 
-def finish(connection_id: int, current: Run, error: str | None = None, next_at: dt.datetime | None = None) -> None:
-    """Record the run; only a complete one moves the watermark and schedules the next regular run."""
+def finish(connection_id: int, current: Run, error: str | None = None, next_at: dt.datetime | None = None,
+           move: bool = False) -> None:
+    """Record the run; only a complete one (or ``move``: every change fetched) moves the watermark, and
+    only a complete one schedules the next regular run."""
     with db.session_scope() as session:
         source = session.get(Connection, connection_id)
         state = state_of(session, source)
         state.last_finished_at, state.last_error = utcnow(), error
         state.last_found, state.last_new = len(current.seen), current.new
-        if error is None:
+        if error is None or move:
             newest = min(current.newest, current.started) if current.newest else current.watermark
             state.watermark = max(current.watermark, newest)
+        if error is None:
             state.next_run_at = next_run_for(source, utcnow())
         elif next_at is not None:
             state.next_run_at = next_at

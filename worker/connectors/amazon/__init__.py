@@ -46,6 +46,7 @@ class AmazonSource(Source):
     # to the Connect button. ``test_credentials``/``connect`` take a pasted refresh token instead
     # (self-authorisation, sources.md §1.2), for a "key" connect form should the app ever be private.
     connect_kind = "oauth"
+    connected_text = N_("Connected to the %(marketplace)s marketplace.")
     connect_help = N_("Choose the marketplace, press Connect and log in to Seller Central with the account that "
                       "sells there, then confirm Koppel's access. Amazon asks you to renew this once a year; "
                       "Koppel reminds you before it runs out.")

@@ -67,18 +67,29 @@ class AmazonOrdersClient:
         self.per_page = per_page
         self.extra = extra or {}  # added to every order kept (what the mapping needs to know of the seller)
         self.http = requests.Session()
+        self.cursor: dict | None = None  # where an unfinished search goes on (worker.pipeline.pollcursor)
 
-    def orders(self, updated_since: dt.datetime | None = None) -> Iterator[dict]:
-        """Every order changed at or after ``updated_since`` (the last 30 days when None), to the last page."""
+    def orders(self, updated_since: dt.datetime | None = None, resume: dict | None = None) -> Iterator[dict]:
+        """Every order changed at or after ``updated_since`` (the last 30 days when None), to the last page;
+        ``resume`` (an earlier :attr:`cursor`) goes on with that search from the page it had not read."""
         since = updated_since or utcnow() - dt.timedelta(days=FIRST_LOOK_DAYS)
         params = {"marketplaceIds": self.marketplace_id, "lastUpdatedAfter": stamp(since),
                   "maxResultsPerPage": self.per_page, "includedData": INCLUDED}
+        # Amazon wants the first page's filters again next to the token (valid 24 hours); a search of
+        # another marketplace (the seller connected again) is not gone on with.
+        if resume and resume.get("marketplace") == self.marketplace_id:
+            params = {**params, "lastUpdatedAfter": resume["after"], "paginationToken": resume["token"]}
         while True:
+            # A throttled page leaves the cursor on itself: the next run asks for this page, not page one
+            # again (with a budget of a few pages, starting over would never reach the last page).
+            self.cursor = {"after": params["lastUpdatedAfter"], "token": params["paginationToken"],
+                           "marketplace": self.marketplace_id} if "paginationToken" in params else None
             body = self._get(SEARCH, BASE, params)
             for order in body.get("orders") or []:
                 yield self._kept(order)
             token = (body.get("pagination") or {}).get("nextToken")
             if not token:
+                self.cursor = None
                 return
             params = {**params, "paginationToken": token}
 

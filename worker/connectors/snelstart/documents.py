@@ -18,6 +18,14 @@ NO_ORDERS = ("Your SnelStart package (InKaart) cannot take sales orders; that ne
              "Choose sales bookings in Configuration, then press Process.")
 
 
+def narrow_code(exc: RemoteRejected, code: str) -> Exception:
+    """A refused article whose code SnelStart's default setting (10 digits, manual 002) cannot hold says
+    what to widen; any other refusal stays SnelStart's own message."""
+    if exc.status == 400 and "Artikelcode" in (exc.message or "") and (len(code) > 10 or not code.isdigit()):
+        return MappingError("ARTICLE_CODE_TOO_NARROW", code, system="SnelStart")
+    return exc
+
+
 def odata_string(value: str) -> str:
     """A string literal for ``$filter`` (single quotes doubled, §3.3)."""
     return "'" + value.replace("'", "''") + "'"
@@ -150,9 +158,12 @@ class SnelStartDocuments:
                                        page=ARTICLE_PAGE)
                 return rows[0]["id"] if rows else None
 
-            def create(line=line) -> str:
+            def create(line=line, code=code) -> str:
                 payload = salesorder.article_payload(line, self.revenue_group(order, line), incl)
-                return self.client.post("artikelen", payload)["id"]
+                try:
+                    return self.client.post("artikelen", payload)["id"]
+                except RemoteRejected as exc:
+                    raise narrow_code(exc, code) from exc
 
             found[code] = links.find_or_create(self.connection_id, "item", code, lookup, create)
         return found

@@ -156,12 +156,12 @@ def _search(seller: str):
         except Forbidden:
             return sp_error(403, "Unauthorized", DENIED)
         ids = _matching(seller, q)
-    start = page["offset"] if token else 0
-    chunk, rest = ids[start:start + int(size)], ids[start + int(size):]
+    start, size = (page["offset"] if token else 0), min(int(size), state().page_size or 100)
+    chunk, rest = ids[start:start + size], ids[start + size:]
     body = {"orders": [render.order(state().orders[i], included, state().app["pii_roles"]) for i in chunk]}
     if rest:
         next_token = secrets.token_urlsafe(16)
-        state().pages[next_token] = {"seller": seller, "ids": ids, "offset": start + int(size), "query": q,
+        state().pages[next_token] = {"seller": seller, "ids": ids, "offset": start + size, "query": q,
                                      "expires": state().now() + PAGE_TOKEN_SECONDS}
         body["pagination"] = {"nextToken": next_token}
     body["lastUpdatedBefore" if q["field"] == "updated" else "createdBefore"] = iso(q["before"] or q["now"])

@@ -62,6 +62,7 @@ def _record(body: dict) -> dict:
             "fulfilledBy": body.get("fulfilledBy", "MERCHANT"), "currency": body.get("currency", "EUR"),
             "business": bool(body.get("business")), "vat_number": body.get("vat_number", ""),
             "tax_populated": body.get("tax_populated", True), "invoice_status": body.get("invoice_status"),
+            "associated": body.get("associated_orders") or [],  # [{orderId, associationType}]: a replacement
             "buyer": body.get("buyer") or {"buyerName": "Jan Jansen", "buyerEmail": "abc123@marketplace.amazon.nl"},
             "address": body.get("address") or {"name": "Jan Jansen", "addressLine1": "Kerkstraat 1", "city": "Utrecht",
                                                "postalCode": "3511 AB", "countryCode": "NL", "phone": "+31 6 12345678"},
@@ -96,10 +97,14 @@ def advance_clock():
 
 @bp.post("/settings")
 def change_settings():
-    """Visibility lag, usage plans (``rates: {operation: [rate, burst]}``), the app's PII roles."""
+    """Visibility lag, usage plans (``rates: {operation: [rate, burst]}``), the app's PII roles, and
+    ``page_size``: the most orders a page holds whatever ``maxResultsPerPage`` asks (Amazon's pages hold
+    "up to" that many; small pages let a test page through a few orders)."""
     body = _body()
     if "lag" in body:
         state().lag = float(body["lag"])
+    if "page_size" in body:
+        state().page_size = int(body["page_size"]) if body["page_size"] else None
     for operation, (rate, burst) in (body.get("rates") or {}).items():
         state().rates[operation] = (float(rate), int(burst))
         state().buckets = {k: v for k, v in state().buckets.items() if k[1] != operation}

@@ -80,6 +80,7 @@ def order(record: dict, included: set[str], pii: bool) -> dict:
     """The order JSON with the datasets ``included`` asked for."""
     out = {"orderId": record["orderId"], "createdTime": iso(record["created"]), "lastUpdatedTime": iso(record["updated"]),
            "programs": (["AMAZON_BUSINESS"] if record.get("business") else []),
+           **({"associatedOrders": record["associated"]} if record.get("associated") else {}),
            "salesChannel": {"channelName": "AMAZON", "marketplaceId": record["marketplaceId"],
                             "marketplaceName": NAMES.get(record["marketplaceId"], "Amazon")}}
     items = [_item(i, record, included) for i in record["items"]]

@@ -54,6 +54,7 @@ class AmazonState:
         self.rates = dict(RATES)
         self.buckets: dict[tuple[str, str], list[float]] = {}
         self.lag = VISIBILITY_LAG
+        self.page_size: int | None = None  # a cap below maxResultsPerPage (control /settings)
         self.calls: list[dict] = []  # every API request (operation, params) for tests to inspect
         self._order_numbers = 0
         self.autosave_path: str | None = None
