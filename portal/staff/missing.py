@@ -28,6 +28,8 @@ def find_missing(tenant_id: int):
         except RemoteError as exc:
             session.rollback()
             problem = f"The shop could not be asked just now: {exc}"
+        except LookupError as exc:
+            problem = f"Nothing to search: {exc}."
     return render_partial("staff/missing.html", "staff/_missing.html", tenant=tenant, result=result,
                           problem=problem, number=number, since=since.isoformat() if since else "",
                           until=until.isoformat() if until else "")
@@ -43,7 +45,7 @@ def fetch_missing(tenant_id: int):
         order = missing.fetch(session, g.staff, tenant, shop_order_id)
         session.commit()
         flash(f"Order {order.number} fetched from the shop: {order.state}.", "success")
-    except (RemoteError, Unreadable) as exc:
+    except (RemoteError, Unreadable, LookupError) as exc:
         session.rollback()
         flash(f"Not fetched: {exc}", "error")
     return redirect(url_for("staff.find_missing", tenant_id=tenant.id, number=request.form.get("number", ""),

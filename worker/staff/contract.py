@@ -26,9 +26,12 @@ MAX_TRIAL_EXTENSION_DAYS = 90
 
 
 def target_of(session: orm.Session, tenant: Tenant) -> Connection:
-    """The tenant's accounting connection."""
-    return session.execute(sa.select(Connection).where(
-        Connection.tenant_id == tenant.id, Connection.role == "target")).scalar_one()
+    """The tenant's accounting connection; ValueError for a tenant without one (a payroll integration)."""
+    target = session.execute(sa.select(Connection).where(
+        Connection.tenant_id == tenant.id, Connection.role == "target")).scalar_one_or_none()
+    if target is None:
+        raise ValueError("this merchant has no accounting system, so no contract options")
+    return target
 
 
 def current(target: Connection) -> dict:

@@ -36,9 +36,12 @@ class Finding:
 
 
 def source_of(session: orm.Session, tenant: Tenant) -> Connection:
-    """The tenant's shop connection."""
-    return session.execute(sa.select(Connection).where(
-        Connection.tenant_id == tenant.id, Connection.role == "source")).scalar_one()
+    """The tenant's shop connection; LookupError for a tenant without one (a payroll integration)."""
+    source = session.execute(sa.select(Connection).where(
+        Connection.tenant_id == tenant.id, Connection.role == "source")).scalar_one_or_none()
+    if source is None:
+        raise LookupError("this merchant has no webshop connection to ask")
+    return source
 
 
 def _in_koppel(order: Order, chosen: set[str]) -> str:
