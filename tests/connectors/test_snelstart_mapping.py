@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.support.orders import Amount, build
 from tests.support.snelstart import snelstart_merchant, target
-from worker.connectors.errors import RemoteRejected
+from worker.connectors.errors import MappingError, RemoteRejected
 from worker.connectors.kmoshops.mapping import to_canonical
 from worker.connectors.snelstart import SnelStartTarget, booking
 from worker.vat_map import vat_row
@@ -148,9 +148,10 @@ def test_a_sales_order_makes_articles_never_has_a_negative_price_and_equals_the_
 def test_a_sales_order_in_an_administration_with_short_article_codes_says_what_to_widen(sandboxes):
     merchant = snelstart_merchant(sandboxes, wide_codes=False, document_type="order")
     order = dutch_order([Amount(Decimal("1.00"), Decimal(21))], incl=False)
-    with pytest.raises(RemoteRejected) as refused:
+    with pytest.raises(MappingError) as refused:
         documents(merchant).create("order", order)
-    assert "Artikelcode" in refused.value.message and "10 cijfers" in refused.value.message
+    assert refused.value.code == "ARTICLE_CODE_TOO_NARROW" and str(refused.value) == "SKU211"
+    assert "10 cijfers" in refused.value.__cause__.message  # SnelStart's own words stay with it for webcare
 
 
 def test_inkaart_takes_no_sales_orders_and_says_so(sandboxes):
