@@ -145,6 +145,9 @@ def main() -> None:
     args = parser.parse_args()
 
     database_url, handle = start_database()
+    from bench import workercost  # CPU and SQL statements per order (bench/workercost.py)
+
+    logfile = workercost.server_log(handle, database_url)
     sandbox_port, web_port = free_port(), free_port()
     env = environment(database_url, sandbox_port, web_port, args.concurrency)
     os.environ.update(env)
@@ -161,7 +164,7 @@ def main() -> None:
     sandboxes.sender.start()
     web = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{web_port}", "--workers", "2",
                             "--threads", "8", "wsgi:app"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
-    workers = [subprocess.Popen([sys.executable, "-m", "worker.run"], cwd=ROOT, env=env,
+    workers = [subprocess.Popen([sys.executable, "-m", "worker.run"], cwd=ROOT, env=workercost.worker_env(env),
                                 stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL) for _ in range(args.workers)]
     try:
         merchants = []
@@ -173,7 +176,7 @@ def main() -> None:
             demo.connect_sandbox_exact(tenant_id, f"bench{m}@exact.test", "pw")
             merchants.append(shop)
         wait_for(lambda: subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{web_port}/login"]).returncode == 0)
-        started = time.monotonic()
+        started, meter = time.monotonic(), workercost.Meter(logfile, workercost.WORKER_APP, [w.pid for w in workers]).start()
         numbers = place_orders(sandboxes, merchants, args.orders // args.merchants)
         if args.large_lines:
             numbers.append((place_large_order(sandboxes, merchants[0], args.large_lines), False))
@@ -185,7 +188,7 @@ def main() -> None:
                                     ).scalar_one()
 
         wait_for(lambda: finished() >= len(numbers), timeout=1800, interval=0.5)
-        wall = time.monotonic() - started
+        wall, cost = time.monotonic() - started, meter.stop()
         figures = measure(numbers, apart=numbers[-1][0] if args.large_lines else "")
         large_calls = calls_of(numbers[-1][0]) if args.large_lines else 0
         web_mb = peak_rss_mb(children(web.pid))
@@ -198,6 +201,7 @@ def main() -> None:
         sandboxes.sender.stop()
         server.stop()
         db.engine().dispose()
+    noop = workercost.noop_jobs(database_url, logfile, len(numbers), args.concurrency)
     print(f"orders posted:               {figures['posted']} of {len(numbers)} ({args.merchants} merchants, "
           f"{args.workers} workers × {args.concurrency}); failed: {figures['failed'] or 'none'}")
     print(f"end to end:                  {figures['per_second']:.1f} orders/s (wall {wall:.1f} s incl. placing)")
@@ -209,6 +213,7 @@ def main() -> None:
               f"({args.large_lines} item creates + lookups, debtor, document)")
     print(f"peak memory:                 web {web_mb:.0f} MiB (gunicorn master + workers), "
           f"worker {max(worker_mb):.0f} MiB per process")
+    workercost.report(cost, figures["posted"], noop)
     del handle
 
 
