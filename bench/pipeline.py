@@ -135,12 +135,22 @@ def measure(numbers: list[tuple[str, bool]], apart: str = "") -> dict:
             "calls_returning": statistics.mean(calls[True]) if calls[True] else 0}
 
 
+def slow_documents(sandboxes, milliseconds: int) -> None:
+    """Make the Exact sandbox take ``milliseconds`` for every document it books, as the real API does."""
+    if milliseconds:
+        from worker.sandbox_faults import FaultRule
+
+        sandboxes.exact.add_fault(FaultRule("POST", "salesinvoice/SalesInvoices", mode="hold_then_commit",
+                                            hang_seconds=milliseconds / 1000, count=10**9))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=200, help="orders in all")
     parser.add_argument("--merchants", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="worker processes")
     parser.add_argument("--concurrency", type=int, default=4, help="jobs per worker process")
+    parser.add_argument("--remote-ms", type=int, default=0, help="Exact takes this long to book each document")
     parser.add_argument("--large-lines", type=int, default=250, help="lines of the one large order (0: none)")
     args = parser.parse_args()
 
@@ -162,6 +172,7 @@ def main() -> None:
     sandboxes = SandboxSet(exact_options={"minute_limit": 10**6, "day_limit": 10**8})
     server = ServerThread(sandboxes, port=sandbox_port).start()
     sandboxes.sender.start()
+    slow_documents(sandboxes, args.remote_ms)
     web = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{web_port}", "--workers", "2",
                             "--threads", "8", "wsgi:app"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
     workers = [subprocess.Popen([sys.executable, "-m", "worker.run"], cwd=ROOT, env=workercost.worker_env(env),
