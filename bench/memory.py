@@ -72,16 +72,22 @@ def browse(port: int, email: str, password: str, rounds: int) -> int:
 
 
 def report(name: str, pids: list[int]) -> dict:
-    """Print one line per process and the group's total; returns the totals."""
-    total = {"rss": 0.0, "pss": 0.0, "uss": 0.0, "peak": 0.0}
+    """Print one line per process and the group's total; returns the totals.
+
+    ``alone``: the first process's RSS plus the others' USS. Other programs on this machine that map the
+    same libraries (the shared virtualenv, libpython) lower everyone's PSS; on a machine of its own a group
+    of processes forked from a preloaded master costs about this much (every shared page is the master's).
+    """
+    total = {"rss": 0.0, "pss": 0.0, "uss": 0.0, "peak": 0.0, "alone": 0.0}
     for i, pid in enumerate(pids):
         figures = memory_of(pid)
         role = "master" if (name == "web" and i == 0) else "process"
         print(f"  {name:<6} {role:<10} pid {pid:<7} RSS {figures['rss']:6.1f}  PSS {figures['pss']:6.1f}  "
               f"USS {figures['uss']:6.1f}  peak RSS {figures['peak']:6.1f} MiB")
+        figures["alone"] = figures["rss"] if i == 0 else figures["uss"]
         total = {key: total[key] + figures[key] for key in total}
     print(f"  {name:<6} {'in all':<10} {'':<11} RSS {total['rss']:6.1f}  PSS {total['pss']:6.1f}  "
-          f"USS {total['uss']:6.1f}  peak RSS {total['peak']:6.1f} MiB")
+          f"USS {total['uss']:6.1f}  peak RSS {total['peak']:6.1f} MiB  (alone ≈ {total['alone']:.0f})")
     return total
 
 
@@ -151,8 +157,8 @@ def main() -> None:
         sandboxes.sender.stop()
         server.stop()
         db.engine().dispose()
-    print(f"web in all (PSS): {web_total['pss']:.0f} MiB (goal < 150); "
-          f"worker (PSS): {worker_total['pss']:.0f} MiB (goal < 120)")
+    print(f"web in all: PSS {web_total['pss']:.0f} MiB, alone ≈ {web_total['alone']:.0f} MiB (goal < 150); "
+          f"worker: PSS {worker_total['pss']:.0f} MiB, RSS {worker_total['rss']:.0f} MiB (goal < 120)")
     del handle
 
 

@@ -11,13 +11,16 @@ from decimal import Decimal
 from babel import dates, numbers
 from flask import Flask
 from flask_babel import force_locale, gettext
+from sqlalchemy import orm
 
 from worker.i18n import LANGUAGES
 
 
 def warm(app: Flask) -> None:
-    """Import the job tasks, compile every template and read each language's catalogue and locale data."""
+    """Import the job tasks, set up the ORM mappers, compile every template, read each language's data."""
     import worker.tasks  # noqa: F401  (the first deferred job imports it: the pipeline and every connector)
+
+    orm.configure_mappers()  # the first query would, in each worker
 
     for name in app.jinja_env.list_templates(filter_func=lambda name: name.endswith(".html")):
         app.jinja_env.get_template(name)
