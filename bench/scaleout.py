@@ -39,7 +39,7 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=160)
     parser.add_argument("--merchants", type=int, default=8)
     parser.add_argument("--concurrency", type=int, default=4, help="jobs per worker process")
-    parser.add_argument("--remote-ms", type=int, default=0, help="Exact's time to book a document (real: 300–800)")
+    parser.add_argument("--remote-ms", type=int, default=0, help="Exact's time to book a document")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     args = parser.parse_args()
     print(f"{args.orders} orders, {args.merchants} merchants, {args.concurrency} jobs per worker process, "
