@@ -59,7 +59,7 @@ def cpu_ms(pids: list[int]) -> float:
 
 
 def statements(logfile: pathlib.Path | None, application: str) -> int:
-    """Statements the server logged for ``application`` so far (None without a server log)."""
+    """Statements the server logged for ``application`` so far (0 without a server log)."""
     if logfile is None:
         return 0
     pattern = re.compile(rf"^{re.escape(application)}\|.*LOG:  (statement|execute [^:]*):", re.MULTILINE)
@@ -77,7 +77,8 @@ class Meter:
         return self
 
     def stop(self) -> dict:
-        return {"cpu_ms": cpu_ms(self.pids) - self.cpu, "sql": statements(self.logfile, self.application) - self.sql}
+        sql = statements(self.logfile, self.application) - self.sql if self.logfile else float("nan")
+        return {"cpu_ms": cpu_ms(self.pids) - self.cpu, "sql": sql}
 
 
 def noop_jobs(database_url: str, logfile: pathlib.Path | None, jobs: int, concurrency: int) -> dict:
@@ -110,7 +111,7 @@ def noop_jobs(database_url: str, logfile: pathlib.Path | None, jobs: int, concur
 
 
 def report(koppel: dict, orders: int, noop: dict) -> None:
-    """Print CPU ms and statements per order beside the same per no-op job."""
+    """Print CPU ms and statements per order beside the same per no-op job (statements: nan on another server)."""
     def per(figures: dict, count: int, key: str) -> float:
         return figures[key] / count if count else float("nan")
 
