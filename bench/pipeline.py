@@ -126,16 +126,29 @@ def measure(numbers: list[tuple[str, bool]], apart: str = "") -> dict:
             "p50": statistics.median(latencies), "p95": latencies[int(0.95 * (len(latencies) - 1))]}
 
 
+def slow_documents(sandboxes, milliseconds: int) -> None:
+    """Make the Exact sandbox take ``milliseconds`` for every document it books, as the real API does."""
+    if milliseconds:
+        from worker.sandbox_faults import FaultRule
+
+        sandboxes.exact.add_fault(FaultRule("POST", "salesinvoice/SalesInvoices", mode="hold_then_commit",
+                                            hang_seconds=milliseconds / 1000, count=10**9))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=200, help="orders in all")
     parser.add_argument("--merchants", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="worker processes")
     parser.add_argument("--concurrency", type=int, default=4, help="jobs per worker process")
+    parser.add_argument("--remote-ms", type=int, default=0, help="Exact takes this long to book each document")
     parser.add_argument("--large-lines", type=int, default=250, help="lines of the one large order (0: none)")
     args = parser.parse_args()
 
     database_url, handle = start_database()
+    from bench import workercost  # CPU and SQL statements per order (bench/workercost.py)
+
+    logfile = workercost.server_log(handle, database_url)
     sandbox_port, web_port = free_port(), free_port()
     env = environment(database_url, sandbox_port, web_port, args.concurrency)
     os.environ.update(env)
@@ -150,9 +163,10 @@ def main() -> None:
     sandboxes = SandboxSet(exact_options={"minute_limit": 10**6, "day_limit": 10**8})
     server = ServerThread(sandboxes, port=sandbox_port).start()
     sandboxes.sender.start()
+    slow_documents(sandboxes, args.remote_ms)
     web = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{web_port}", "--workers", "2",
                             "--threads", "8", "wsgi:app"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
-    workers = [subprocess.Popen([sys.executable, "-m", "worker.run"], cwd=ROOT, env=env,
+    workers = [subprocess.Popen([sys.executable, "-m", "worker.run"], cwd=ROOT, env=workercost.worker_env(env),
                                 stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL) for _ in range(args.workers)]
     try:
         merchants, targets = [], []
@@ -167,7 +181,7 @@ def main() -> None:
             merchants.append(shop)
         calls.wait_mirrored([target.id for target in targets])
         wait_for(lambda: subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{web_port}/login"]).returncode == 0)
-        started = time.monotonic()
+        started, meter = time.monotonic(), workercost.Meter(logfile, workercost.WORKER_APP, [w.pid for w in workers]).start()
         cases = calls.place(sandboxes, [shop["shop_id"] for shop in merchants], args.orders // args.merchants)
         numbers = [(number, case.startswith("returning")) for number, case in cases.items()]
         if args.large_lines:
@@ -180,7 +194,7 @@ def main() -> None:
                                     ).scalar_one()
 
         wait_for(lambda: finished() >= len(numbers), timeout=1800, interval=0.5)
-        wall = time.monotonic() - started
+        wall, cost = time.monotonic() - started, meter.stop()
         figures = measure(numbers, apart=numbers[-1][0] if args.large_lines else "")
         large_calls = calls_of(numbers[-1][0]) if args.large_lines else 0
         web_mb = peak_rss_mb(children(web.pid))
@@ -193,6 +207,7 @@ def main() -> None:
         sandboxes.sender.stop()
         server.stop()
         db.engine().dispose()
+    noop = workercost.noop_jobs(database_url, logfile, len(numbers), args.concurrency)
     print(f"orders posted:               {figures['posted']} of {len(numbers)} ({args.merchants} merchants, "
           f"{args.workers} workers × {args.concurrency}); failed: {figures['failed'] or 'none'}")
     print(f"end to end:                  {figures['per_second']:.1f} orders/s (wall {wall:.1f} s incl. placing)")
@@ -203,6 +218,7 @@ def main() -> None:
               f"({args.large_lines} item creates, debtor, document; look-ups only while the mirror fills)")
     print(f"peak memory:                 web {web_mb:.0f} MiB (gunicorn master + workers), "
           f"worker {max(worker_mb):.0f} MiB per process")
+    workercost.report(cost, figures["posted"], noop)
     del handle
 
 

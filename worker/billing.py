@@ -7,7 +7,6 @@ import pathlib
 import urllib.parse
 
 from email_validator import EmailNotValidError, validate_email
-from fpdf import FPDF
 from sqlalchemy import orm
 from wtforms.validators import ValidationError
 
@@ -77,6 +76,9 @@ def payment_changed(payment_id: str) -> bool:
 
 def invoice_pdf(invoice: Invoice, tenant: Tenant) -> bytes:
     """Our invoice to the merchant, as a one-page PDF in their language, with the seller's details."""
+    # fpdf2 brings Pillow and fontTools (~45 MiB): imported by the process that renders an invoice, not by every one.
+    from fpdf import FPDF
+
     pdf = FPDF()
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))

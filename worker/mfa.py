@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 
 import pyotp
-import segno
 
 from worker.crypto import decrypt_secrets, encrypt_secrets
 from worker.models import User
@@ -37,6 +36,8 @@ def unseal(user: User, sealed: str) -> str:
 
 def qr_svg(user: User, secret: str) -> str:
     """An inline SVG QR code of the otpauth:// URI an authenticator app scans."""
+    import segno  # only while enrolling: not worth keeping in every process
+
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=ISSUER)
     return segno.make(uri, error="m").svg_inline(scale=4, omitsize=False)
 

@@ -14,11 +14,12 @@ from worker.config import settings
 from worker.connectors.amazon import sandbox as amazon_sandbox
 from worker.connectors.exact import sandbox as exact_sandbox
 from worker.connectors.factuursturen import sandbox as factuursturen_sandbox
-from worker.connectors import mollie, vies
 from worker.connectors.kmoshops import sandbox as kmo_sandbox
 from worker.connectors.mijnwebwinkel import sandbox as mww_sandbox
+from worker.connectors.mollie import sandbox as mollie_sandbox, sandbox_state as mollie_state
 from worker.connectors.nmbrs import sandbox as nmbrs_sandbox
 from worker.connectors.snelstart import sandbox as snelstart_sandbox
+from worker.connectors.vies import sandbox as vies_sandbox
 from worker.connectors.visma_eaccounting import sandbox as visma_sandbox
 from worker.connectors.visma_net import sandbox as vismanet_sandbox
 
@@ -52,8 +53,8 @@ class SandboxSet:
         self.mijnwebwinkel = mww_sandbox.MijnwebwinkelState(
             clock=mww_sandbox.Clock(), partners={settings.mijnwebwinkel_partner_token: "Koppel",
                                                  mww_sandbox.OTHER_PARTNER: "Boekhoudpakket"})
-        self.vies = vies.ViesSandboxState.with_examples()
-        self.mollie = mollie.MollieState(api_keys={settings.mollie_api_key})
+        self.vies = vies_sandbox.ViesSandboxState.with_examples()
+        self.mollie = mollie_state.MollieState(api_keys={settings.mollie_api_key})
         self.factuursturen = factuursturen_sandbox.FactuursturenState(clock=factuursturen_sandbox.Clock())
         self.factuursturen.add_account(*factuursturen_sandbox.DEMO_ACCOUNT)
         self.amazon = self._amazon_state()
@@ -67,7 +68,7 @@ class SandboxSet:
                       "/kmoshops": kmo_sandbox.create_app(self.kmo, self.sender),
                       "/mijnwebwinkel": mww_sandbox.create_app(self.mijnwebwinkel),
                       "/amazon": amazon_sandbox.create_app(self.amazon),
-                      "/vies": vies.create_sandbox(self.vies), "/mollie": mollie.create_sandbox(self.mollie),
+                      "/vies": vies_sandbox.create_sandbox(self.vies), "/mollie": mollie_sandbox.create_sandbox(self.mollie),
                       "/factuursturen": factuursturen_sandbox.create_app(self.factuursturen),
                       "/nmbrs": nmbrs_sandbox.create_app(self.nmbrs),
                       "/vismanet": vismanet_sandbox.create_app(self.vismanet)}

@@ -12,7 +12,9 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.wrappers import Response
 
 from worker.connectors.errors import RemoteUnavailable
-from worker.connectors.mollie import Clock, MollieClient, MollieError, MollieState, create_sandbox
+from worker.connectors.mollie import MollieClient, MollieError
+from worker.connectors.mollie.sandbox import create_sandbox
+from worker.connectors.mollie.sandbox_state import Clock, MollieState
 from worker.connectors.mollie.api_rules import format_value
 from worker.httpserver import ServerThread
 

@@ -9,9 +9,8 @@ from stdnum.eu import vat as eu_vat
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.wrappers import Response
 
-from worker.connectors.vies import (ViesClient, ViesSandboxState, ViesUnavailable, check_vat_number,
-                                    create_sandbox)
-from worker.connectors.vies.sandbox import EXAMPLES
+from worker.connectors.vies import ViesClient, ViesUnavailable, check_vat_number
+from worker.connectors.vies.sandbox import EXAMPLES, ViesSandboxState, create_sandbox
 from worker.httpserver import ServerThread
 
 

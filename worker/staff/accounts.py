@@ -7,7 +7,6 @@ import secrets
 import time
 
 import pyotp
-import segno
 import sqlalchemy as sa
 from sqlalchemy import orm
 
@@ -84,6 +83,8 @@ def start_enrolment(staff: StaffUser) -> str:
 
 def provisioning_qr(staff: StaffUser, secret: str) -> str:
     """The otpauth:// URI as an SVG QR code in a data: URI (the page's CSP allows data: images)."""
+    import segno  # only while enrolling: not worth keeping in every process
+
     uri = pyotp.TOTP(secret).provisioning_uri(name=staff.email, issuer_name=ISSUER)
     return segno.make(uri, error="m").svg_data_uri(scale=5)
 

@@ -7,21 +7,26 @@ life; the authorization code is single-use.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from authlib.common.security import generate_token
-from authlib.integrations.requests_client import OAuth2Session
-from authlib.integrations.base_client.errors import OAuthError
 from authlib.oauth2.rfc6749.errors import OAuth2Error
 
 from worker.config import settings
 from worker.connectors.errors import ReauthRequired, RemoteRejected, RemoteUnavailable
 from worker.i18n import N_
 
+if TYPE_CHECKING:
+    from authlib.integrations.requests_client import OAuth2Session
+
 AUTHORIZE_PATH = "/api/oauth2/auth"
 TOKEN_PATH = "/api/oauth2/token"
 
 
 def _session(redirect_uri: str | None = None) -> OAuth2Session:
+    # authlib's requests client pulls in joserfc (~12 MiB): imported when a token is fetched, not by every process.
+    from authlib.integrations.requests_client import OAuth2Session
+
     return OAuth2Session(
         client_id=settings.exact_client_id,
         client_secret=settings.exact_client_secret,
@@ -52,6 +57,8 @@ def token_values(token: dict, now: float | None = None) -> dict:
 
 def exchange_code(base_url: str, redirect_uri: str, code: str, verifier: str) -> dict:
     """Exchange an authorization code for the first token pair."""
+    from authlib.integrations.base_client.errors import OAuthError
+
     try:
         token = _session(redirect_uri).fetch_token(
             base_url + TOKEN_PATH, grant_type="authorization_code", code=code,
@@ -63,6 +70,8 @@ def exchange_code(base_url: str, redirect_uri: str, code: str, verifier: str) ->
 
 def refresh(base_url: str, refresh_token: str) -> dict:
     """Trade ``refresh_token`` (single-use) for a new pair."""
+    from authlib.integrations.base_client.errors import OAuthError
+
     try:
         token = _session().refresh_token(
             base_url + TOKEN_PATH, refresh_token=refresh_token, timeout=settings.http_timeout)

@@ -35,7 +35,7 @@ e-mail should link to Koppel, which creates the payment when the merchant clicks
 from __future__ import annotations
 
 from worker.connectors.mollie.client import MollieClient, MollieError, Payment
-from worker.connectors.mollie.sandbox import create_sandbox
-from worker.connectors.mollie.sandbox_state import Clock, MollieState, PaymentNotOpen
 
-__all__ = ["Clock", "MollieClient", "MollieError", "MollieState", "Payment", "PaymentNotOpen", "create_sandbox"]
+# The sandbox (mollie.sandbox, mollie.sandbox_state) is imported by worker.sandboxes and the tests, never from here:
+# production processes do not load sandbox code.
+__all__ = ["MollieClient", "MollieError", "Payment"]

@@ -10,9 +10,6 @@ import dataclasses
 import re
 
 import requests
-import zeep
-from zeep.exceptions import Error as ZeepError, Fault, TransportError
-from zeep.transports import Transport
 
 from worker.config import settings
 from worker.connectors.errors import RemoteRejected, RemoteUnavailable
@@ -62,6 +59,11 @@ class NmbrsClient:
     def service(self):
         """The CompanyService proxy, built from the WSDL on first use."""
         if self._zeep is None:
+            # zeep (and lxml) only in the process that talks to Nmbrs: most web and worker processes never do.
+            import zeep
+            from zeep.exceptions import TransportError
+            from zeep.transports import Transport
+
             transport = Transport(session=requests.Session(), timeout=settings.http_timeout,
                                   operation_timeout=settings.http_timeout)
             try:
@@ -73,6 +75,8 @@ class NmbrsClient:
     def call(self, operation: str, **params):
         """One operation with the auth header; Faults and transport failures sorted into RemoteError."""
         method = getattr(self.service, operation)
+        from zeep.exceptions import Error as ZeepError, Fault, TransportError  # loaded by self.service
+
         try:
             return method(**params, _soapheaders={"AuthHeaderWithDomain": self._auth})
         except Fault as exc:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from worker.connectors.vies.check import VatCheck, check_vat_number
 from worker.connectors.vies.client import ViesClient, ViesRefused, ViesResult, ViesUnavailable
-from worker.connectors.vies.sandbox import ViesSandboxState, create_sandbox
 
-__all__ = ["VatCheck", "ViesClient", "ViesRefused", "ViesResult", "ViesSandboxState", "ViesUnavailable",
-           "check_vat_number", "create_sandbox"]
+# The sandbox (vies.sandbox) is imported by worker.sandboxes and the tests, never from here: production
+# processes do not load sandbox code.
+__all__ = ["VatCheck", "ViesClient", "ViesRefused", "ViesResult", "ViesUnavailable", "check_vat_number"]

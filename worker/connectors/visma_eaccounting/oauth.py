@@ -7,15 +7,17 @@ live 3,600 s; one token is one user and one company.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from authlib.common.security import generate_token
-from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2.rfc6749.errors import OAuth2Error
 
 from worker.config import settings
 from worker.connectors.errors import ReauthRequired, RemoteRejected, RemoteUnavailable
 from worker.i18n import N_
+
+if TYPE_CHECKING:
+    from authlib.integrations.requests_client import OAuth2Session
 
 AUTHORIZE_PATH = "/connect/authorize"
 TOKEN_PATH = "/connect/token"
@@ -27,6 +29,9 @@ _PASSING = {"server_error", "temporarily_unavailable"}
 
 
 def _session(redirect_uri: str | None = None) -> OAuth2Session:
+    # authlib's requests client pulls in joserfc (~12 MiB): imported when a token is fetched, not by every process.
+    from authlib.integrations.requests_client import OAuth2Session
+
     return OAuth2Session(client_id=settings.visma_client_id, client_secret=settings.visma_client_secret,
                          token_endpoint_auth_method="client_secret_post", redirect_uri=redirect_uri,
                          scope=SCOPES, code_challenge_method="S256")
@@ -50,6 +55,8 @@ def token_values(token: dict, now: float | None = None) -> dict:
 
 def exchange_code(identity_url: str, redirect_uri: str, code: str, verifier: str) -> dict:
     """Exchange an authorization code for the first token pair."""
+    from authlib.integrations.base_client.errors import OAuthError
+
     try:
         token = _session(redirect_uri).fetch_token(
             identity_url + TOKEN_PATH, grant_type="authorization_code", code=code, code_verifier=verifier,
@@ -63,6 +70,8 @@ def exchange_code(identity_url: str, redirect_uri: str, code: str, verifier: str
 
 def refresh(identity_url: str, refresh_token: str) -> dict:
     """Trade ``refresh_token`` (single-use) for a new pair."""
+    from authlib.integrations.base_client.errors import OAuthError
+
     try:
         token = _session().refresh_token(identity_url + TOKEN_PATH, refresh_token=refresh_token,
                                          timeout=settings.http_timeout)

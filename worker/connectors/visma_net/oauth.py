@@ -8,15 +8,17 @@ first (manual 004): otherwise Visma Connect sends them back with an error, which
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from authlib.common.security import generate_token
-from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2.rfc6749.errors import OAuth2Error
 
 from worker.config import settings
 from worker.connectors.errors import ReauthRequired, RemoteRejected, RemoteUnavailable
 from worker.i18n import N_
+
+if TYPE_CHECKING:
+    from authlib.integrations.requests_client import OAuth2Session
 
 AUTHORIZE_PATH = "/connect/authorize"
 TOKEN_PATH = "/connect/token"
@@ -29,6 +31,9 @@ _PASSING = {"server_error", "temporarily_unavailable"}
 
 
 def _session(redirect_uri: str | None = None) -> OAuth2Session:
+    # authlib's requests client pulls in joserfc (~12 MiB): imported when a token is fetched, not by every process.
+    from authlib.integrations.requests_client import OAuth2Session
+
     return OAuth2Session(client_id=settings.vismanet_client_id, client_secret=settings.vismanet_client_secret,
                          token_endpoint_auth_method="client_secret_post", redirect_uri=redirect_uri,
                          scope=SCOPES, code_challenge_method="S256")
@@ -51,6 +56,8 @@ def token_values(token: dict, now: float | None = None) -> dict:
 
 def exchange_code(redirect_uri: str, code: str, verifier: str) -> dict:
     """Exchange an authorization code for the first token pair."""
+    from authlib.integrations.base_client.errors import OAuthError
+
     try:
         token = _session(redirect_uri).fetch_token(settings.vismanet_connect_url + TOKEN_PATH,
                                                    grant_type="authorization_code", code=code,
@@ -64,6 +71,8 @@ def exchange_code(redirect_uri: str, code: str, verifier: str) -> dict:
 
 def refresh(refresh_token: str) -> dict:
     """Trade ``refresh_token`` (single-use) for a new pair."""
+    from authlib.integrations.base_client.errors import OAuthError
+
     try:
         token = _session().refresh_token(settings.vismanet_connect_url + TOKEN_PATH, refresh_token=refresh_token,
                                          timeout=settings.http_timeout)
