@@ -21,7 +21,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import ingest_pgbench  # noqa: E402
+from bench import cpu, ingest_pgbench  # noqa: E402
 from bench.pipeline import environment, free_port, start_database  # noqa: E402
 
 PROCFILE_WEB = ["--workers", "2", "--threads", "8"]  # as the Procfile's web line
@@ -147,6 +147,13 @@ def report(floor: dict, results: list[tuple], seconds: float, counts: tuple) -> 
           f"{linked}, orders {kept} -> {'OK' if len(ok) == deliveries == linked == kept else 'MISMATCH'}")
 
 
+def print_cpu(used: tuple[float, float, float], requests: int, elapsed: float) -> None:
+    """Where the cores went while the senders ran: CPU ms per request of gunicorn, Postgres and the senders."""
+    per = [1000 * seconds / max(requests, 1) for seconds in used]
+    print(f"CPU per request:                   gunicorn {per[0]:.2f} ms, Postgres {per[1]:.2f} ms, senders "
+          f"{per[2]:.2f} ms; cores busy {sum(used) / elapsed:.2f} of {os.cpu_count()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10)
@@ -169,14 +176,18 @@ def main() -> None:
     db.configure(url)
     shops = merchants(args.merchants)
     web = serve(env, port)
+    postmaster = cpu.postmaster_of(url)
     try:
+        before = (cpu.snapshot(web.pid), cpu.snapshot(postmaster), cpu.seconds(os.getpid()))
         started = time.monotonic()
         results = send_all(port, shops, bodies[:args.max_orders], args.senders, args.seconds)
         elapsed = time.monotonic() - started
+        used = (cpu.spent(before[0], web.pid), cpu.spent(before[1], postmaster), cpu.seconds(os.getpid()) - before[2])
     finally:
         web.terminate()
         web.wait(timeout=60)
     report(floor, results, elapsed, stored())
+    print_cpu(used, len(results), elapsed)
     if args.profile:
         profile(shops, bodies[args.max_orders:])
     db.engine().dispose()

@@ -12,10 +12,11 @@ from worker.canonical import Order as CanonicalOrder
 from worker.i18n import gettext_for
 from worker.models import Connection, Order, Tenant
 from worker.models.base import utcnow
-from worker.pipeline import outcome
+from worker.pipeline import order_row, outcome
 from worker.pipeline.messages import Problem, problem
+from worker.pipeline.order_row import CUSTOMER_NAME_LENGTH
 
-CUSTOMER_NAME_LENGTH = 300  # orders.customer_name
+UNREAD = object()  # a target connection not read yet (None means the tenant has none)
 
 
 def target_of(session: orm.Session, tenant_id: int) -> Connection | None:
@@ -30,29 +31,30 @@ def canonical_of(session: orm.Session, order: Order) -> CanonicalOrder:
     return connectors.get(source.system).to_canonical(order.payload)
 
 
-def queue(session: orm.Session, order: Order) -> None:
+def queue(session: orm.Session, order: Order, canonical: CanonicalOrder | None = None, target=UNREAD) -> None:
     """Mark ``order`` queued and defer its next step in this transaction.
 
     An intra-EU B2B order first has its VAT number checked at VIES by a job without a lock, so a
-    slow or absent VIES never holds up the merchant's other orders.
+    slow or absent VIES never holds up the merchant's other orders. Intake passes the ``canonical``
+    order and the ``target`` it already has, so neither is read again.
     """
     order.state = "queued"
     order.error_code = order.error_message = order.error_help = order.error_values = None
     order.remote_failures, order.retry_at = 0, None  # a new round: Process gives every try back
-    if not order.vat_check and _is_icp(session, order):
+    if not order.vat_check and _is_icp(session, order, canonical):
         jobs.defer(session, "check_vat_number", order_id=order.id)
     else:
-        defer_processing(session, order)
+        defer_processing(session, order, target)
 
 
-def _is_icp(session: orm.Session, order: Order) -> bool:
+def _is_icp(session: orm.Session, order: Order, canonical: CanonicalOrder | None) -> bool:
     try:
-        return canonical_of(session, order).vat_regime == "intra_eu_reverse_charge"
+        return (canonical or canonical_of(session, order)).vat_regime == "intra_eu_reverse_charge"
     except ValueError:  # unreadable: process_order will put it in Errors with the reason
         return False
 
 
-def defer_processing(session: orm.Session, order: Order) -> None:
+def defer_processing(session: orm.Session, order: Order, target=UNREAD) -> None:
     """Defer ``process_order`` under the target connection's lock: one writer per administration.
 
     Only an order that can reach its target takes the lock. One that cannot (not in a transfer
@@ -63,7 +65,7 @@ def defer_processing(session: orm.Session, order: Order) -> None:
     """
     if order.state != "queued":
         return  # posted, skipped, failed or waiting elsewhere: nothing to send
-    target = target_of(session, order.tenant_id)
+    target = target_of(session, order.tenant_id) if target is UNREAD else target
     if not transfer_status(session, order):
         order.state = "open"
     elif not session.get(Tenant, order.tenant_id).transfers_allowed():
@@ -89,27 +91,33 @@ def transfer_status(session: orm.Session, order: Order) -> bool:
     return order.shop_status in connectors.get(source.system).transfer_statuses(source)
 
 
-def store(session: orm.Session, source: Connection, payload: dict, canonical: CanonicalOrder) -> Order:
-    """Insert or update the order from ``payload``; queue it when its status says so. Caller commits."""
-    session.execute(insert(Order).values(
-        tenant_id=source.tenant_id, connection_id=source.id, shop_order_id=canonical.source_id,
-        number=canonical.number, shop_status=canonical.status, payload=payload, state="open",
-    ).on_conflict_do_nothing(index_elements=["connection_id", "shop_order_id"]))
-    order = session.execute(sa.select(Order).where(
-        Order.connection_id == source.id, Order.shop_order_id == canonical.source_id
-    ).with_for_update()).scalar_one()
-    if order.shop_updated_at and canonical.updated_at and canonical.updated_at < order.shop_updated_at:
-        return order  # an older version arriving late: what we have is newer
-    if order.state == "failed" and order.error_code == "ORDER_UNREADABLE":
-        order.state = "open"  # the shop sent a version we can read: the order starts again
-        order.error_code = order.error_message = order.error_help = order.error_values = None
-    apply_version(order, payload, canonical)
-    follow_status(session, order, source)
+def store(session: orm.Session, source: Connection, payload: dict, canonical: CanonicalOrder,
+          target=UNREAD) -> Order:
+    """Insert or update the order from ``payload``; queue it when its status says so. Caller commits.
+
+    ``target``: the tenant's target connection when the caller read it already (the webhook reads it
+    with the source, in one query).
+    """
+    # Held while we work: the session's identity map is weak, so the steps below find the tenant
+    # without a query only while something refers to it.
+    tenant = session.get(Tenant, source.tenant_id)
+    order = order_row.insert_new(session, source, payload, canonical)
+    if order is None:  # known: this version is applied to the stored order under its row lock
+        order = order_row.locked(session, source.id, canonical.source_id)
+        if order.shop_updated_at and canonical.updated_at and canonical.updated_at < order.shop_updated_at:
+            return order  # an older version arriving late: what we have is newer
+        if order.state == "failed" and order.error_code == "ORDER_UNREADABLE":
+            order.state = "open"  # the shop sent a version we can read: the order starts again
+            order.error_code = order.error_message = order.error_help = order.error_values = None
+        apply_version(order, payload, canonical)
+    follow_status(session, order, source, canonical=canonical, target=target)
+    del tenant  # (see above)
     return order
 
 
 def follow_status(session: orm.Session, order: Order, source: Connection,
-                  from_states: tuple[str, ...] = ("open", "skipped")) -> None:
+                  from_states: tuple[str, ...] = ("open", "skipped"), *,
+                  canonical: CanonicalOrder | None = None, target=UNREAD) -> None:
     """Skip an order cancelled before it was booked; queue (or hold) one in a chosen status.
 
     Only orders in ``from_states`` are queued: a failed order waits for the merchant's Process.
@@ -124,7 +132,7 @@ def follow_status(session: orm.Session, order: Order, source: Connection,
     elif order.shop_status in source_cls.cancelled_statuses:
         skip_cancelled(session, order, source_cls)
     elif order.state in from_states and order.shop_status in source_cls.transfer_statuses(source):
-        queue_or_hold(session, order)
+        queue_or_hold(session, order, canonical, target)
 
 
 def skip_cancelled(session: orm.Session, order: Order, source_cls) -> None:
@@ -145,10 +153,11 @@ def skip_not_a_sale(session: orm.Session, order: Order, reason: str) -> None:
     order.error_message, order.error_help = found.message, found.help
 
 
-def queue_or_hold(session: orm.Session, order: Order) -> None:
+def queue_or_hold(session: orm.Session, order: Order, canonical: CanonicalOrder | None = None,
+                  target=UNREAD) -> None:
     """Queue the order, or keep it as held while the subscription is not active (paying sends it on)."""
     if session.get(Tenant, order.tenant_id).transfers_allowed():
-        queue(session, order)
+        queue(session, order, canonical, target)
     else:
         order.state = "held"
 
