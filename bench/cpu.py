@@ -48,6 +48,5 @@ def postmaster_of(url: str) -> int | None:
     import psycopg
 
     with psycopg.connect(url) as conn:
-        backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
-    fields = _stat(backend)
+        fields = _stat(conn.execute("SELECT pg_backend_pid()").fetchone()[0])  # while the backend lives
     return int(fields[1]) if fields else None

@@ -17,6 +17,7 @@ from worker.pipeline.messages import Problem, problem
 from worker.pipeline.order_row import CUSTOMER_NAME_LENGTH
 
 UNREAD = object()  # a target connection not read yet (None means the tenant has none)
+_DRAFT_JOBS = "intake.draft_jobs"  # session.info key: the jobs of a new order not inserted yet
 
 
 def target_of(session: orm.Session, tenant_id: int) -> Connection | None:
@@ -42,7 +43,7 @@ def queue(session: orm.Session, order: Order, canonical: CanonicalOrder | None =
     order.error_code = order.error_message = order.error_help = order.error_values = None
     order.remote_failures, order.retry_at = 0, None  # a new round: Process gives every try back
     if not order.vat_check and _is_icp(session, order, canonical):
-        jobs.defer(session, "check_vat_number", order_id=order.id)
+        _defer(session, order, "check_vat_number")
     else:
         defer_processing(session, order, target)
 
@@ -76,7 +77,7 @@ def defer_processing(session: orm.Session, order: Order, target=UNREAD) -> None:
         outcome.fail_in(session, order, problem("REAUTH_REQUIRED", detail=target.status_reason or ""))
     else:
         order.retry_at = None
-        jobs.defer(session, "process_order", lock=f"target:{target.id}", order_id=order.id)
+        _defer(session, order, "process_order", lock=f"target:{target.id}")
 
 
 def defer_resume(session: orm.Session, order: Order, at: dt.datetime) -> None:
@@ -101,18 +102,48 @@ def store(session: orm.Session, source: Connection, payload: dict, canonical: Ca
     # Held while we work: the session's identity map is weak, so the steps below find the tenant
     # without a query only while something refers to it.
     tenant = session.get(Tenant, source.tenant_id)
-    order = order_row.insert_new(session, source, payload, canonical)
-    if order is None:  # known: this version is applied to the stored order under its row lock
-        order = order_row.locked(session, source.id, canonical.source_id)
-        if order.shop_updated_at and canonical.updated_at and canonical.updated_at < order.shop_updated_at:
-            return order  # an older version arriving late: what we have is newer
-        if order.state == "failed" and order.error_code == "ORDER_UNREADABLE":
-            order.state = "open"  # the shop sent a version we can read: the order starts again
-            order.error_code = order.error_message = order.error_help = order.error_values = None
-        apply_version(order, payload, canonical)
+    new = _inserted(session, source, payload, canonical, target)
+    if new is not None:
+        return new
+    # Known: this version is applied to the stored order under its row lock.
+    order = order_row.locked(session, source.id, canonical.source_id)
+    if order.shop_updated_at and canonical.updated_at and canonical.updated_at < order.shop_updated_at:
+        return order  # an older version arriving late: what we have is newer
+    if order.state == "failed" and order.error_code == "ORDER_UNREADABLE":
+        order.state = "open"  # the shop sent a version we can read: the order starts again
+        order.error_code = order.error_message = order.error_help = order.error_values = None
+    apply_version(order, payload, canonical)
     follow_status(session, order, source, canonical=canonical, target=target)
     del tenant  # (see above)
     return order
+
+
+def _inserted(session: orm.Session, source: Connection, payload: dict, canonical: CanonicalOrder,
+              target) -> Order | None:
+    """A new order decided on as a draft, then inserted in its final state and its job deferred; None if known.
+
+    One INSERT instead of an INSERT and an UPDATE. The draft has no id yet, so its job waits in
+    ``session.info`` until the row exists (``_defer``).
+    """
+    draft = order_row.draft(source, payload, canonical)
+    session.info[_DRAFT_JOBS] = []
+    try:
+        follow_status(session, draft, source, canonical=canonical, target=target)
+    finally:
+        jobs_waiting = session.info.pop(_DRAFT_JOBS)
+    order = order_row.insert(session, draft)
+    for task, options in jobs_waiting if order is not None else ():
+        jobs.defer(session, task, order_id=order.id, **options)
+    return order
+
+
+def _defer(session: orm.Session, order: Order, task: str, **options) -> None:
+    """Defer ``task`` for ``order`` now, or once it is inserted when it is intake's draft."""
+    waiting = session.info.get(_DRAFT_JOBS)
+    if order.id is None and waiting is not None:
+        waiting.append((task, options))
+    else:
+        jobs.defer(session, task, order_id=order.id, **options)
 
 
 def follow_status(session: orm.Session, order: Order, source: Connection,
