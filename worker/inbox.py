@@ -66,8 +66,8 @@ def receive(system: str, token: str, headers, body: bytes) -> tuple[int, str]:
         inserted, order_id, problem = _take_order_safely(session, source, target, body, delivery, inserted)
         if inserted is None:
             return 200, "duplicate delivery"
-        session.execute(sa.update(WebhookDelivery).where(WebhookDelivery.id == inserted)
-                        .values(order_id=order_id, problem=problem))
+        session.connection().execute(sa.update(WebhookDelivery).where(WebhookDelivery.id == inserted)
+                                     .values(order_id=order_id, problem=problem))  # Core: no ORM bookkeeping
         return 200, "stored" if problem is None else "stored, unreadable"
 
 
