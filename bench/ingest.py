@@ -164,15 +164,30 @@ def profile(shops: list[dict], bodies: list[dict]) -> None:
     import cProfile
     import pstats
 
+    from bench import roundtrips
     from portal import create_app
     from tests.support.webhooks import delivery
+    from worker import db
 
     client = create_app().test_client()
     signed = [delivery(shops[0]["secret"], order) for order in bodies]
+    url = f"/webhooks/kmoshops/{shops[0]['token']}"
+    body, headers = signed.pop()
+    waits, statements = roundtrips.traced(db.engine(), lambda: client.post(url, data=body, headers=headers))
+    print(f"\nround trips to Postgres for one new paid order: {waits} and the pool's pre-ping:")
+    for statement in statements:
+        print(f"    {statement}")
+    unprofiled, signed = signed[:len(signed) // 2], signed[len(signed) // 2:]
+    started, cpu_started = time.perf_counter(), time.process_time()
+    for body, headers in unprofiled:
+        client.post(url, data=body, headers=headers)
+    print(f"in-process, without a profiler ({len(unprofiled)} requests): "
+          f"{1000 * (time.perf_counter() - started) / len(unprofiled):.2f} ms a request, of which CPU in this process "
+          f"{1000 * (time.process_time() - cpu_started) / len(unprofiled):.2f} ms")
     profiler = cProfile.Profile()
     profiler.enable()
     for body, headers in signed:
-        client.post(f"/webhooks/kmoshops/{shops[0]['token']}", data=body, headers=headers)
+        client.post(url, data=body, headers=headers)
     profiler.disable()
     print(f"\nprofile of {len(signed)} intake requests in-process: Koppel's functions, commits, pings and "
           f"waits on Postgres (cumulative), then the 15 costliest functions by own time:")
