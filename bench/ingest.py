@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import os
 import pathlib
+import re
+import shlex
 import statistics
 import subprocess
 import sys
@@ -21,10 +23,20 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import ingest_pgbench  # noqa: E402
+from bench import cpu, ingest_pgbench  # noqa: E402
 from bench.pipeline import environment, free_port, start_database  # noqa: E402
 
-PROCFILE_WEB = ["--workers", "2", "--threads", "8"]  # as the Procfile's web line
+
+
+def procfile_web(port: int, env: dict) -> list[str]:
+    """The Procfile's web command (gunicorn, its options and app), bound to 127.0.0.1:``port``."""
+    line = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
+    line = re.sub(r"\$\{(\w+)(?::-([^}]*))?\}|\$(\w+)",  # ${NAME:-default} and $NAME, as the shell would
+                  lambda m: env.get(m[1] or m[3]) or m[2] or "", line.removeprefix("web:"))
+    words = shlex.split(line)
+    bind = words.index("--bind")
+    words[bind + 1] = f"127.0.0.1:{port}"
+    return [sys.executable, "-m", *words]
 
 
 def merchants(count: int) -> list[dict]:
@@ -57,29 +69,36 @@ def orders(count: int) -> list[dict]:
     return [{**template, "id": 10_000_000 + i, "number": f"KMO-2026-{i:07d}"} for i in range(count)]
 
 
-def send_all(port: int, shops: list[dict], bodies: list[dict], senders: int, seconds: float) -> list[tuple]:
-    """(status, latency ms) of every delivery sent by ``senders`` threads until time or orders run out."""
-    import requests
-
+def signed(shops: list[dict], bodies: list[dict]) -> list[tuple[str, bytes, dict]]:
+    """(path, body, headers) of every delivery, signed before the clock starts (valid for 300 s)."""
     from tests.support.webhooks import delivery
 
-    results, lock, queue = [], threading.Lock(), iter(enumerate(bodies))
+    return [(f"/webhooks/kmoshops/{shops[i % len(shops)]['token']}",
+             *delivery(shops[i % len(shops)]["secret"], order)) for i, order in enumerate(bodies)]
+
+
+def send_all(port: int, deliveries: list[tuple], senders: int, seconds: float, client: str) -> list[tuple]:
+    """(status, latency ms) of every delivery sent by ``senders`` threads until time or orders run out.
+
+    ``client``: ``http.client`` (a kept-alive connection per sender; lean, so the senders take little
+    of the cores the server shares with them) or ``requests`` (a Session per sender, as the first
+    measurements of issue 15 were taken: about 1.3 ms of CPU a request more).
+    """
+    results, lock, queue = [], threading.Lock(), iter(deliveries)
     deadline = time.monotonic() + seconds
+    post = _requests_poster if client == "requests" else _http_client_poster
 
     def sender() -> None:
-        with requests.Session() as http:
-            while time.monotonic() < deadline:
-                with lock:
-                    i, order = next(queue, (None, None))
-                if order is None:
-                    return
-                shop = shops[i % len(shops)]
-                body, headers = delivery(shop["secret"], order)
-                started = time.perf_counter()
-                status = http.post(f"http://127.0.0.1:{port}/webhooks/kmoshops/{shop['token']}", data=body,
-                                   headers=headers, timeout=30).status_code
-                with lock:
-                    results.append((status, (time.perf_counter() - started) * 1000))
+        send = post(port)
+        while time.monotonic() < deadline:
+            with lock:
+                path, body, headers = next(queue, (None, None, None))
+            if path is None:
+                return
+            started = time.perf_counter()
+            status = send(path, body, headers)
+            with lock:
+                results.append((status, (time.perf_counter() - started) * 1000))
 
     threads = [threading.Thread(target=sender) for _ in range(senders)]
     for thread in threads:
@@ -87,6 +106,35 @@ def send_all(port: int, shops: list[dict], bodies: list[dict], senders: int, sec
     for thread in threads:
         thread.join()
     return results
+
+
+def _requests_poster(port: int):
+    import requests
+
+    http = requests.Session()
+    return lambda path, body, headers: http.post(f"http://127.0.0.1:{port}{path}", data=body, headers=headers,
+                                                 timeout=30).status_code
+
+
+def _http_client_poster(port: int):
+    import http.client
+
+    connection = [http.client.HTTPConnection("127.0.0.1", port, timeout=30)]
+
+    def send(path: str, body: bytes, headers: dict) -> int:
+        for attempt in (1, 2):  # gunicorn closes an idle kept-alive connection: open another, send again
+            try:
+                connection[0].request("POST", path, body, headers)
+                response = connection[0].getresponse()
+                response.read()
+                return response.status
+            except (http.client.RemoteDisconnected, ConnectionError):
+                connection[0].close()
+                if attempt == 2:
+                    raise
+                connection[0] = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        raise AssertionError("unreachable")
+    return send
 
 
 def stored() -> tuple[int, int, int]:
@@ -102,12 +150,11 @@ def stored() -> tuple[int, int, int]:
 
 
 def serve(env: dict, port: int) -> subprocess.Popen:
-    """gunicorn as the Procfile runs it (access log included), once it answers."""
+    """gunicorn as the Procfile runs it (access log included, to nowhere), once it answers."""
     from tests.support.waiting import wait_for
 
-    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", *PROCFILE_WEB,
-                            "--access-logfile", "-", "wsgi:app"], cwd=ROOT, env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    web = subprocess.Popen(procfile_web(port, env), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
     wait_for(lambda: subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}/login"]).returncode == 0)
     return web
 
@@ -117,15 +164,30 @@ def profile(shops: list[dict], bodies: list[dict]) -> None:
     import cProfile
     import pstats
 
+    from bench import roundtrips
     from portal import create_app
     from tests.support.webhooks import delivery
+    from worker import db
 
     client = create_app().test_client()
     signed = [delivery(shops[0]["secret"], order) for order in bodies]
+    url = f"/webhooks/kmoshops/{shops[0]['token']}"
+    body, headers = signed.pop()
+    waits, statements = roundtrips.traced(db.engine(), lambda: client.post(url, data=body, headers=headers))
+    print(f"\nround trips to Postgres for one new paid order: {waits} and the pool's pre-ping:")
+    for statement in statements:
+        print(f"    {statement}")
+    unprofiled, signed = signed[:len(signed) // 2], signed[len(signed) // 2:]
+    started, cpu_started = time.perf_counter(), time.process_time()
+    for body, headers in unprofiled:
+        client.post(url, data=body, headers=headers)
+    print(f"in-process, without a profiler ({len(unprofiled)} requests): "
+          f"{1000 * (time.perf_counter() - started) / len(unprofiled):.2f} ms a request, of which CPU in this process "
+          f"{1000 * (time.process_time() - cpu_started) / len(unprofiled):.2f} ms")
     profiler = cProfile.Profile()
     profiler.enable()
     for body, headers in signed:
-        client.post(f"/webhooks/kmoshops/{shops[0]['token']}", data=body, headers=headers)
+        client.post(url, data=body, headers=headers)
     profiler.disable()
     print(f"\nprofile of {len(signed)} intake requests in-process: Koppel's functions, commits, pings and "
           f"waits on Postgres (cumulative), then the 15 costliest functions by own time:")
@@ -147,6 +209,13 @@ def report(floor: dict, results: list[tuple], seconds: float, counts: tuple) -> 
           f"{linked}, orders {kept} -> {'OK' if len(ok) == deliveries == linked == kept else 'MISMATCH'}")
 
 
+def print_cpu(used: tuple[float, float, float], requests: int, elapsed: float) -> None:
+    """Where the cores went while the senders ran: CPU ms per request of gunicorn, Postgres and the senders."""
+    per = [1000 * seconds / max(requests, 1) for seconds in used]
+    print(f"CPU per request:                   gunicorn {per[0]:.2f} ms, Postgres {per[1]:.2f} ms, senders "
+          f"{per[2]:.2f} ms; cores busy {sum(used) / elapsed:.2f} of {os.cpu_count()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10)
@@ -154,6 +223,8 @@ def main() -> None:
     parser.add_argument("--merchants", type=int, default=4)
     parser.add_argument("--max-orders", type=int, default=20_000, help="bound on deliveries sent")
     parser.add_argument("--profile", type=int, default=200, help="intake requests to profile in-process (0: none)")
+    parser.add_argument("--client", choices=("http.client", "requests"), default="http.client",
+                        help="what the senders post with")
     args = parser.parse_args()
 
     url, handle = start_database()
@@ -168,15 +239,20 @@ def main() -> None:
     migrate.upgrade(url)
     db.configure(url)
     shops = merchants(args.merchants)
+    deliveries = signed(shops, bodies[:args.max_orders])
     web = serve(env, port)
+    postmaster = cpu.postmaster_of(url)
     try:
+        before = (cpu.snapshot(web.pid), cpu.snapshot(postmaster), cpu.seconds(os.getpid()))
         started = time.monotonic()
-        results = send_all(port, shops, bodies[:args.max_orders], args.senders, args.seconds)
+        results = send_all(port, deliveries, args.senders, args.seconds, args.client)
         elapsed = time.monotonic() - started
+        used = (cpu.spent(before[0], web.pid), cpu.spent(before[1], postmaster), cpu.seconds(os.getpid()) - before[2])
     finally:
         web.terminate()
         web.wait(timeout=60)
     report(floor, results, elapsed, stored())
+    print_cpu(used, len(results), elapsed)
     if args.profile:
         profile(shops, bodies[args.max_orders:])
     db.engine().dispose()

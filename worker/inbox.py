@@ -12,11 +12,11 @@ import logging
 
 import sqlalchemy as sa
 from sqlalchemy import orm
-from sqlalchemy.dialects.postgresql import insert
 
 from worker import connectors, db, rawjson
 from worker.i18n import N_
 from worker.models import Connection, Tenant, WebhookDelivery
+from worker.models.base import utcnow
 from worker.pipeline import intake
 from worker.pipeline.messages import delivery_problem, unreadable
 from worker.unreadable import Unreadable
@@ -24,6 +24,19 @@ from worker.unreadable import Unreadable
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
 OUR_FAULT = N_("something went wrong on our side while storing it")
+
+# The statements of every delivery, built once (issue 15: each round trip and compile counted).
+# The source, its tenant and the tenant's target connection in one query.
+_TARGET = orm.aliased(Connection)
+_SOURCE = (sa.select(Connection, Tenant, _TARGET).join(Tenant, Tenant.id == Connection.tenant_id)
+           .outerjoin(_TARGET, sa.and_(_TARGET.tenant_id == Connection.tenant_id, _TARGET.role == "target"))
+           .where(Connection.webhook_token == sa.bindparam("token"), Connection.system == sa.bindparam("system"))
+           .limit(1))
+# Text, because SQLAlchemy compiles a PostgreSQL ON CONFLICT insert again on every execution.
+_INSERT_DELIVERY = sa.text(
+    "INSERT INTO webhook_deliveries (tenant_id, connection_id, delivery_id, topic, body, body_bytes, received_at) "
+    "VALUES (:tenant_id, :connection_id, :delivery_id, :topic, :body, :body_bytes, :received_at) "
+    "ON CONFLICT DO NOTHING RETURNING id").bindparams(sa.bindparam("body_bytes", type_=sa.LargeBinary))
 
 
 def receive(system: str, token: str, headers, body: bytes) -> tuple[int, str]:
@@ -34,27 +47,27 @@ def receive(system: str, token: str, headers, body: bytes) -> tuple[int, str]:
     if source_cls is None or source_cls.arrival != "webhook":
         return 404, "unknown webhook"
     with db.session_scope() as session:
-        source = session.execute(sa.select(Connection).where(
-            Connection.webhook_token == token, Connection.system == system)).scalar()
-        if source is None:
+        found = session.execute(_SOURCE, {"token": token, "system": system}).first()
+        if found is None:
             return 404, "unknown webhook"
+        source, _tenant, target = found  # held to the end: intake reads neither again
         if not source_cls.verify_delivery(source, headers, body):
             return 401, "invalid signature"
         delivery_id, topic = source_cls.delivery_key(headers, body)
         topic = _header(topic, 60)[:60]  # a key for nothing: cut, not hashed
-        delivery_id = _header(delivery_id, 100) or _body_key(body)
-        text, exact = rawjson.storable_text(body)
-        inserted = session.execute(insert(WebhookDelivery).values(
-            tenant_id=source.tenant_id, connection_id=source.id, delivery_id=delivery_id, topic=topic,
-            body=text, body_bytes=exact,
-        ).on_conflict_do_nothing().returning(WebhookDelivery.id)).scalar()
+        delivery = {"tenant_id": source.tenant_id, "connection_id": source.id, "topic": topic,
+                    "delivery_id": _header(delivery_id, 100) or _body_key(body)}
+        delivery["body"], delivery["body_bytes"] = rawjson.storable_text(body)
+        inserted = session.execute(_INSERT_DELIVERY, {**delivery, "received_at": utcnow()}).scalar()
         if inserted is None:
             return 200, "duplicate delivery"
         if topic not in source_cls.order_topics:
             return 202, "topic ignored"
-        order_id, problem = _take_order_safely(session, source, body)
-        session.execute(sa.update(WebhookDelivery).where(WebhookDelivery.id == inserted)
-                        .values(order_id=order_id, problem=problem))
+        inserted, order_id, problem = _take_order_safely(session, source, target, body, delivery, inserted)
+        if inserted is None:
+            return 200, "duplicate delivery"
+        session.connection().execute(sa.update(WebhookDelivery).where(WebhookDelivery.id == inserted)
+                                     .values(order_id=order_id, problem=problem))  # Core: no ORM bookkeeping
         return 200, "stored" if problem is None else "stored, unreadable"
 
 
@@ -69,19 +82,28 @@ def _body_key(body: bytes) -> str:
     return "body-sha256:" + hashlib.sha256(body).hexdigest()
 
 
-def _take_order_safely(session: orm.Session, source: Connection, body: bytes) -> tuple[int | None, str | None]:
-    """Store the delivery's order; should that fail unexpectedly, the raw delivery is still kept and shown."""
+def _take_order_safely(session: orm.Session, source: Connection, target: Connection | None, body: bytes,
+                       delivery: dict, inserted: int) -> tuple[int | None, int | None, str | None]:
+    """Store the delivery's order; should that fail unexpectedly, the raw delivery is still kept and shown.
+
+    (delivery row id, order id, problem). No savepoint (two round trips on every delivery): on the rare
+    unexpected failure the whole transaction is rolled back and the raw delivery inserted again alone,
+    which leaves what the savepoint left. Its id is None when a retry of it was stored meanwhile.
+    """
     try:
-        with session.begin_nested():
-            return _take_order(session, source, body)
+        return inserted, *_take_order(session, source, target, body)
     except Exception as exc:
         if db.unavailable(exc):
             raise  # nothing is stored and the shop gets a 500, so it delivers again
-        log.exception("delivery for connection %s: the order could not be stored", source.id)
-        return None, _delivery_problem(session, source, Unreadable(OUR_FAULT))
+        log.exception("delivery for connection %s: the order could not be stored", delivery["connection_id"])
+    session.rollback()
+    inserted = session.execute(_INSERT_DELIVERY, {**delivery, "received_at": utcnow()}).scalar()
+    source = session.get(Connection, delivery["connection_id"])
+    return inserted, None, _delivery_problem(session, source, Unreadable(OUR_FAULT))
 
 
-def _take_order(session: orm.Session, source: Connection, body: bytes) -> tuple[int | None, str | None]:
+def _take_order(session: orm.Session, source: Connection, target: Connection | None,
+                body: bytes) -> tuple[int | None, str | None]:
     """(order id, why unreadable): an order read and stored, or kept in Errors, or none without an id."""
     source_cls = connectors.get(source.system)
     data, found = rawjson.read(body)
@@ -91,7 +113,7 @@ def _take_order(session: orm.Session, source: Connection, body: bytes) -> tuple[
         except Unreadable as exc:
             found = exc
         else:
-            return intake.store(session, source, data, canonical).id, None
+            return intake.store(session, source, data, canonical, target=target).id, None
     identity = source_cls.identity(data)
     if identity is None:
         return None, _delivery_problem(session, source, found)

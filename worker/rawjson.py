@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 from worker.i18n import N_
 from worker.unreadable import Unreadable, shown
@@ -15,6 +16,8 @@ from worker.unreadable import Unreadable, shown
 # An order is about four levels deep; anything far deeper is not an order we can book.
 MAX_DEPTH = 32
 _CLOSERS = {"{": "}", "[": "]"}
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"?', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
 
 
 class _Constant:
@@ -68,14 +71,48 @@ def read(body: bytes) -> tuple[object | None, Unreadable | None]:
     return data, problem or bad
 
 
-def clean(data, path: str = "") -> tuple[object, Unreadable | None]:
-    """``data`` with what Postgres's JSONB refuses (NUL, lone surrogates, NaN) replaced, and the first such field."""
+def clean(data) -> tuple[object, Unreadable | None]:
+    """``data`` with what Postgres's JSONB refuses (NUL, lone surrogates, NaN) replaced, and the first such field.
+
+    Nearly every body has none: a walk that only looks comes first, and the copy that names the field
+    (a path built for every value) is made only when it finds something.
+    """
+    return _clean(data) if _refused(data) else (data, None)
+
+
+def _refused(data) -> bool:
+    """Whether ``data`` holds anything JSONB refuses (without recursion)."""
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item or not (item.isascii() or _encodable(item)):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, _Constant) or (isinstance(item, float) and not math.isfinite(item)):
+            return True
+    return False
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return True
+
+
+def _clean(data, path: str = "") -> tuple[object, Unreadable | None]:
     if isinstance(data, dict):
-        items = [(_clean_text(key)[0], clean(value, f"{path}.{key}" if path else str(key)))
+        items = [(_clean_text(key)[0], _clean(value, f"{path}.{key}" if path else str(key)))
                  for key, value in data.items()]
         return {key: value for key, (value, _) in items}, next((bad for _, (_, bad) in items if bad), None)
     if isinstance(data, list):
-        items = [clean(value, f"{path}[{index}]") for index, value in enumerate(data, 1)]
+        items = [_clean(value, f"{path}[{index}]") for index, value in enumerate(data, 1)]
         return [value for value, _ in items], next((bad for _, bad in items if bad), None)
     if isinstance(data, _Constant) or (isinstance(data, float) and not math.isfinite(data)):
         name = data.name if isinstance(data, _Constant) else str(data)
@@ -94,19 +131,15 @@ def _clean_text(text: str) -> tuple[str, bool]:
 
 
 def depth(text: str) -> int:
-    """The deepest nesting of objects and arrays in ``text``, counted without recursion."""
+    """The deepest nesting of objects and arrays in ``text``, counted without recursion.
+
+    Strings (an unterminated one runs to the end) are cut out by a regular expression first, so
+    the loop sees brackets only, not every character of the body.
+    """
     deepest = level = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
-        elif char == '"':
-            in_string = True
-        elif char in "{[":
-            level += 1
-            deepest = max(deepest, level)
-        elif char in "}]":
-            level -= 1
+    for char in _BRACKET.findall(_STRING.sub("", text)):
+        level += 1 if char in "{[" else -1
+        deepest = max(deepest, level)
     return deepest
 
 

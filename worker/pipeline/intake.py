@@ -12,10 +12,12 @@ from worker.canonical import Order as CanonicalOrder
 from worker.i18n import gettext_for
 from worker.models import Connection, Order, Tenant
 from worker.models.base import utcnow
-from worker.pipeline import outcome
+from worker.pipeline import order_row, outcome
 from worker.pipeline.messages import Problem, problem
+from worker.pipeline.order_row import CUSTOMER_NAME_LENGTH
 
-CUSTOMER_NAME_LENGTH = 300  # orders.customer_name
+UNREAD = object()  # a target connection not read yet (None means the tenant has none)
+_DRAFT_JOBS = "intake.draft_jobs"  # session.info key: the jobs of a new order not inserted yet
 
 
 def target_of(session: orm.Session, tenant_id: int) -> Connection | None:
@@ -35,29 +37,30 @@ def booked(source_cls, payload: dict, target: Connection | None) -> CanonicalOrd
     return source_cls.to_canonical_for_books(payload, selling_rates.from_settings(target.settings if target else None))
 
 
-def queue(session: orm.Session, order: Order) -> None:
+def queue(session: orm.Session, order: Order, canonical: CanonicalOrder | None = None, target=UNREAD) -> None:
     """Mark ``order`` queued and defer its next step in this transaction.
 
     An intra-EU B2B order first has its VAT number checked at VIES by a job without a lock, so a
-    slow or absent VIES never holds up the merchant's other orders.
+    slow or absent VIES never holds up the merchant's other orders. Intake passes the ``canonical``
+    order and the ``target`` it already has, so neither is read again.
     """
     order.state = "queued"
     order.error_code = order.error_message = order.error_help = order.error_values = None
     order.remote_failures, order.retry_at = 0, None  # a new round: Process gives every try back
-    if not order.vat_check and _is_icp(session, order):
-        jobs.defer(session, "check_vat_number", order_id=order.id)
+    if not order.vat_check and _is_icp(session, order, canonical):
+        _defer(session, order, "check_vat_number")
     else:
-        defer_processing(session, order)
+        defer_processing(session, order, target)
 
 
-def _is_icp(session: orm.Session, order: Order) -> bool:
+def _is_icp(session: orm.Session, order: Order, canonical: CanonicalOrder | None) -> bool:
     try:
-        return canonical_of(session, order).vat_regime == "intra_eu_reverse_charge"
+        return (canonical or canonical_of(session, order)).vat_regime == "intra_eu_reverse_charge"
     except ValueError:  # unreadable: process_order will put it in Errors with the reason
         return False
 
 
-def defer_processing(session: orm.Session, order: Order) -> None:
+def defer_processing(session: orm.Session, order: Order, target=UNREAD) -> None:
     """Defer ``process_order`` under the target connection's lock: one writer per administration.
 
     Only an order that can reach its target takes the lock. One that cannot (not in a transfer
@@ -68,7 +71,7 @@ def defer_processing(session: orm.Session, order: Order) -> None:
     """
     if order.state != "queued":
         return  # posted, skipped, failed or waiting elsewhere: nothing to send
-    target = target_of(session, order.tenant_id)
+    target = target_of(session, order.tenant_id) if target is UNREAD else target
     if not transfer_status(session, order):
         order.state = "open"
     elif not session.get(Tenant, order.tenant_id).transfers_allowed():
@@ -79,7 +82,7 @@ def defer_processing(session: orm.Session, order: Order) -> None:
         outcome.fail_in(session, order, problem("REAUTH_REQUIRED", detail=target.status_reason or ""))
     else:
         order.retry_at = None
-        jobs.defer(session, "process_order", lock=f"target:{target.id}", order_id=order.id)
+        _defer(session, order, "process_order", lock=f"target:{target.id}")
 
 
 def defer_resume(session: orm.Session, order: Order, at: dt.datetime) -> None:
@@ -94,27 +97,63 @@ def transfer_status(session: orm.Session, order: Order) -> bool:
     return order.shop_status in connectors.get(source.system).transfer_statuses(source)
 
 
-def store(session: orm.Session, source: Connection, payload: dict, canonical: CanonicalOrder) -> Order:
-    """Insert or update the order from ``payload``; queue it when its status says so. Caller commits."""
-    session.execute(insert(Order).values(
-        tenant_id=source.tenant_id, connection_id=source.id, shop_order_id=canonical.source_id,
-        number=canonical.number, shop_status=canonical.status, payload=payload, state="open",
-    ).on_conflict_do_nothing(index_elements=["connection_id", "shop_order_id"]))
-    order = session.execute(sa.select(Order).where(
-        Order.connection_id == source.id, Order.shop_order_id == canonical.source_id
-    ).with_for_update()).scalar_one()
+def store(session: orm.Session, source: Connection, payload: dict, canonical: CanonicalOrder,
+          target=UNREAD) -> Order:
+    """Insert or update the order from ``payload``; queue it when its status says so. Caller commits.
+
+    ``target``: the tenant's target connection when the caller read it already (the webhook reads it
+    with the source, in one query).
+    """
+    # Held while we work: the session's identity map is weak, so the steps below find the tenant
+    # without a query only while something refers to it.
+    tenant = session.get(Tenant, source.tenant_id)
+    new = _inserted(session, source, payload, canonical, target)
+    if new is not None:
+        return new
+    # Known: this version is applied to the stored order under its row lock.
+    order = order_row.locked(session, source.id, canonical.source_id)
     if order.shop_updated_at and canonical.updated_at and canonical.updated_at < order.shop_updated_at:
         return order  # an older version arriving late: what we have is newer
     if order.state == "failed" and order.error_code == "ORDER_UNREADABLE":
         order.state = "open"  # the shop sent a version we can read: the order starts again
         order.error_code = order.error_message = order.error_help = order.error_values = None
     apply_version(order, payload, canonical)
-    follow_status(session, order, source)
+    follow_status(session, order, source, canonical=canonical, target=target)
+    del tenant  # (see above)
     return order
 
 
+def _inserted(session: orm.Session, source: Connection, payload: dict, canonical: CanonicalOrder,
+              target) -> Order | None:
+    """A new order decided on as a draft, then inserted in its final state and its job deferred; None if known.
+
+    One INSERT instead of an INSERT and an UPDATE. The draft has no id yet, so its job waits in
+    ``session.info`` until the row exists (``_defer``).
+    """
+    draft = order_row.draft(source, payload, canonical)
+    session.info[_DRAFT_JOBS] = []
+    try:
+        follow_status(session, draft, source, canonical=canonical, target=target)
+    finally:
+        jobs_waiting = session.info.pop(_DRAFT_JOBS)
+    order = order_row.insert(session, draft)
+    for task, options in jobs_waiting if order is not None else ():
+        jobs.defer(session, task, order_id=order.id, **options)
+    return order
+
+
+def _defer(session: orm.Session, order: Order, task: str, **options) -> None:
+    """Defer ``task`` for ``order`` now, or once it is inserted when it is intake's draft."""
+    waiting = session.info.get(_DRAFT_JOBS)
+    if order.id is None and waiting is not None:
+        waiting.append((task, options))
+    else:
+        jobs.defer(session, task, order_id=order.id, **options)
+
+
 def follow_status(session: orm.Session, order: Order, source: Connection,
-                  from_states: tuple[str, ...] = ("open", "skipped")) -> None:
+                  from_states: tuple[str, ...] = ("open", "skipped"), *,
+                  canonical: CanonicalOrder | None = None, target=UNREAD) -> None:
     """Skip an order cancelled before it was booked; queue (or hold) one in a chosen status.
 
     Only orders in ``from_states`` are queued: a failed order waits for the merchant's Process.
@@ -129,7 +168,7 @@ def follow_status(session: orm.Session, order: Order, source: Connection,
     elif order.shop_status in source_cls.cancelled_statuses:
         skip_cancelled(session, order, source_cls)
     elif order.state in from_states and order.shop_status in source_cls.transfer_statuses(source):
-        queue_or_hold(session, order)
+        queue_or_hold(session, order, canonical, target)
 
 
 def skip_cancelled(session: orm.Session, order: Order, source_cls) -> None:
@@ -150,10 +189,11 @@ def skip_not_a_sale(session: orm.Session, order: Order, reason: str) -> None:
     order.error_message, order.error_help = found.message, found.help
 
 
-def queue_or_hold(session: orm.Session, order: Order) -> None:
+def queue_or_hold(session: orm.Session, order: Order, canonical: CanonicalOrder | None = None,
+                  target=UNREAD) -> None:
     """Queue the order, or keep it as held while the subscription is not active (paying sends it on)."""
     if session.get(Tenant, order.tenant_id).transfers_allowed():
-        queue(session, order)
+        queue(session, order, canonical, target)
     else:
         order.state = "held"
 
