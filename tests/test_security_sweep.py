@@ -11,6 +11,7 @@ import pytest
 from flask_wtf import FlaskForm
 
 from tests.support.merchants import make_merchant
+from worker import connectors
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 HOSTILE = ["99999999999999999999", "-99999999999999999999", "-1", "1e309", "NaN", "\x00", "a\r\nb\x1b[0m",
@@ -32,6 +33,8 @@ def field_names() -> list[str]:
         names |= set(re.findall(r"request\.(?:args|form|values)\.get(?:list)?\(\s*[\"']([\w-]+)", source.read_text()))
     for template in (ROOT / "templates").rglob("*.html"):
         names |= set(re.findall(r'name="([\w-]+)"', template.read_text()))
+    for connector in connectors.REGISTRY.values():  # the generic key forms ask what each connector declares
+        names |= {field.name for field in connector.connect_fields()}
     return sorted(name for name in names if not name.startswith("_"))
 
 
@@ -56,6 +59,8 @@ def sweep(client, app, skip=()) -> list[str]:
             continue
         for path, method in itertools.product(urls(rule), sorted(rule.methods & {"GET", "POST"})):
             for answer in requests_for(client, path, method, fields):
+                answer.get_data()  # a streamed body (the CSV export) runs to its end, then its context closes
+                answer.close()
                 if answer.status_code >= 500:
                     failures.append(f"{method} {path[:80]} -> {answer.status_code}")
     return failures
