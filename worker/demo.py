@@ -40,19 +40,25 @@ def create_demo_order(shop_id: str, kind: str = "b2c") -> dict:
     return response.json()
 
 
-def authorize_in_sandbox(redirect_uri: str, username: str, password: str) -> dict:
-    """Log in at the Exact sandbox's consent page like a merchant would, and exchange the code."""
-    url, state, verifier = oauth.authorization_url(settings.exact_base_url, redirect_uri)
+def consent_code(url: str, username: str, password: str, system: str) -> str:
+    """Log in at a sandbox's consent page like a merchant would; the authorisation code it redirects with."""
     http = requests.Session()
     page = http.get(url, timeout=settings.http_timeout)
     page.raise_for_status()
-    form = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', page.text))
-    form.update(username=username, password=password)
+    form = {**dict(re.findall(r'name="([^"]+)" value="([^"]*)"', page.text)), "username": username,
+            "password": password}
     answer = http.post(page.url, data=form, allow_redirects=False, timeout=settings.http_timeout)
     code = re.search(r"[?&]code=([^&]+)", answer.headers.get("Location", ""))
     if answer.status_code != 302 or not code:
-        raise RuntimeError(f"Exact sandbox login failed ({answer.status_code})")
-    return oauth.exchange_code(settings.exact_base_url, redirect_uri, requests.utils.unquote(code.group(1)), verifier)
+        raise RuntimeError(f"{system} sandbox login failed ({answer.status_code})")
+    return requests.utils.unquote(code.group(1))
+
+
+def authorize_in_sandbox(redirect_uri: str, username: str, password: str) -> dict:
+    """Log in at the Exact sandbox's consent page like a merchant would, and exchange the code."""
+    url, state, verifier = oauth.authorization_url(settings.exact_base_url, redirect_uri)
+    code = consent_code(url, username, password, "Exact")
+    return oauth.exchange_code(settings.exact_base_url, redirect_uri, code, verifier)
 
 
 def create_merchant(name: str, email: str, password: str, shop: dict, country: str = "BE",

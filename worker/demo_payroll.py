@@ -8,9 +8,7 @@ puts its logins into the sandboxes' states before they are served.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-import requests
 import sqlalchemy as sa
 
 from worker import db, demo
@@ -55,16 +53,8 @@ def create_merchant() -> int:
 def consent(username: str, password: str) -> dict:
     """Log in at Visma Connect's sandbox page as the merchant would; the first token pair."""
     url, _, verifier = oauth.authorization_url(settings.public_url + REDIRECT)
-    http = requests.Session()
-    page = http.get(url, timeout=settings.http_timeout)
-    page.raise_for_status()
-    form = {**dict(re.findall(r'name="([^"]+)" value="([^"]*)"', page.text)), "username": username,
-            "password": password}
-    answer = http.post(page.url, data=form, allow_redirects=False, timeout=settings.http_timeout)
-    code = re.search(r"[?&]code=([^&]+)", answer.headers.get("Location", ""))
-    if answer.status_code != 302 or not code:
-        raise RuntimeError(f"Visma.net sandbox login failed ({answer.status_code})")
-    return oauth.exchange_code(settings.public_url + REDIRECT, requests.utils.unquote(code.group(1)), verifier)
+    code = demo.consent_code(url, username, password, "Visma.net")
+    return oauth.exchange_code(settings.public_url + REDIRECT, code, verifier)
 
 
 def connect(tenant_id: int) -> None:

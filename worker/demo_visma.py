@@ -6,9 +6,6 @@ Like ``worker.demo`` it talks to the sandboxes over HTTP only, as it would to th
 """
 from __future__ import annotations
 
-import re
-
-import requests
 import sqlalchemy as sa
 
 from worker import configuration, db, demo, vat_rates
@@ -33,17 +30,8 @@ def consent(username: str, password: str) -> dict:
     """Log in at the Visma sandbox's consent page as the merchant would; returns the first token pair."""
     redirect_uri = settings.public_url + "/connect/visma/callback"
     url, _, verifier = oauth.authorization_url(settings.visma_identity_url, redirect_uri)
-    http = requests.Session()
-    page = http.get(url, timeout=settings.http_timeout)
-    page.raise_for_status()
-    form = {**dict(re.findall(r'name="([^"]+)" value="([^"]*)"', page.text)), "username": username,
-            "password": password}
-    answer = http.post(page.url, data=form, allow_redirects=False, timeout=settings.http_timeout)
-    code = re.search(r"[?&]code=([^&]+)", answer.headers.get("Location", ""))
-    if answer.status_code != 302 or not code:
-        raise RuntimeError(f"Visma sandbox login failed ({answer.status_code})")
-    return oauth.exchange_code(settings.visma_identity_url, redirect_uri, requests.utils.unquote(code.group(1)),
-                               verifier)
+    code = demo.consent_code(url, username, password, "Visma")
+    return oauth.exchange_code(settings.visma_identity_url, redirect_uri, code, verifier)
 
 
 def vat_table(reference: dict) -> list[dict]:
