@@ -43,10 +43,11 @@ def remote(collection: str, row: dict) -> RemoteDocument:
 class VismaDocuments:
     """Finds and creates customers, articles and documents for one connection."""
 
-    def __init__(self, client: VismaClient, settings: dict, administration: str):
+    def __init__(self, client: VismaClient, settings: dict, administration: str | None = None):
         self.client = client
         self.settings = settings
-        self.administration = administration  # the mirror used must be of this administration
+        # The mirror used must be of this administration (Target.administration_key; by default the connection's).
+        self.administration = administration or f"connection:{client.connection_id}"
         self.connection_id = client.connection_id
         self.mirror = VismaMirror(client)
         # What the last attempt used (remote ids, keys by kind), and keys to look up again after a repair.
