@@ -160,3 +160,19 @@ def test_the_delta_sync_job_picks_up_customers_changed_in_visma(sandboxes, worke
         assert [c for c in calls_of(posted.id) if c[1] == "customers"] == []
         assert drafts(sandboxes, merchant)[-1]["CustomerId"] == customer
     assert len(sandboxes.visma.records(merchant["company"], "customers")) == 2
+
+
+def test_a_customer_made_a_company_between_two_syncs_is_priced_right_from_the_next_order(sandboxes):
+    merchant, client = ready(sandboxes)
+    customer = by_hand_customer(client, "Wordt Bedrijf", "bedrijf@example.test")
+    by_hand_article(client, "SKU-21-1")
+    sync.run(merchant["target_id"])
+    client.send("PUT", f"customers/{customer}", json={"IsPrivatePerson": False})  # before the next delta sync
+
+    first = post(merchant, order("bedrijf@example.test"))
+    # Priced incl. VAT as the mirror said; Visma reads a company's prices excl. VAT: 12.10 + 21 % = 14.64.
+    assert first.state == "posted" and first.total_difference == Decimal("2.54")  # shown to the merchant
+    second = post(merchant, order("bedrijf@example.test"))
+    assert second.state == "posted" and second.total_difference is None
+    assert calls_of(second.id) == [("POST", "customerinvoicedrafts")]
+    assert Decimal(str(drafts(sandboxes, merchant)[-1]["TotalAmount"])) == Decimal("12.10")

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from worker.canonical import Line, Order
 from worker.connectors.errors import RemoteRejected
-from worker.connectors.visma_eaccounting import entries, mapping, repair, rowcheck
+from worker.connectors.visma_eaccounting import customers, entries, mapping, repair, rowcheck
 from worker.connectors.visma_eaccounting.client import VismaClient
 from worker.connectors.visma_eaccounting.mirror import VismaMirror, odata_string  # noqa: F401  (imported from here)
 from worker.connectors.base import RemoteDocument
@@ -54,6 +54,7 @@ class VismaDocuments:
         self._used: dict[str, list[str]] = {}
         self._keys: dict[str, list[str]] = {}
         self._recheck: dict[str, set[str]] = {}
+        self._mirrored: tuple[str, str] | None = None  # (customer id, e-mail) when the mirror gave the customer
         self._company: dict | None = None
         self._codings: list[dict] | None = None
         self._units: list[dict] | None = None
@@ -100,7 +101,10 @@ class VismaDocuments:
         body = build(order, customer_id, articles, private, includes_vat)
         before_send(body)
         collection = COLLECTIONS[document_type][0][0]
-        return remote(collection, self.client.post(collection, body))
+        answer = self.client.post(collection, body)
+        if self._mirrored and self._mirrored[0] == customer_id:
+            customers.learn(self.connection_id, customer_id, self._mirrored[1], private, answer)
+        return remote(collection, answer)
 
     def company(self) -> dict:
         """The company settings (price display, default terms of payment): as read with the reference data, else read once."""
@@ -113,6 +117,7 @@ class VismaDocuments:
 
     def customer(self, order: Order) -> tuple[str, bool]:
         """(customer id, private person?): fixed per payment method, else from the mirror by e-mail or created."""
+        self._mirrored = None
         fixed = (self.settings.get("payment_debtors") or {}).get(order.payment_method)
         if fixed and order.vat_regime != "intra_eu_reverse_charge":
             self._used["debtor"] = []  # the merchant's choice, not the mirror's: never replaced
@@ -134,24 +139,11 @@ class VismaDocuments:
                               self._recheck.get("debtor", ()))[normal(email)]
         self._used["debtor"] = [customer_id]
         if made:
-            store.remember(self.connection_id, "debtor", [VismaMirror.row("debtor", made)])
+            customers.keep(self.connection_id, made, email)
             return customer_id, bool(made["IsPrivatePerson"])
         # A returning customer: Visma's record decides the price basis, as the mirror last read it.
-        details = store.details(self.connection_id, "debtor", customer_id) or {}
-        if "IsPrivatePerson" in details:
-            return customer_id, bool(details["IsPrivatePerson"])
-        return customer_id, self._mirrored_private(customer_id, email)
-
-    def _mirrored_private(self, customer_id: str, email: str) -> bool:
-        """Read a customer the mirror knows without its details (made before they were kept), and keep them."""
-        try:
-            record = self.client.get_one(f"customers/{customer_id}")
-        except RemoteRejected as exc:
-            if exc.status == 404:  # deleted in Visma since: forget it, so the next try makes a new one
-                store.forget(self.connection_id, "debtor", [customer_id])
-            raise
-        store.remember(self.connection_id, "debtor", [VismaMirror.row("debtor", {**record, "EmailAddress": email})])
-        return bool(record["IsPrivatePerson"])
+        self._mirrored = (customer_id, email)
+        return customer_id, customers.private(self.client, customer_id, email)
 
     def _is_private(self, customer_id: str) -> bool:
         return bool(self.client.get_one(f"customers/{customer_id}")["IsPrivatePerson"])
