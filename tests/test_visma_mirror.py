@@ -176,3 +176,58 @@ def test_a_customer_made_a_company_between_two_syncs_is_priced_right_from_the_ne
     assert second.state == "posted" and second.total_difference is None
     assert calls_of(second.id) == [("POST", "customerinvoicedrafts")]
     assert Decimal(str(drafts(sandboxes, merchant)[-1]["TotalAmount"])) == Decimal("12.10")
+
+
+def test_an_article_deleted_in_visma_is_made_again(sandboxes):
+    merchant, client = ready(sandboxes)
+    gone = by_hand_article(client, "SKU-21-1")
+    sync.run(merchant["target_id"])
+    with sandboxes.visma.lock:  # deleted in eAccounting's web app (the API has no DELETE for articles)
+        sandboxes.visma.docs(merchant["company"], "articles").pop(gone)
+    posted = post(merchant, order("artikel-weg@example.test"))
+    assert posted.state == "posted", (posted.error_code, posted.error_message)
+    [article] = sandboxes.visma.records(merchant["company"], "articles")
+    assert article["Id"] != gone and drafts(sandboxes, merchant)[0]["Rows"][0]["ArticleId"] == article["Id"]
+    assert calls_of(posted.id) == [("POST", "customers"), ("POST", "customerinvoicedrafts"), ("GET", "articles"),
+                                   ("POST", "articles"), ("POST", "customerinvoicedrafts")]
+
+
+def test_before_the_mirror_is_filled_new_products_are_looked_up_in_one_call(sandboxes):
+    merchant, client = ready(sandboxes)
+    by_hand_article(client, "SKU-21-2")  # the merchant has this one already
+    posted = post(merchant, order("vroeg@example.test", lines=3))
+    assert posted.state == "posted", (posted.error_code, posted.error_message)
+    assert calls_of(posted.id) == [("GET", "customers"), ("POST", "customers"), ("GET", "articles"),
+                                   ("POST", "articles"), ("POST", "articles"), ("POST", "customerinvoicedrafts")]
+    with db.session_scope() as session:
+        [lookup] = session.execute(sa.select(RemoteCall.request_body).where(
+            RemoteCall.order_id == posted.id, RemoteCall.method == "GET",
+            RemoteCall.url.contains("/articles"))).scalars().all()
+    assert lookup["$filter"] == "Number eq 'sku-21-1' or Number eq 'sku-21-2' or Number eq 'sku-21-3'"
+    assert len(sandboxes.visma.records(merchant["company"], "articles")) == 3
+
+
+def test_a_fill_reads_every_page_and_a_fill_cut_short_goes_on_later(sandboxes):
+    from worker.connectors.errors import RemoteUnavailable
+    from worker.connectors.visma_eaccounting.sandbox import FaultRule
+
+    merchant, client = ready(sandboxes)
+    target_id = merchant["target_id"]
+    for n in range(105):  # more than the 100 a page we ask for
+        by_hand_customer(client, f"Klant {n}", f"klant{n}@example.test")
+    sandboxes.visma.add_fault(FaultRule("GET", "articles", mode="status", status=503, count=1))
+    try:
+        sync.run(target_id)
+    except RemoteUnavailable:
+        pass
+    else:
+        raise AssertionError("the articles' read should have failed")
+    assert store.state(target_id, "debtor").get("complete_at") and not store.state(target_id, "item").get("complete_at")
+    assert len(store.known(target_id, "debtor", [f"klant{n}@example.test" for n in range(105)])[0]) == 105
+    with db.session_scope() as session:
+        pages = session.execute(sa.select(RemoteCall.request_body).where(
+            RemoteCall.connection_id == target_id, RemoteCall.order_id.is_(None), RemoteCall.method == "GET",
+            RemoteCall.url.contains("/customers")).order_by(RemoteCall.id)).scalars().all()
+    assert [(p["$page"], p["$pagesize"]) for p in pages] == [(1, 100), (2, 100)]
+    sync.run(target_id)
+    assert store.state(target_id, "item").get("complete_at")
