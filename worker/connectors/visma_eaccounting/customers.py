@@ -20,8 +20,9 @@ def keep(connection_id: int, record: dict, email: str) -> None:
     store.remember(connection_id, "debtor", [VismaMirror.row("debtor", {**record, "EmailAddress": email})])
 
 
-def private(client: VismaClient, customer_id: str, email: str) -> bool:
-    """The mirrored customer's ``IsPrivatePerson``; read once from Visma when the mirror has no details of it."""
+def private(client: VismaClient, customer_id: str, email: str | None = None) -> bool:
+    """The customer's ``IsPrivatePerson`` as mirrored; read from Visma (and kept, when it has an e-mail address
+    to be mirrored under) when the mirror has no details of it: a fixed debtor without e-mail is read per order."""
     details = store.details(client.connection_id, "debtor", customer_id) or {}
     if "IsPrivatePerson" in details:
         return bool(details["IsPrivatePerson"])
@@ -31,7 +32,8 @@ def private(client: VismaClient, customer_id: str, email: str) -> bool:
         if exc.status == 404:  # deleted in Visma since: forget it, so the next try makes a new one
             store.forget(client.connection_id, "debtor", [customer_id])
         raise
-    keep(client.connection_id, record, email)
+    if email or record.get("EmailAddress"):
+        keep(client.connection_id, record, email or record["EmailAddress"])
     return bool(record["IsPrivatePerson"])
 
 

@@ -107,7 +107,7 @@ class VismaDocuments:
         return remote(collection, answer)
 
     def company(self) -> dict:
-        """The company settings (price display, default terms of payment): as read with the reference data, else read once."""
+        """The company settings (price display, default terms of payment): from the reference data, else read once."""
         if self._company is None:
             self._company = self._reference().get("company") or self.client.get_one("companysettings")
         return self._company
@@ -121,7 +121,7 @@ class VismaDocuments:
         fixed = (self.settings.get("payment_debtors") or {}).get(order.payment_method)
         if fixed and order.vat_regime != "intra_eu_reverse_charge":
             self._used["debtor"] = []  # the merchant's choice, not the mirror's: never replaced
-            return fixed, self._is_private(fixed)
+            return fixed, customers.private(self.client, fixed)
         email = order.customer.email
         if not email:
             raise mapping.MappingError("CUSTOMER_WITHOUT_EMAIL", order.number)
@@ -145,11 +145,8 @@ class VismaDocuments:
         self._mirrored = (customer_id, email)
         return customer_id, customers.private(self.client, customer_id, email)
 
-    def _is_private(self, customer_id: str) -> bool:
-        return bool(self.client.get_one(f"customers/{customer_id}")["IsPrivatePerson"])
-
     def articles(self, order: Order) -> dict[str, str]:
-        """Visma article ids by number for every line: from the mirror, else found in batches, else created; never updated."""
+        """Visma article ids by number for every line: mirrored, else looked up in batches, else made; never updated."""
         first_line: dict[str, Line] = {}
         for line in order.lines:
             first_line.setdefault(mapping.article_number(line), line)
