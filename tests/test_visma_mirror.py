@@ -229,5 +229,8 @@ def test_a_fill_reads_every_page_and_a_fill_cut_short_goes_on_later(sandboxes):
             RemoteCall.connection_id == target_id, RemoteCall.order_id.is_(None), RemoteCall.method == "GET",
             RemoteCall.url.contains("/customers")).order_by(RemoteCall.id)).scalars().all()
     assert [(p["$page"], p["$pagesize"]) for p in pages] == [(1, 100), (2, 100)]
+    reader = VismaEAccountingTarget.mirror_reader(connection(target_id))
+    [(rest, following)] = list(reader.pages("debtor", None, "2"))  # a fill cut short resumes at its page
+    assert len(rest) == 5 and following is None
     sync.run(target_id)
     assert store.state(target_id, "item").get("complete_at")
