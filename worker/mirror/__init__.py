@@ -19,11 +19,13 @@ from typing import Protocol
 
 @dataclasses.dataclass(frozen=True)
 class Row:
-    """One remote record as the mirror keeps it: its id, its key (e-mail, item code) and when it changed."""
+    """One remote record as the mirror keeps it: its id, its key (e-mail, item code), when it changed, and
+    what else the target needs of it (``details``, JSON; None keeps what was stored)."""
 
     remote_id: str
     key: str
     modified: dt.datetime | None = None
+    details: dict | None = None
 
 
 def normal(key: str) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import sqlalchemy as sa
 
@@ -13,9 +14,11 @@ KNOWN = sa.text("""
     WHERE connection_id = :c AND kind = :k AND key = ANY(:keys)
     ORDER BY key, remote_id IS NULL, id""")
 UPSERT = sa.text("""
-    INSERT INTO mirror_records (connection_id, kind, key, remote_id, modified) VALUES (:c, :k, :key, :rid, :m)
+    INSERT INTO mirror_records (connection_id, kind, key, remote_id, modified, details)
+    VALUES (:c, :k, :key, :rid, :m, CAST(:d AS jsonb))
     ON CONFLICT (connection_id, kind, remote_id) DO UPDATE
-    SET key = EXCLUDED.key, modified = EXCLUDED.modified, seen_at = now()""")
+    SET key = EXCLUDED.key, modified = EXCLUDED.modified, seen_at = now(),
+        details = COALESCE(EXCLUDED.details, mirror_records.details)""")
 
 
 def known(connection_id: int, kind: str, keys: list[str]) -> tuple[dict[str, str], set[str]]:
@@ -58,10 +61,19 @@ def remember(connection_id: int, kind: str, rows: list[Row]) -> None:
         return
     with db.session_scope() as session:
         session.execute(UPSERT, [{"c": connection_id, "k": kind, "key": normal(row.key), "rid": row.remote_id,
-                                  "m": row.modified} for row in rows if row.key])
+                                  "m": row.modified, "d": None if row.details is None else json.dumps(row.details)}
+                                 for row in rows if row.key])
         session.execute(sa.text("DELETE FROM mirror_records WHERE connection_id = :c AND kind = :k "
                                 "AND remote_id IS NULL AND key = ANY(:keys)"),
                         {"c": connection_id, "k": kind, "keys": [normal(row.key) for row in rows]})
+
+
+def details(connection_id: int, kind: str, remote_id: str) -> dict | None:
+    """What the target keeps of one mirrored record besides its key (None when unknown)."""
+    with db.session_scope() as session:
+        return session.execute(sa.text("SELECT details FROM mirror_records WHERE connection_id = :c AND kind = :k "
+                                       "AND remote_id = :rid"), {"c": connection_id, "k": kind, "rid": remote_id}
+                               ).scalar()
 
 
 def creating(connection_id: int, kind: str, key: str) -> None:

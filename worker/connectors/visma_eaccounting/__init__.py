@@ -7,6 +7,7 @@ from worker.config import settings as app_settings
 from worker.connectors.base import Setting, Target
 from worker.connectors.visma_eaccounting.client import VismaClient
 from worker.connectors.visma_eaccounting.documents import VismaDocuments
+from worker.connectors.visma_eaccounting.mirror import VismaMirror
 from worker.connectors.visma_eaccounting import choices, oauth, tokens
 from worker.i18n import N_
 
@@ -94,13 +95,25 @@ class VismaEAccountingTarget(Target):
     @classmethod
     def documents(cls, connection) -> VismaDocuments:
         """Finding and creating documents for one connection."""
-        return VismaDocuments(cls.client(connection), connection.settings)
+        return VismaDocuments(cls.client(connection), connection.settings, cls.administration_key(connection))
+
+    mirrored = ("debtor", "item")
+
+    @classmethod
+    def mirror_reader(cls, connection) -> VismaMirror:
+        """Customers by e-mail and articles by number, read with ``$select`` and deltas on ``ChangedUtc``."""
+        return VismaMirror(cls.client(connection))
 
     @classmethod
     def reference_data(cls, connection) -> dict:
-        """VAT codes with their rates, accounts, article codings, terms of payment and units of the company."""
+        """VAT codes with their rates, accounts, article codings, terms of payment, units and settings of the company.
+
+        Orders take the codings, units, VAT accounts and company settings from here rather than reading
+        them per order; they are read again whenever the reference data is (Configuration, reconnecting).
+        """
         client = cls.client(connection)
         return {
+            "company": client.get_one("companysettings"),
             "vat_codes": client.get("vatcodes"),
             "gl_accounts": client.get("accounts"),
             "codings": client.get("articleaccountcodings"),

@@ -79,6 +79,17 @@ class VismaClient(RemoteHttp):
                 return rows
         raise RemoteRejected(200, f"more than {MAX_PAGES} pages from {path}")
 
+    def pages(self, path: str, params: dict, resume: str | None = None):
+        """Each page of a list call with the number of the next (None after the last); ``resume`` is such a number."""
+        number = int(resume or 1)
+        while True:
+            answer = self.send("GET", path, params={**params, "$page": number, "$pagesize": PAGE_SIZE}).json()
+            last = number >= answer["Meta"]["TotalNumberOfPages"]
+            yield answer["Data"], None if last else str(number + 1)
+            if last:
+                return
+            number += 1
+
     def get_one(self, path: str) -> dict:
         """One record (or the company settings)."""
         return self.send("GET", path).json()

@@ -5,11 +5,13 @@ import dataclasses
 from decimal import Decimal
 
 from worker.canonical import Line, Order
-from worker.connectors import links
 from worker.connectors.errors import RemoteRejected
-from worker.connectors.visma_eaccounting import entries, mapping, rowcheck
+from worker.connectors.visma_eaccounting import customers, entries, mapping, repair, rowcheck
 from worker.connectors.visma_eaccounting.client import VismaClient
+from worker.connectors.visma_eaccounting.mirror import VismaMirror, odata_string  # noqa: F401  (imported from here)
 from worker.connectors.base import RemoteDocument
+from worker.mirror import normal, store
+from worker.mirror.resolve import resolve
 
 # document type -> (collection, reference field, number field); invoice drafts may have been
 # turned into invoices by the merchant meanwhile, so those are searched too.
@@ -17,11 +19,9 @@ COLLECTIONS = {"invoice": (("customerinvoicedrafts", "YourReference", None),
                            ("customerinvoices", "YourReference", "InvoiceNumber")),
                "order": (("orders", "YourReference", "Number"),),
                "entry": (("customerledgeritems", "PaymentReferenceNumber", "InvoiceNumber"),)}
-
-
-def odata_string(value: str) -> str:
-    """A string literal for ``$filter`` (single quotes doubled)."""
-    return "'" + value.replace("'", "''") + "'"
+# Sends of one document at most: Visma names one missing customer or article per refusal, and every
+# refusal spends one of the endpoint's 9 an hour (client.ERRORS).
+TRIES = 3
 
 
 def remote(collection: str, row: dict) -> RemoteDocument:
@@ -43,10 +43,18 @@ def remote(collection: str, row: dict) -> RemoteDocument:
 class VismaDocuments:
     """Finds and creates customers, articles and documents for one connection."""
 
-    def __init__(self, client: VismaClient, settings: dict):
+    def __init__(self, client: VismaClient, settings: dict, administration: str | None = None):
         self.client = client
         self.settings = settings
+        # The mirror used must be of this administration (Target.administration_key; by default the connection's).
+        self.administration = administration or f"connection:{client.connection_id}"
         self.connection_id = client.connection_id
+        self.mirror = VismaMirror(client)
+        # What the last attempt used (remote ids, keys by kind), and keys to look up again after a repair.
+        self._used: dict[str, list[str]] = {}
+        self._keys: dict[str, list[str]] = {}
+        self._recheck: dict[str, set[str]] = {}
+        self._mirrored: tuple[str, str] | None = None  # (customer id, e-mail) when the mirror gave the customer
         self._company: dict | None = None
         self._codings: list[dict] | None = None
         self._units: list[dict] | None = None
@@ -60,7 +68,25 @@ class VismaDocuments:
         return None
 
     def create(self, document_type: str, order: Order, before_send=lambda body: None) -> RemoteDocument:
-        """Create the document: customer and articles first, then ``before_send(body)``, then the POST."""
+        """Create the document: customer and articles first, then ``before_send(body)``, then the POST.
+
+        When Visma refuses it because a customer or article from the mirror is gone (deleted in the
+        company), the mirror is repaired, the record looked up or made again, and the document sent once
+        more; a 400 stored nothing. Visma names one missing record per answer: at most ``TRIES`` sends.
+        """
+        for _ in range(TRIES - 1):
+            try:
+                return self._send(document_type, order, before_send)
+            except RemoteRejected as exc:
+                gone = repair.gone(exc, self._used)
+                if not gone:
+                    raise
+            for kind, remote_ids in gone.items():
+                store.forget(self.connection_id, kind, remote_ids)
+            self._recheck = {kind: set(self._keys.get(kind, ())) for kind in gone}
+        return self._send(document_type, order, before_send)
+
+    def _send(self, document_type: str, order: Order, before_send) -> RemoteDocument:
         customer_id, private = self.customer(order)
         if document_type == "entry":
             body = entries.payload(order, customer_id, self.settings, self.vat_accounts())
@@ -75,70 +101,68 @@ class VismaDocuments:
         body = build(order, customer_id, articles, private, includes_vat)
         before_send(body)
         collection = COLLECTIONS[document_type][0][0]
-        return remote(collection, self.client.post(collection, body))
+        answer = self.client.post(collection, body)
+        if self._mirrored and self._mirrored[0] == customer_id:
+            customers.learn(self.connection_id, customer_id, self._mirrored[1], private, answer)
+        return remote(collection, answer)
 
     def company(self) -> dict:
-        """The company settings (price display, default terms of payment), read once."""
+        """The company settings (price display, default terms of payment): from the reference data, else read once."""
         if self._company is None:
-            self._company = self.client.get_one("companysettings")
+            self._company = self._reference().get("company") or self.client.get_one("companysettings")
         return self._company
 
+    def _reference(self) -> dict:
+        return self.settings.get("reference") or {}
+
     def customer(self, order: Order) -> tuple[str, bool]:
-        """(customer id, private person?): fixed per payment method, else matched on e-mail or created."""
+        """(customer id, private person?): fixed per payment method, else from the mirror by e-mail or created."""
+        self._mirrored = None
         fixed = (self.settings.get("payment_debtors") or {}).get(order.payment_method)
         if fixed and order.vat_regime != "intra_eu_reverse_charge":
-            return fixed, self._is_private(fixed)
+            self._used["debtor"] = []  # the merchant's choice, not the mirror's: never replaced
+            return fixed, customers.private(self.client, fixed)
         email = order.customer.email
         if not email:
             raise mapping.MappingError("CUSTOMER_WITHOUT_EMAIL", order.number)
-        found: dict = {}
+        made: dict = {}
 
-        def lookup() -> str | None:
-            """The customer with this e-mail address, remembering its record."""
-            rows = self.client.get("customers", {"$filter": f"EmailAddress eq {odata_string(email)}"})
-            found.update(rows[0] if rows else {})
-            return found.get("Id")
-
-        def create() -> str:
+        def create(_key: str) -> str:
             """A new customer; the answer is the stored record."""
             terms = self.settings.get("terms_of_payment") or self.company()["TermsOfPaymentId"]
-            found.update(self.client.post("customers", mapping.customer_payload(
+            made.update(self.client.post("customers", mapping.customer_payload(
                 order.customer, order.billing, order.shipping, terms)))
-            return found["Id"]
+            return str(made["Id"]).lower()
 
-        customer_id = links.find_or_create(self.connection_id, "debtor", email, lookup, create)
-        # A customer remembered from an earlier order: Visma's record decides the price basis.
-        private = found["IsPrivatePerson"] if found else self._is_private(customer_id, email)
-        return customer_id, private
-
-    def _is_private(self, customer_id: str, email: str | None = None) -> bool:
-        try:
-            return bool(self.client.get_one(f"customers/{customer_id}")["IsPrivatePerson"])
-        except RemoteRejected as exc:
-            if exc.status == 404 and email:  # deleted in Visma since: forget it, so the next try makes a new one
-                links.forget(self.connection_id, "debtor", email)
-            raise
+        self._keys["debtor"] = [normal(email)]
+        customer_id = resolve(self.connection_id, self.administration, "debtor", [email], self.mirror, create,
+                              self._recheck.get("debtor", ()))[normal(email)]
+        self._used["debtor"] = [customer_id]
+        if made:
+            customers.keep(self.connection_id, made, email)
+            return customer_id, bool(made["IsPrivatePerson"])
+        # A returning customer: Visma's record decides the price basis, as the mirror last read it.
+        self._mirrored = (customer_id, email)
+        return customer_id, customers.private(self.client, customer_id, email)
 
     def articles(self, order: Order) -> dict[str, str]:
-        """Visma article ids by number for every line, created when missing, never updated."""
-        found: dict[str, str] = {}
+        """Visma article ids by number for every line: mirrored, else looked up in batches, else made; never updated."""
+        first_line: dict[str, Line] = {}
         for line in order.lines:
-            number = mapping.article_number(line)
-            if number in found:
-                continue
+            first_line.setdefault(mapping.article_number(line), line)
+        by_key = {normal(number): number for number in first_line}
 
-            def lookup(number=number) -> str | None:
-                """The article with this number."""
-                rows = self.client.get("articles", {"$filter": f"Number eq {odata_string(number)}"})
-                return rows[0]["Id"] if rows else None
+        def create(key: str) -> str:
+            """A new article priced and coded from the line."""
+            line = first_line[by_key[key]]
+            payload = mapping.article_payload(line, self.coding(order, line), self.unit())
+            return str(self.client.post("articles", payload)["Id"]).lower()
 
-            def create(line=line) -> str:
-                """A new article priced and coded from the line."""
-                payload = mapping.article_payload(line, self.coding(order, line), self.unit())
-                return self.client.post("articles", payload)["Id"]
-
-            found[number] = links.find_or_create(self.connection_id, "item", number, lookup, create)
-        return found
+        self._keys["item"] = list(by_key)
+        found = resolve(self.connection_id, self.administration, "item", list(first_line), self.mirror, create,
+                        self._recheck.get("item", ()))
+        self._used["item"] = sorted(set(found.values()))
+        return {number: found[normal(number)] for number in first_line}
 
     def coding(self, order: Order, line: Line) -> str:
         """The article coding for a line: the VAT settings' choice, else the active coding of its rate."""
@@ -146,7 +170,7 @@ class VismaDocuments:
         if row.get("coding"):
             return row["coding"]
         if self._codings is None:
-            self._codings = self.client.get("articleaccountcodings")
+            self._codings = self._reference().get("codings") or self.client.get("articleaccountcodings")
         rate = line.vat_rate / 100
         for coding in self._codings:
             if coding.get("IsActive") and Decimal(str(coding.get("VatRatePercent"))) == rate:
@@ -158,7 +182,7 @@ class VismaDocuments:
         if self.settings.get("default_unit"):
             return self.settings["default_unit"]
         if self._units is None:  # read once per order, not once per new article
-            self._units = self.client.get("units")
+            self._units = self._reference().get("units") or self.client.get("units")
         units = self._units
         chosen = next((u for u in units if u.get("Code") == "PCE"), units[0] if units else None)
         if chosen is None:
@@ -168,4 +192,4 @@ class VismaDocuments:
     def vat_accounts(self) -> dict[str, int]:
         """The VAT account of every VAT code (its first related account)."""
         return {code["Id"]: (code.get("RelatedAccounts") or {}).get("AccountNumber1")
-                for code in self.client.get("vatcodes")}
+                for code in self._reference().get("vat_codes") or self.client.get("vatcodes")}

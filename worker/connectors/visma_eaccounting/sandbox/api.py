@@ -12,6 +12,8 @@ from .errors import UNAUTHORIZED, VismaError, invalid, response
 from .state import VismaState
 
 bp = Blueprint("visma_api", __name__, url_prefix="/v2")
+# IIS's default maxQueryString; longer ones get its bare 404.15 before the API sees them (inferred).
+MAX_QUERY = 2048
 
 
 def _state() -> VismaState:
@@ -56,6 +58,10 @@ def _work(ctx: Ctx, collection: str, parts: list[str]):
         return routes.get(ctx, collection, parts)
     if request.method == "POST":
         return routes.post(ctx, collection, parts, _body())
+    if request.method == "PUT":
+        return routes.put(ctx, collection, parts, _body())
+    if request.method == "DELETE":
+        return routes.delete(ctx, collection, parts)
     raise VismaError(3000, f"The requested resource does not support http method '{request.method}'.", 405)
 
 
@@ -65,6 +71,8 @@ def serve(collection: str, rest: str = ""):
     """Every ``/v2/...`` call."""
     state, collection = _state(), collection.lower()
     now = state.clock.now()
+    if len(request.query_string) > MAX_QUERY:
+        return Response("Query String Too Long", status=404, mimetype="text/plain")
     try:
         if collection not in routes.SCOPES:
             raise VismaError(3000, "No HTTP resource was found that matches the request URI.", 404)
@@ -83,4 +91,6 @@ def serve(collection: str, rest: str = ""):
             state.faults.hang(fault.hang_seconds)
     except VismaError as exc:
         return response(exc)
+    if result is None:
+        return Response(status=204)
     return Response(json.dumps(result, default=_encode), status=200, mimetype="application/json")

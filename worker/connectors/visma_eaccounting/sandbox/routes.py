@@ -84,3 +84,19 @@ def post(ctx: Ctx, collection: str, parts: list[str], body) -> dict:
     if not isinstance(body, dict):
         raise invalid("The request body must be a JSON object.")
     return copy.deepcopy(handler(ctx, body))
+
+
+def put(ctx: Ctx, collection: str, parts: list[str], body) -> dict:
+    """PUT /v2/customers/{id} (what the merchant's edits in eAccounting amount to, for the delta sync)."""
+    if collection != "customers" or len(parts) != 1:
+        raise VismaError(3000, "The requested resource does not support http method 'PUT'.", 405)
+    if not isinstance(body, dict):
+        raise invalid("The request body must be a JSON object.")
+    return copy.deepcopy(sales.put_customer(ctx, parts[0], body))
+
+
+def delete(ctx: Ctx, collection: str, parts: list[str]) -> None:
+    """DELETE /v2/customers/{id}."""
+    if collection != "customers" or len(parts) != 1:
+        raise VismaError(3000, "The requested resource does not support http method 'DELETE'.", 405)
+    sales.delete_customer(ctx, parts[0])

@@ -97,3 +97,26 @@ def post_article(ctx: Ctx, body: dict) -> dict:
               "UnitName": unit["Name"], "UnitAbbreviation": unit["Abbreviation"], "StockBalance": 0,
               "ChangedUtc": ctx.stamp()}
     return ctx.state.insert(ctx.company_id, "articles", record)
+
+
+def put_customer(ctx: Ctx, customer_id: str, body: dict) -> dict:
+    """PUT /v2/customers/{id}: the merchant changed the customer; ``ChangedUtc`` moves on (the delta sync reads it)."""
+    record = _existing(ctx, "customers", customer_id, "Customer")
+    validate.booleans(body, "IsPrivatePerson", "IsActive")
+    validate.lengths(body, CUSTOMER_LENGTHS)
+    record.update({k: v for k, v in body.items() if k in CUSTOMER_LENGTHS or k in ("IsPrivatePerson", "IsActive")},
+                  ChangedUtc=ctx.stamp())
+    return record
+
+
+def delete_customer(ctx: Ctx, customer_id: str) -> dict:
+    """DELETE /v2/customers/{id}: gone; documents naming it are refused with a 3000 from then on."""
+    _existing(ctx, "customers", customer_id, "Customer")
+    return ctx.docs("customers").pop(customer_id.lower())
+
+
+def _existing(ctx: Ctx, collection: str, record_id: str, what: str) -> dict:
+    record = ctx.docs(collection).get(record_id.lower())
+    if record is None:
+        raise not_found(what, record_id, 404)
+    return record
