@@ -10,7 +10,7 @@ from flask_login import login_required
 from portal.extensions import get_session
 from portal.htmx import is_partial_request
 from portal.tenancy import connections, tenant
-from worker import configuration, connectors, vat_rates
+from worker import configuration, connectors, price_basis, vat_rates
 from worker.connectors.errors import RemoteError
 from worker.models.base import utcnow
 
@@ -32,7 +32,8 @@ def page_context(**extra) -> dict:
             "row_error": None, "shown": target.settings,
             "ticked": (source.settings.get("transfer_statuses") or "paid").split(","),
             "prefix": source.settings.get("reference_prefix", ""),
-            "channel": connectors.get(source.system).sales_channel(source), **extra}
+            "channel": connectors.get(source.system).sales_channel(source),
+            "shop_basis": price_basis.declared(source.system), **extra}
 
 
 def render_section(section: str, **extra):

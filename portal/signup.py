@@ -37,6 +37,11 @@ class SignupForm(FlaskForm):
         self.accounting_system.choices = {label: [(k, c.name) for k, c in pairs.systems(kind, 1).items()]
                                           for kind, _shop, label in groups}
 
+    def ask_country_of_company(self) -> None:
+        """A payroll pair has no webshop: ask for the company's country instead (the chosen or preselected pair)."""
+        if pairs.kind_of(self.shop_system.data or "") not in (None, pairs.ORDERS):
+            self.country.label.text = _("Country of your company")
+
     def validate_accounting_system(self, field):
         """A webshop goes with an accounting system, a payroll system with a ledger."""
         if not pairs.is_pair(self.shop_system.data or "", field.data or ""):
@@ -63,6 +68,7 @@ def create():
     """Show the sign-up form; create the trial and e-mail the installation link (limited per IP and address)."""
     # The manuals sell each pair on its own page: a link may preselect the shop and the accounting system.
     form = SignupForm(**preselected(request.args.get("source", ""), request.args.get("target", "")))
+    form.ask_country_of_company()
     if form.validate_on_submit():
         session = get_session()
         per_ip, per_email = attempts.signup_limits()
