@@ -83,3 +83,13 @@ def test_the_connected_key_form_names_the_user_once(sandboxes, web):
     assert said, page
     assert says(said.group(1), "Connected as %(username)s.", username="vissertje")
     assert said.group(1).count("vissertje") == 1, said.group(1)
+
+
+def test_a_payroll_merchant_who_opens_configuration_lands_on_the_administrations_tab(client, database):
+    from tests.test_pluggable import sign_up_for
+
+    payroll, ledger = (next(iter(pairs.systems(pairs.PAYROLL, side))) for side in (0, 1))
+    sign_up_for(client, ledger, "loon@example.nl", shop=payroll)
+    answer = client.get("/config/")
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/administrations/")
+    assert client.post("/config/general", data={"document_type": "x"}).status_code == 302  # no crash either
