@@ -5,9 +5,12 @@ from __future__ import annotations
 import html
 import re
 
+import sqlalchemy as sa
+
 from tests.support.language import both, says
 from tests.support.mijnwebwinkel import make_store_merchant
-from worker import pairs
+from worker import db, pairs
+from worker.models import Connection
 from worker.pipeline import polling
 
 
@@ -93,3 +96,24 @@ def test_a_payroll_merchant_who_opens_configuration_lands_on_the_administrations
     answer = client.get("/config/")
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/administrations/")
     assert client.post("/config/general", data={"document_type": "x"}).status_code == 302  # no crash either
+
+
+def connect_buttons(client) -> list[str]:
+    """The texts of the dashboard's Connect buttons (the forms that start a log-in at the other system)."""
+    status = html.unescape(client.get("/status").get_data(as_text=True))
+    return [text.strip() for text in re.findall(r'action="/connect/[^"]+"[^>]*>.*?<button[^>]*>([^<]*)</button>',
+                                                status, re.S)]
+
+
+def test_a_connected_system_offers_connect_again_not_connect(sandboxes, web):
+    from tests.support.merchants import make_merchant
+
+    for connected, wanted in ((True, "Connect again"), (False, "Connect")):
+        merchant, client = make_merchant(sandboxes, connect_exact=connected), web.test_client()
+        client.post("/login", data={"username": merchant["email"], "password": merchant["password"]})
+        with db.session_scope() as session:  # a target never connected has no button; one that broke has
+            if not connected:
+                session.execute(sa.update(Connection).where(Connection.tenant_id == merchant["tenant_id"],
+                                                            Connection.role == "target").values(status="error"))
+        [button] = connect_buttons(client)
+        assert button in both(wanted), (connected, button)
