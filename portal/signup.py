@@ -38,9 +38,10 @@ class SignupForm(FlaskForm):
                                           for kind, _shop, label in groups}
 
     def ask_country_of_company(self) -> None:
-        """A payroll pair has no webshop: ask for the company's country instead (the chosen or preselected pair)."""
+        """A payroll pair has no webshop and books into a ledger: say so (the chosen or preselected pair)."""
         if pairs.kind_of(self.shop_system.data or "") not in (None, pairs.ORDERS):
             self.country.label.text = _("Country of your company")
+            self.accounting_system.label.text = _("Ledger")
 
     def validate_accounting_system(self, field):
         """A webshop goes with an accounting system, a payroll system with a ledger."""

@@ -27,6 +27,7 @@ def test_the_sign_up_asks_a_payroll_company_for_its_country_not_its_webshops(cli
     assert says(country_label(shop), "Country of your webshop")
     chosen = client.get(f"/signup/?source={payroll}&target={ledger}").get_data(as_text=True)
     assert says(country_label(chosen), "Country of your company")
+    assert re.search(r"<label>(Ledger|Grootboek) <select[^>]*name=\"accounting_system\"", chosen)
     linked = client.get(f"/signup/?target={ledger}").get_data(as_text=True)  # the ledger alone brings its kind
     assert says(country_label(linked), "Country of your company")
     refused = client.post("/signup/", data={"name": "Loon BV", "email": "not-an-email", "country": "BE",
