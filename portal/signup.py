@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField
@@ -29,6 +29,9 @@ class SignupForm(FlaskForm):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        # Country names in the reader's language ("België", "Nederland"), not bare ISO codes; the value stays the code.
+        names = get_locale().territories
+        self.country.choices = sorted(((code, names.get(code, code)) for code in EU_COUNTRIES), key=lambda c: c[1])
         # Every registered pair, grouped by kind (orders first, so the first choices stay a webshop and its books).
         groups = ((pairs.ORDERS, _("Webshops"), _("Accounting systems")),
                   (pairs.PAYROLL, _("Payroll (journals)"), _("Ledger for payroll journals")))

@@ -118,3 +118,12 @@ def test_a_connected_system_offers_connect_again_not_connect(sandboxes, web):
                                                             Connection.role == "target").values(status="error"))
         [button] = connect_buttons(client)
         assert button in both(wanted), (connected, button)
+
+
+def test_the_sign_up_names_the_countries_in_the_readers_language(client):
+    client.post("/language/nl")
+    dutch = client.get("/signup/").get_data(as_text=True)
+    assert re.search(r'<option selected value="NL">Nederland</option>', dutch)
+    assert '<option value="BE">België</option>' in dutch
+    client.post("/language/en")
+    assert '<option value="BE">Belgium</option>' in client.get("/signup/").get_data(as_text=True)
