@@ -5,12 +5,12 @@ from decimal import Decimal
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_decimal, gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from portal.extensions import get_session
 from portal.htmx import is_partial_request
 from portal.tenancy import connections, tenant
-from worker import configuration, connectors, vat_rates
+from worker import configuration, connectors, pairs, price_basis, vat_rates
 from worker.connectors.errors import RemoteError
 from worker.models.base import utcnow
 
@@ -32,7 +32,8 @@ def page_context(**extra) -> dict:
             "row_error": None, "shown": target.settings,
             "ticked": (source.settings.get("transfer_statuses") or "paid").split(","),
             "prefix": source.settings.get("reference_prefix", ""),
-            "channel": connectors.get(source.system).sales_channel(source), **extra}
+            "channel": connectors.get(source.system).sales_channel(source),
+            "shop_basis": price_basis.declared(source.system), **extra}
 
 
 def render_section(section: str, **extra):
@@ -47,6 +48,15 @@ def mark_configured() -> None:
     me, target = tenant(), connections()["target"]
     if me.configured_at is None and configuration.is_configured(target, me.country):
         me.configured_at = utcnow()
+
+
+@bp.before_request
+def only_with_books():
+    """An installation without an accounting system (payroll only) configures in the Administrations tab."""
+    if current_user.is_authenticated and "target" not in connections():
+        return redirect(url_for("payroll.index" if pairs.kind_of_connections(connections()) == pairs.PAYROLL
+                                else "dashboard.index"))
+    return None
 
 
 @bp.route("/")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField
@@ -29,6 +29,9 @@ class SignupForm(FlaskForm):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        # Country names in the reader's language ("België", "Nederland"), not bare ISO codes; the value stays the code.
+        names = get_locale().territories
+        self.country.choices = sorted(((code, names.get(code, code)) for code in EU_COUNTRIES), key=lambda c: c[1])
         # Every registered pair, grouped by kind (orders first, so the first choices stay a webshop and its books).
         groups = ((pairs.ORDERS, _("Webshops"), _("Accounting systems")),
                   (pairs.PAYROLL, _("Payroll (journals)"), _("Ledger for payroll journals")))
@@ -36,6 +39,12 @@ class SignupForm(FlaskForm):
                                     for kind, label, _books in groups}
         self.accounting_system.choices = {label: [(k, c.name) for k, c in pairs.systems(kind, 1).items()]
                                           for kind, _shop, label in groups}
+
+    def ask_country_of_company(self) -> None:
+        """A payroll pair has no webshop and books into a ledger: say so (the chosen or preselected pair)."""
+        if pairs.kind_of(self.shop_system.data or "") not in (None, pairs.ORDERS):
+            self.country.label.text = _("Country of your company")
+            self.accounting_system.label.text = _("Ledger")
 
     def validate_accounting_system(self, field):
         """A webshop goes with an accounting system, a payroll system with a ledger."""
@@ -63,6 +72,7 @@ def create():
     """Show the sign-up form; create the trial and e-mail the installation link (limited per IP and address)."""
     # The manuals sell each pair on its own page: a link may preselect the shop and the accounting system.
     form = SignupForm(**preselected(request.args.get("source", ""), request.args.get("target", "")))
+    form.ask_country_of_company()
     if form.validate_on_submit():
         session = get_session()
         per_ip, per_email = attempts.signup_limits()

@@ -121,7 +121,7 @@ def test_an_order_error_is_stored_in_the_tenants_language(database):
         nl, en = session.get(Order, first), session.get(Order, second)
         assert nl.state == en.state == "failed" and nl.error_code == en.error_code == "NOT_CONNECTED"
         assert nl.error_message == "Je boekhoudpakket is niet gekoppeld."
-        assert nl.error_help.startswith("Open het dashboard, klik op Koppel naast het boekhoudpakket")
+        assert nl.error_help.startswith("Open het dashboard, klik op Koppelen naast het boekhoudpakket")
         assert en.error_message == "Your accounting system is not connected."
         assert en.error_help.startswith("Open the dashboard and press Connect")
 

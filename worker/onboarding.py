@@ -8,7 +8,7 @@ import secrets as pysecrets
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from worker import connectors, pairs
+from worker import connectors, pairs, price_basis
 from worker.config import settings
 from worker.models import Connection, Tenant, User
 from worker.models.base import utcnow
@@ -54,8 +54,12 @@ def sign_up(session: orm.Session, *, name: str, email: str, country: str, shop_s
     # Nobody knows this password: the merchant chooses theirs through the installation link.
     session.add(User(tenant_id=tenant.id, username=username, email=email,
                      password_hash=hash_password(pysecrets.token_urlsafe(32))))
+    # The books start on the prices' basis the shop always sends (Amazon: incl. VAT), so no order stops on it.
+    starting = {shop_system: DEFAULTS[shop_system],
+                accounting_system: {**DEFAULTS[accounting_system],
+                                    **price_basis.starting_price_mode(shop_system, accounting_system)}}
     session.add_all([Connection(tenant_id=tenant.id, role=pairs.connection_role(system), system=system,
-                                settings=dict(DEFAULTS[system])) for system in (shop_system, accounting_system)])
+                                settings=dict(starting[system])) for system in (shop_system, accounting_system)])
     return SignUp(tenant.id, username, f"{settings.public_url}/install/{tenant.install_token}")
 
 

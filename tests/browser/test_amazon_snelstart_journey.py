@@ -114,7 +114,7 @@ def test_an_amazon_seller_installs_snelstart_and_sees_report_skipped_and_errors(
     assert page.locator(".missing").count() == 0  # installed: nothing left to do
     shot(page, "09-dashboard-installed")
     status = page.inner_text("#status")
-    assert says(status, "Has not looked for orders yet.") and re.search(r"(Looks next|Kijkt weer) \S", status), status
+    assert says(status, "Has not looked for orders yet.") and re.search(r"(Looks for the first time|Kijkt voor het eerst) \S", status), status
 
     no_lag()
     sold = place(SPID, item("12.95", 2, sku="1001", title="Koffiemok blauw"), status="SHIPPED")

@@ -176,6 +176,10 @@ class Source(Connector):
     demo_orders: ClassVar[bool] = False
     # Webhook sources: the topics that carry an order (others are stored and ignored).
     order_topics: ClassVar[frozenset[str]] = frozenset()
+    # Whether every order of this source has prices incl. VAT (True: a marketplace that always shows gross
+    # prices), excl. VAT (False), or None when the shop or each order decides (canonical prices_include_vat).
+    # A target with a price basis to choose (``Target.price_modes``) starts on this one.
+    prices_include_vat: ClassVar[bool | None] = None
 
     @classmethod
     def reader(cls, connection) -> OrderReader:

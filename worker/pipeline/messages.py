@@ -58,7 +58,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "PRICE_BASIS_MISMATCH": (
         N_("Your shop states its prices {shop} VAT, but your settings send prices {ours} VAT to {system}, "
            "which would change amounts by a cent here and there."),
-        N_("In Configuration, choose the VAT codes that match your shop's prices ({shop} VAT), then press Process.")),
+        N_("In Configuration, choose prices {shop} VAT where Koppel asks which prices to send, and VAT codes that "
+           "match them, then press Process.")),
     "CURRENCY_NOT_EUR": (
         N_("This order is in {currency}. Koppel books orders in euros, and we never make up an exchange rate."),
         N_("Book this order by hand in {system}. If you sell in {currency} regularly, ask our webcare team to "

@@ -31,6 +31,8 @@ class AmazonSource(Source):
     poll_interval = dt.timedelta(hours=1)
     # Manual 002: at most 30 order statuses checked a run (getOrder's budget); the rest in the next runs.
     reread_limit = 30
+    # Amazon's EU marketplaces show and report every price incl. VAT (manual 002; mapping.py).
+    prices_include_vat = True
     settings_schema = (
         Setting("marketplace", N_("Marketplace (NL or DE)"), choices=tuple(MARKETPLACES), default="NL", asked=True,
                 help=N_("NL for Amazon.nl, DE for Amazon.de. Koppel reads the orders of this one marketplace.")),

@@ -25,7 +25,7 @@ class ExactOnlineTarget(Target):
     text_settings = (("default_unit", N_("Default unit for new products"), "pc"),)
     document_types = (("invoice", N_("Sales invoice")), ("order", N_("Sales order")), ("entry", N_("Sales entry")))
     settings_schema = (
-        Setting("division", "Division code"),
+        Setting("division", N_("Division code")),
         Setting("document_type", "Create", choices=("invoice", "order", "entry"), default="invoice"),
         Setting("sales_journal", "Sales journal", default="70"),
         Setting("cash_journal", "Cash journal", required=False, default="10"),
