@@ -7,7 +7,7 @@ from worker.canonical import Order
 from worker.connectors.errors import OutcomeUnknown
 from worker.connectors.exact import mapping, repair
 from worker.connectors.exact.client import ExactClient
-from worker.connectors.exact.filters import FILTER_BUDGET, filter_batches, odata_string  # noqa: F401  (imported from here)
+from worker.connectors.odata import odata_string
 from worker.connectors.exact.mirror import ExactMirror
 from worker.connectors.base import RemoteDocument
 from worker.mirror import normal, store

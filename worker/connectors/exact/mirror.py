@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from worker.connectors.exact.client import ExactClient
-from worker.connectors.exact.filters import filter_batches, odata_string
+from worker.connectors.odata import filter_batches, odata_string
 from worker.mirror import Row
 
 # kind → (entity path, key field)

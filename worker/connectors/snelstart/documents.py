@@ -7,6 +7,7 @@ from decimal import Decimal
 from worker.canonical import Line, Order
 from worker.connectors import links
 from worker.connectors.errors import MappingError, OutcomeUnknown, RemoteRejected, RemoteUnavailable, Throttled
+from worker.connectors.odata import odata_string
 from worker.connectors.snelstart import booking, oss, payment, salesorder
 from worker.connectors.snelstart.client import SnelStartClient
 from worker.vat_map import vat_row
@@ -24,11 +25,6 @@ def narrow_code(exc: RemoteRejected, code: str) -> Exception:
     if exc.status == 400 and "Artikelcode" in (exc.message or "") and (len(code) > 10 or not code.isdigit()):
         return MappingError("ARTICLE_CODE_TOO_NARROW", code, system="SnelStart")
     return exc
-
-
-def odata_string(value: str) -> str:
-    """A string literal for ``$filter`` (single quotes doubled, §3.3)."""
-    return "'" + value.replace("'", "''") + "'"
 
 
 def from_invoice(row: dict) -> RemoteDocument:

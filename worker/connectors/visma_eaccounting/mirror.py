@@ -11,34 +11,13 @@ A customer's ``IsPrivatePerson`` is kept with it (``details``): it decides wheth
 from __future__ import annotations
 
 import datetime as dt
-import urllib.parse
 
+from worker.connectors.odata import filter_batches, odata_string
 from worker.connectors.visma_eaccounting.client import VismaClient
 from worker.mirror import Row
 
 # kind → (collection, key field, other fields read)
 ENTITIES = {"debtor": ("customers", "EmailAddress", ("IsPrivatePerson",)), "item": ("articles", "Number", ())}
-# IIS refuses query strings over 2,048 bytes by default; a batch of filter clauses stays well under it.
-FILTER_BUDGET = 1500
-
-
-def odata_string(value: str) -> str:
-    """A string literal for ``$filter`` (single quotes doubled)."""
-    return "'" + value.replace("'", "''") + "'"
-
-
-def filter_batches(clauses: list[str]) -> list[list[str]]:
-    """``clauses`` in groups whose ``" or "``-joined, URL-encoded filter fits ``FILTER_BUDGET``."""
-    batches: list[list[str]] = []
-    size = 0
-    for clause in clauses:
-        cost = len(urllib.parse.quote(clause + " or "))
-        if not batches or size + cost > FILTER_BUDGET:
-            batches.append([])
-            size = 0
-        batches[-1].append(clause)
-        size += cost
-    return batches
 
 
 def changed(value) -> dt.datetime | None:

@@ -1,9 +1,10 @@
-"""``$filter`` building blocks: string literals and URL-sized batches of ``or``-joined clauses."""
+"""OData ``$filter`` building blocks shared by the targets that speak it (Exact, Visma eAccounting, SnelStart):
+string literals and URL-sized batches of ``or``-joined clauses."""
 from __future__ import annotations
 
 import urllib.parse
 
-# Exact refuses query strings over 2,048 bytes; a batch of filter clauses stays well under it.
+# Exact refuses query strings over 2,048 bytes, as IIS does by default (Visma); a batch of clauses stays well under.
 FILTER_BUDGET = 1500
 
 
