@@ -39,6 +39,7 @@ def _register(app: Flask) -> None:
 
     extensions.init_app(app)
     headers.init_app(app)
+    webhooks.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
     for module in (auth, mfa, dashboard, export, orders, deliveries, webhooks, connect, demo, signup, install, config,

@@ -59,6 +59,12 @@ def _security_headers(response):
     return response
 
 
+def for_api() -> list[tuple[str, str]]:
+    """The headers of an answer to a machine (a shop's webhook): no page, no login, nothing to cache."""
+    fixed = [("Content-Security-Policy", CSP.format(extra="")), *STATIC_HEADERS.items()]
+    return fixed + ([("Strict-Transport-Security", HSTS)] if settings.is_production else [])
+
+
 def init_app(app: Flask) -> None:
     """Add the security headers to every response of ``app``."""
     app.after_request(_security_headers)

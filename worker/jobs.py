@@ -76,3 +76,13 @@ def defer(session: orm.Session, task_name: str, *, lock: str | None = None,
                                     connection=db.psycopg_connection(session), lock=lock, schedule_at=schedule_at,
                                     queueing_lock=queueing_lock, queue=_task(task_name).queue)
     return deferrer.defer(**task_kwargs)
+
+
+def defer_many(session: orm.Session, wanted: list[tuple[str, dict, dict]]) -> None:
+    """Defer every (task name, options, task kwargs) in ``session``'s transaction, in one statement."""
+    if not wanted:
+        return
+    job_manager = _sync_job_manager()
+    made = [tasks.configure_task(name=name, job_manager=job_manager, queue=_task(name).queue, **options)
+            .make_new_job(**task_kwargs) for name, options, task_kwargs in wanted]
+    job_manager.batch_defer_jobs(made, connection=db.psycopg_connection(session))

@@ -130,16 +130,26 @@ def _inserted(session: orm.Session, source: Connection, payload: dict, canonical
     One INSERT instead of an INSERT and an UPDATE. The draft has no id yet, so its job waits in
     ``session.info`` until the row exists (``_defer``).
     """
+    draft, jobs_waiting = decide_new(session, source, payload, canonical, target)
+    order = order_row.insert(session, draft)
+    for task, options in jobs_waiting if order is not None else ():
+        jobs.defer(session, task, order_id=order.id, **options)
+    return order
+
+
+def decide_new(session: orm.Session, source: Connection, payload: dict, canonical: CanonicalOrder,
+               target=UNREAD) -> tuple[Order, list[tuple[str, dict]]]:
+    """A new order as a draft in its final state, and the jobs (task, options) to defer once it has an id.
+
+    Nothing is written: the draft is not in the session. The webhook's batches insert many at once.
+    """
     draft = order_row.draft(source, payload, canonical)
     session.info[_DRAFT_JOBS] = []
     try:
         follow_status(session, draft, source, canonical=canonical, target=target)
     finally:
         jobs_waiting = session.info.pop(_DRAFT_JOBS)
-    order = order_row.insert(session, draft)
-    for task, options in jobs_waiting if order is not None else ():
-        jobs.defer(session, task, order_id=order.id, **options)
-    return order
+    return draft, jobs_waiting
 
 
 def _defer(session: orm.Session, order: Order, task: str, **options) -> None:

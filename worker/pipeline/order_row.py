@@ -9,8 +9,12 @@ than reading back every column (the payload parsed from JSON again).
 """
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from sqlalchemy import orm
+from psycopg.types.json import Jsonb
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSONB
 
 from worker.canonical import Order as CanonicalOrder
@@ -27,6 +31,16 @@ _INSERT = sa.text(
     f"INSERT INTO orders ({', '.join(_VALUES)}) VALUES ({', '.join(':' + name for name in _VALUES)}) "
     f"ON CONFLICT (connection_id, shop_order_id) DO NOTHING RETURNING id"
 ).bindparams(sa.bindparam("payload", type_=JSONB), sa.bindparam("error_values", type_=JSONB))
+
+_JSON = ("payload", "error_values")
+# Arrays of the columns' types without their lengths: an explicit cast to VARCHAR(100) would cut a long
+# value silently, where the insert's own assignment refuses it, as the one-row insert does.
+_TYPES = {name: re.sub(r"\(.*\)", "", Order.__table__.c[name].type.compile(dialect=postgresql.dialect()))
+          for name in _VALUES}
+_INSERT_MANY = (
+    f"INSERT INTO orders ({', '.join(_VALUES)}) "
+    f"SELECT * FROM unnest({', '.join(f'%({name})b::{_TYPES[name]}[]' for name in _VALUES)}) "
+    f"ON CONFLICT (connection_id, shop_order_id) DO NOTHING RETURNING id, connection_id, shop_order_id")
 
 
 def draft(source: Connection, payload: dict, canonical: CanonicalOrder) -> Order:
@@ -49,6 +63,22 @@ def insert(session: orm.Session, new: Order) -> Order | None:
     orm.make_transient_to_detached(new)
     session.add(new)
     return new
+
+
+def insert_many(session: orm.Session, drafts: list[Order]) -> list[int | None]:
+    """Each draft's new id, or None where its shop order is already stored; one statement for all.
+
+    The drafts stay out of the session (their callers need only the ids). Each column is sent as one
+    array of its own type and unnested back into rows; at most one draft per shop order.
+    """
+    rows = session.connection().connection.driver_connection.execute(_INSERT_MANY, {
+        name: [_value(name, getattr(draft, name)) for draft in drafts] for name in _VALUES}).fetchall()
+    ids = {(connection_id, shop_order_id): order_id for order_id, connection_id, shop_order_id in rows}
+    return [ids.get((draft.connection_id, draft.shop_order_id)) for draft in drafts]
+
+
+def _value(name: str, value):
+    return Jsonb(value) if name in _JSON and value is not None else value
 
 
 def locked(session: orm.Session, connection_id: int, shop_order_id: str) -> Order:

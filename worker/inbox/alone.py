@@ -1,9 +1,7 @@
-"""Receiving a shop's webhook: verify, store raw, store the order, defer, answer — one transaction.
+"""One delivery stored alone, in a transaction of its own: what a batch falls back to (see ``worker.inbox``).
 
-The answer is a (status, text) pair the portal returns as it is. Nothing remote happens here, so
-the shop gets its 2xx in milliseconds. Every signed delivery is kept raw and answered 2xx, however
-malformed: an order we cannot read goes to Errors saying why, and a delivery without even an
-order id is listed on the dashboard. A shop that stops retrying never takes an order with it.
+Also the pieces a batch shares with it: the source query, the delivery key, storing an order that
+is known or unreadable.
 """
 from __future__ import annotations
 
@@ -22,16 +20,15 @@ from worker.pipeline.messages import delivery_problem, unreadable
 from worker.unreadable import Unreadable
 
 log = logging.getLogger(__name__)
-MAX_BODY = 1024 * 1024
 OUR_FAULT = N_("something went wrong on our side while storing it")
 
 # The statements of every delivery, built once (issue 15: each round trip and compile counted).
 # The source, its tenant and the tenant's target connection in one query.
 _TARGET = orm.aliased(Connection)
-_SOURCE = (sa.select(Connection, Tenant, _TARGET).join(Tenant, Tenant.id == Connection.tenant_id)
-           .outerjoin(_TARGET, sa.and_(_TARGET.tenant_id == Connection.tenant_id, _TARGET.role == "target"))
-           .where(Connection.webhook_token == sa.bindparam("token"), Connection.system == sa.bindparam("system"))
-           .limit(1))
+SOURCES = (sa.select(Connection, Tenant, _TARGET).join(Tenant, Tenant.id == Connection.tenant_id)
+           .outerjoin(_TARGET, sa.and_(_TARGET.tenant_id == Connection.tenant_id, _TARGET.role == "target")))
+_SOURCE = SOURCES.where(Connection.webhook_token == sa.bindparam("token"),
+                        Connection.system == sa.bindparam("system")).limit(1)
 # Text, because SQLAlchemy compiles a PostgreSQL ON CONFLICT insert again on every execution.
 _INSERT_DELIVERY = sa.text(
     "INSERT INTO webhook_deliveries (tenant_id, connection_id, delivery_id, topic, body, body_bytes, received_at) "
@@ -40,12 +37,8 @@ _INSERT_DELIVERY = sa.text(
 
 
 def receive(system: str, token: str, headers, body: bytes) -> tuple[int, str]:
-    """Handle one delivery of the webhook source ``system`` to the webhook URL with ``token``."""
-    if len(body) > MAX_BODY:
-        return 413, "body too large"
-    source_cls = connectors.SOURCES.get(system)
-    if source_cls is None or source_cls.arrival != "webhook":
-        return 404, "unknown webhook"
+    """Store one delivery of the webhook source ``system`` (known to take webhooks) to the URL with ``token``."""
+    source_cls = connectors.get(system)
     with db.session_scope() as session:
         found = session.execute(_SOURCE, {"token": token, "system": system}).first()
         if found is None:
@@ -54,14 +47,11 @@ def receive(system: str, token: str, headers, body: bytes) -> tuple[int, str]:
         if not source_cls.verify_delivery(source, headers, body):
             return 401, "invalid signature"
         delivery_id, topic = source_cls.delivery_key(headers, body)
-        topic = _header(topic, 60)[:60]  # a key for nothing: cut, not hashed
-        delivery = {"tenant_id": source.tenant_id, "connection_id": source.id, "topic": topic,
-                    "delivery_id": _header(delivery_id, 100) or _body_key(body)}
-        delivery["body"], delivery["body_bytes"] = rawjson.storable_text(body)
+        delivery = delivery_row(source, delivery_id, topic, body)
         inserted = session.execute(_INSERT_DELIVERY, {**delivery, "received_at": utcnow()}).scalar()
         if inserted is None:
             return 200, "duplicate delivery"
-        if topic not in source_cls.order_topics:
+        if delivery["topic"] not in source_cls.order_topics:
             return 202, "topic ignored"
         inserted, order_id, problem = _take_order_safely(session, source, target, body, delivery, inserted)
         if inserted is None:
@@ -69,6 +59,15 @@ def receive(system: str, token: str, headers, body: bytes) -> tuple[int, str]:
         session.connection().execute(sa.update(WebhookDelivery).where(WebhookDelivery.id == inserted)
                                      .values(order_id=order_id, problem=problem))  # Core: no ORM bookkeeping
         return 200, "stored" if problem is None else "stored, unreadable"
+
+
+def delivery_row(source: Connection, delivery_id: str | None, topic: str | None, body: bytes) -> dict:
+    """The columns of the delivery's row: its key (a retry of it lands on the same row) and its body."""
+    row = {"tenant_id": source.tenant_id, "connection_id": source.id,
+           "topic": _header(topic, 60)[:60],  # a key for nothing: cut, not hashed
+           "delivery_id": _header(delivery_id, 100) or _body_key(body)}
+    row["body"], row["body_bytes"] = rawjson.storable_text(body)
+    return row
 
 
 def _header(value: str | None, limit: int) -> str:
@@ -91,7 +90,7 @@ def _take_order_safely(session: orm.Session, source: Connection, target: Connect
     which leaves what the savepoint left. Its id is None when a retry of it was stored meanwhile.
     """
     try:
-        return inserted, *_take_order(session, source, target, body)
+        return inserted, *take_order(session, source, target, body)
     except Exception as exc:
         if db.unavailable(exc):
             raise  # nothing is stored and the shop gets a 500, so it delivers again
@@ -102,7 +101,7 @@ def _take_order_safely(session: orm.Session, source: Connection, target: Connect
     return inserted, None, _delivery_problem(session, source, Unreadable(OUR_FAULT))
 
 
-def _take_order(session: orm.Session, source: Connection, target: Connection | None,
+def take_order(session: orm.Session, source: Connection, target: Connection | None,
                 body: bytes) -> tuple[int | None, str | None]:
     """(order id, why unreadable): an order read and stored, or kept in Errors, or none without an id."""
     source_cls = connectors.get(source.system)

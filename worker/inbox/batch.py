@@ -1,0 +1,185 @@
+"""The webhook deliveries that arrive together, stored in one transaction (issue 15).
+
+Per batch, whatever its size: one SELECT of every source named (with its tenant and target
+connection), one INSERT of the deliveries, one of the new orders, one of their jobs, one UPDATE
+linking deliveries to their orders, one COMMIT. The decisions are intake's own
+(``intake.decide_new``: the same draft, status rules and jobs as a delivery alone); only the
+writing is shared. The unusual goes the way of a delivery alone (``worker.inbox.alone``): in the
+same transaction when the order is known or unreadable, or the second of one order in the batch;
+after it when the body is not plain UTF-8 text. Should a batch fail unexpectedly, nothing of it is
+kept and every delivery in it is stored alone, as before batches.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from worker import connectors, db, jobs, rawjson
+from worker.inbox import alone
+from worker.models import Connection, Order, Tenant
+from worker.models.base import utcnow
+from worker.pipeline import intake, order_row
+from worker.unreadable import Unreadable
+
+log = logging.getLogger(__name__)
+DUPLICATE = (200, "duplicate delivery")
+_SOURCES = alone.SOURCES.where(Connection.webhook_token.in_(sa.bindparam("tokens", expanding=True)))
+_INSERT_DELIVERIES = (
+    "INSERT INTO webhook_deliveries (tenant_id, connection_id, delivery_id, topic, body, received_at) "
+    "SELECT d.tenant_id, d.connection_id, d.delivery_id, d.topic, d.body, %(received_at)s "
+    "FROM unnest(%(tenant_id)b::integer[], %(connection_id)b::integer[], %(delivery_id)b::varchar[], "
+    "%(topic)b::varchar[], %(body)b::text[]) AS d(tenant_id, connection_id, delivery_id, topic, body) "
+    "ON CONFLICT DO NOTHING RETURNING id, connection_id, delivery_id")
+_LINK = ("UPDATE webhook_deliveries AS w SET order_id = l.order_id, problem = l.problem "
+         "FROM unnest(%(id)b::integer[], %(order_id)b::integer[], %(problem)b::text[]) AS l(id, order_id, problem) "
+         "WHERE w.id = l.id")
+
+
+@dataclasses.dataclass(eq=False)
+class Arrival:
+    """One delivery in a batch, and what the batch learnt of it on the way."""
+
+    system: str
+    token: str
+    headers: object
+    body: bytes
+    answer: tuple[int, str] | None = None  # None: not settled (yet), or to be stored alone
+    source: Connection | None = None
+    tenant: Tenant | None = None  # held: the session's identity map is weak
+    target: Connection | None = None
+    delivery: dict | None = None
+    row_id: int | None = None
+    new: tuple[Order, list] | None = None  # intake's draft and its jobs, when the order can be read
+    order_id: int | None = None
+    problem: str | None = None
+
+
+def store(arrivals: list[Arrival]) -> list[object]:
+    """Each delivery's (status, text), or the exception its request raises (the database is gone)."""
+    try:
+        with db.session_scope() as session:
+            _store_in(session, arrivals)
+    except Exception as exc:
+        if db.unavailable(exc):
+            return [exc] * len(arrivals)  # nothing is stored: each shop gets a 500 and delivers again
+        log.exception("%d deliveries could not be stored together; storing each alone", len(arrivals))
+        for arrival in arrivals:
+            arrival.answer = None
+    return [arrival.answer or _alone(arrival) for arrival in arrivals]
+
+
+def _alone(arrival: Arrival) -> object:
+    try:
+        return alone.receive(arrival.system, arrival.token, arrival.headers, arrival.body)
+    except Exception as exc:  # noqa: BLE001  (raised in the delivery's own request, which answers 500)
+        return exc
+
+
+def _store_in(session: orm.Session, arrivals: list[Arrival]) -> None:
+    found = _sources(session, arrivals)
+    admitted = [arrival for arrival in arrivals if _admit(arrival, found)]
+    stored = _insert_deliveries(session, _first_of_each(
+        admitted, lambda arrival: (arrival.source.id, arrival.delivery["delivery_id"])))
+    for_orders = [arrival for arrival in stored if _carries_order(arrival)]
+    for arrival in for_orders:
+        arrival.new = _decided(session, arrival)
+    _insert_orders(session, _first_of_each([arrival for arrival in for_orders if arrival.new],
+                                           lambda arrival: (arrival.source.id, arrival.new[0].shop_order_id),
+                                           answer=None))
+    for arrival in for_orders:
+        if arrival.order_id is None:  # known, unreadable, or a second version in this batch: as alone
+            arrival.order_id, arrival.problem = alone.take_order(session, arrival.source, arrival.target,
+                                                                 arrival.body)
+        arrival.answer = (200, "stored" if arrival.problem is None else "stored, unreadable")
+    _link(session, for_orders)
+
+
+def _sources(session: orm.Session, arrivals: list[Arrival]) -> dict:
+    rows = session.execute(_SOURCES, {"tokens": sorted({arrival.token for arrival in arrivals})}).all()
+    return {(source.system, source.webhook_token): (source, tenant, target) for source, tenant, target in rows}
+
+
+def _admit(arrival: Arrival, found: dict) -> bool:
+    """Whether the delivery is signed by a known source and can be stored in the batch (else answered or left)."""
+    arrival.source, arrival.tenant, arrival.target = found.get((arrival.system, arrival.token), (None, None, None))
+    source_cls = connectors.get(arrival.system)
+    if arrival.source is None:
+        arrival.answer = (404, "unknown webhook")
+    elif not source_cls.verify_delivery(arrival.source, arrival.headers, arrival.body):
+        arrival.answer = (401, "invalid signature")
+    else:
+        arrival.delivery = alone.delivery_row(arrival.source, *source_cls.delivery_key(arrival.headers, arrival.body),
+                                              arrival.body)
+        return arrival.delivery["body_bytes"] is None  # exact bytes kept in a column of their own: alone
+    return False
+
+
+def _first_of_each(arrivals: list[Arrival], key: Callable, answer=DUPLICATE) -> list[Arrival]:
+    """The first arrival of each key; the others are answered ``answer``."""
+    seen, first = set(), []
+    for arrival in arrivals:
+        if key(arrival) in seen:
+            arrival.answer = answer
+        else:
+            seen.add(key(arrival))
+            first.append(arrival)
+    return first
+
+
+def _insert_deliveries(session: orm.Session, arrivals: list[Arrival]) -> list[Arrival]:
+    """The arrivals whose delivery row is new; a delivery stored before is answered as a duplicate."""
+    if not arrivals:
+        return []
+    columns = ("tenant_id", "connection_id", "delivery_id", "topic", "body")
+    rows = db.psycopg_connection(session).execute(_INSERT_DELIVERIES, {
+        "received_at": utcnow(), **{name: [arrival.delivery[name] for arrival in arrivals] for name in columns}})
+    ids = {(connection_id, delivery_id): row_id for row_id, connection_id, delivery_id in rows}
+    for arrival in arrivals:
+        arrival.row_id = ids.get((arrival.source.id, arrival.delivery["delivery_id"]))
+        if arrival.row_id is None:
+            arrival.answer = DUPLICATE
+    return [arrival for arrival in arrivals if arrival.row_id is not None]
+
+
+def _carries_order(arrival: Arrival) -> bool:
+    if arrival.delivery["topic"] in connectors.get(arrival.system).order_topics:
+        return True
+    arrival.answer = (202, "topic ignored")
+    return False
+
+
+def _decided(session: orm.Session, arrival: Arrival) -> tuple[Order, list] | None:
+    """Intake's draft of the order and its jobs; None when it cannot be read (stored as alone, in Errors)."""
+    data, unreadable = rawjson.read(arrival.body)
+    if unreadable is not None:
+        return None
+    try:
+        canonical = connectors.get(arrival.system).to_canonical(data)
+    except Unreadable:
+        return None
+    return intake.decide_new(session, arrival.source, data, canonical, arrival.target)
+
+
+def _insert_orders(session: orm.Session, arrivals: list[Arrival]) -> None:
+    """Insert the new orders, then defer their jobs; an order already stored keeps ``order_id`` None."""
+    if not arrivals:
+        return
+    ids = order_row.insert_many(session, [arrival.new[0] for arrival in arrivals])
+    wanted = []
+    for arrival, order_id in zip(arrivals, ids, strict=True):
+        arrival.order_id = order_id
+        if order_id is not None:
+            wanted += [(task, options, {"order_id": order_id}) for task, options in arrival.new[1]]
+    jobs.defer_many(session, wanted)
+
+
+def _link(session: orm.Session, arrivals: list[Arrival]) -> None:
+    """Each delivery row gets its order (or why it could not be read), in one statement."""
+    if arrivals:
+        db.psycopg_connection(session).execute(_LINK, {
+            "id": [arrival.row_id for arrival in arrivals], "order_id": [arrival.order_id for arrival in arrivals],
+            "problem": [arrival.problem for arrival in arrivals]})
