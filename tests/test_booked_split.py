@@ -9,14 +9,19 @@ from decimal import Decimal
 
 from tests.support.amazon import DE, item, place
 from tests.support.language import says
+from tests.support.pipeline import reload
+from tests.support.waiting import wait_for
 from tests.test_amazon_merchant_vat import (
     DE_ADDRESS, HX, NL_ROWS, amounts_of, booked, german_order_without_vat, german_seller, poll_and_post, save_vat_table)
 from tests.test_mijnwebwinkel_flow import orders_of
 from worker import db
 from worker.canonical import Address, Customer, Line, Note, Order
 from worker.connectors.amazon.amounts import RULES
+from worker.connectors.snelstart.sandbox import FaultRule
 from worker.models import Posting
+from worker.models.base import utcnow
 from worker.pipeline import booked as booked_order
+from worker.pipeline import polling, process
 
 AT_19 = NL_ROWS + (("DE:19.00", "DE", "19", "Overig", 8020),)
 AT_16 = NL_ROWS + (("DE:19.00", "DE", "16", "Overig", 8020),)
@@ -54,6 +59,28 @@ def test_a_posted_order_shows_the_vat_split_it_was_booked_with_after_the_vat_tab
     assert "As it was booked on " in page
     info = html.unescape(client.get(f"/orders/{stored.id}/info", headers=HX).get_data(as_text=True))
     assert says(info, RULES["merchant_rate"], country="DE", rate="19") and "As it was booked on" in info, info
+
+
+def test_a_booking_whose_answer_was_lost_shows_what_was_sent_though_the_table_changed_before_it_was_found(
+        sandboxes, client):
+    """The document left at 19 %; its answer never came; the merchant changed Germany to 16 % before the
+    booking was looked up and found. The page shows the booking as sent, not the reading of the lookup."""
+    merchant = german_seller(sandboxes, client, AT_19, overig=19)
+    client.post("/language/en")
+    sandboxes.snelstart.add_fault(FaultRule("POST", "verkoopboekingen", mode="commit_then_hang", hang_seconds=8))
+    order = german_order_without_vat(merchant)
+    polling.run(merchant["source"].id)
+    order_id = orders_of(merchant)[order["orderId"]].id
+    process.process_order(order_id)  # 8 s is longer than our 5 s client timeout: in doubt
+    waiting = reload(order_id)
+    assert waiting.state == "queued" and waiting.retry_at is not None
+    sell_at_16_from_now(sandboxes, client, merchant)
+    wait_for(lambda: utcnow() >= waiting.retry_at, timeout=120, message="the order's next try")
+    process.process_order(order_id)
+    assert reload(order_id).state == "posted"
+    assert amounts_of(booked(sandboxes, merchant))[2] == {"VerkopenOverig": Decimal("8.77")}  # sent once, at 19 %
+    page = order_page(client, order_id)
+    assert "VAT €8.77" in page and "19 %" in page and "16 %" not in page, page
 
 
 def test_an_order_not_posted_yet_and_one_posted_before_the_snapshot_show_todays_reading(sandboxes, client):
