@@ -29,9 +29,6 @@ class Booked:
     vat_total: Decimal
     vat_notes: tuple[Note, ...] = ()
 
-    def vat_rates(self) -> set[Decimal]:
-        return {line.vat_rate for line in self.lines}
-
 
 def snapshot(order: CanonicalOrder) -> dict:
     """The JSON kept with the posting: what ``read`` gives back."""
