@@ -5,7 +5,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_time, ngettext
+from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,7 +16,7 @@ from worker import connectors, support
 from worker.connectors.errors import RemoteError
 from worker.models import Connection, Order, RemoteCall
 from worker.models.base import utcnow
-from worker.pipeline import intake, retry
+from worker.pipeline import booked, intake, retry
 from worker.unreadable import Unreadable
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
@@ -26,11 +26,37 @@ TAB_OF_STATE = {"posted": "report", "failed": "errors", "open": "open", "queued"
 
 @bp.app_template_global()
 def canonical_lines(order: Order):
-    """The order as its shop's mapping reads it (lines, VAT, total), or None when it cannot be read."""
+    """The order's lines, VAT and total: as booked once posted, else as its shop's mapping reads it today.
+
+    Today's reading uses today's VAT settings, so for a posted order it may not be what is in the books;
+    a posting from before Koppel kept the booked order (``booked.read`` gives None) still falls back to it.
+    None when the order cannot be read.
+    """
+    kept = _booked(order)
+    if kept is not None:
+        return kept
     try:
         return intake.canonical_of(get_session(), order)
     except (Unreadable, KeyError, TypeError, ValueError):
         return None
+
+
+def _booked(order: Order) -> booked.Booked | None:
+    posting = order.posting
+    return booked.read(posting.booked) if order.state == "posted" and posting is not None else None
+
+
+@bp.app_template_global()
+def lines_reading(order: Order) -> str:
+    """Which reading ``canonical_lines`` shows, for the merchant: the booked one, or what Process would book."""
+    if _booked(order) is not None:
+        return _("As it was booked on %(date)s.", date=format_date(order.posting.posted_at or order.posting.sent_at))
+    if order.state == "posted":
+        return _("Read with your VAT settings of today: this order was booked before Koppel kept a copy, "
+                 "so your books may differ.")
+    if order.state == "skipped":
+        return ""
+    return _("As Koppel would book it now, with your VAT settings of today.")
 
 
 @bp.app_template_global()

@@ -26,4 +26,4 @@ def test_empty_database_upgrades_to_head_with_every_table(pg_admin):
             "reconciliation_findings", "staff_users", "staff_audit", "ticket_messages", "procrastinate_jobs",
             "procrastinate_workers", "stalled_requeues", "poll_states", "password_resets", "payroll_mappings",
             "payroll_runs", "payroll_transactions", "mirror_records", "mirror_states"} <= tables
-    assert version == "0022"
+    assert version == "0023"

@@ -116,6 +116,9 @@ class Posting(Base):
     remote_status: orm.Mapped[str | None] = orm.mapped_column(sa.String(20))
     last_request: orm.Mapped[dict | None] = orm.mapped_column(postgresql.JSONB)
     last_response: orm.Mapped[dict | None] = orm.mapped_column(postgresql.JSONB)
+    # The order's lines, VAT and totals as the document that left carried them (worker/pipeline/booked.py):
+    # the order page shows a posted order from this, not from today's VAT settings. None before 0023.
+    booked: orm.Mapped[dict | None] = orm.mapped_column(postgresql.JSONB)
     posted_at: orm.Mapped[dt.datetime | None]
     # When the document last left for the target: an in-doubt posting is looked up only once the
     # settle window after this has passed (a slow remote may still commit it).

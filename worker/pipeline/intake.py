@@ -27,7 +27,8 @@ def target_of(session: orm.Session, tenant_id: int) -> Connection | None:
 
 
 def canonical_of(session: orm.Session, order: Order) -> CanonicalOrder:
-    """The stored order read by its own source's mapping as it is booked (``Unreadable`` when it cannot be read)."""
+    """The stored order read by its own source's mapping as it would be booked now, with today's VAT settings
+    (``Unreadable`` when it cannot be read); what a posted order booked is its posting's ``booked``."""
     source = session.get(Connection, order.connection_id)
     return booked(connectors.get(source.system), order.payload, target_of(session, order.tenant_id))
 

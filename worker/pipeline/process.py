@@ -24,7 +24,7 @@ from worker.connectors.errors import (
     MappingError, OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled)
 from worker.models import Connection, Order, Posting, Tenant
 from worker.models.base import utcnow
-from worker.pipeline import debtors, intake, prechecks, waiting
+from worker.pipeline import booked, debtors, intake, prechecks, waiting
 from worker.pipeline.messages import Problem, problem, unreadable
 from worker.pipeline.outcome import customer_differs, fail, post_check
 from worker.unreadable import Unreadable
@@ -84,7 +84,8 @@ def _process(order_id: int) -> None:
     if plan.posting_state in MAYBE_SENT and _look_up(plan, documents):
         return
     try:
-        remote = documents.create(plan.document_type, plan.canonical, before_send=lambda body: _sending(plan, body))
+        remote = documents.create(plan.document_type, plan.canonical,
+                                  before_send=lambda body: _sending(plan, body, document=True))
     except MappingError as exc:
         raise Stop(problem(exc.code, detail=str(exc), **exc.values)) from exc
     except ReauthRequired as exc:
@@ -236,12 +237,19 @@ def _duplicate(other: Posting) -> Problem:
                    document=document)
 
 
-def _sending(plan: Plan, body: dict) -> None:
-    """Commit the posting as in flight, with the body, before the document leaves."""
+def _sending(plan: Plan, body: dict, document: bool = False) -> None:
+    """Commit the posting as in flight, with the body, before the document leaves.
+
+    ``document``: the body is (part of) the document ``create`` sends, so the order as read for it is
+    kept as what is booked (``booked.py``). A follow-up ``complete`` sends after finding a document sent
+    earlier keeps that earlier snapshot: ``plan.canonical`` is today's reading, not what that document holds.
+    """
     with db.session_scope() as session:
         posting = session.get(Posting, plan.posting_id)
         posting.state, posting.attempts = "in_flight", posting.attempts + 1
         posting.last_request, posting.last_response, posting.sent_at = body, None, utcnow()
+        if document:
+            posting.booked = booked.snapshot(plan.canonical)
 
 
 def _set_posting(posting_id: int, state: str, only_from: str | None = None, **changes) -> None:
