@@ -3,15 +3,12 @@ kept current by a delta sync, and a mirror that is wrong (a debtor deleted in Ex
 Exact's answer, never booked on. Everything runs against a real Postgres and the Exact sandbox."""
 from __future__ import annotations
 
-import itertools
-from decimal import Decimal
-
 import pytest
 import requests
 import sqlalchemy as sa
 
 from tests.support.merchants import division_of, make_merchant
-from tests.support.orders import Amount, build
+from tests.support.mirror import filled, orders
 from tests.support.pipeline import calls_of, configure, post
 from tests.support.waiting import wait_for
 from worker import db
@@ -22,15 +19,7 @@ from worker.connectors.exact.sandbox import FaultRule
 from worker.mirror import store, sync
 from worker.models import Connection, RemoteCall
 
-_ids = itertools.count(1)
-PRICE = Amount(Decimal("12.10"), Decimal("21"))
-
-
-def order(email: str, lines: int = 1) -> dict:
-    """An order of ``email`` for products SKU-21-1 … SKU-21-<lines>, without shipping costs."""
-    n = next(_ids)
-    payload, _ = build(f"MI-{n:04d}", 800_000 + n, [PRICE] * lines, True, email)
-    return payload
+order = orders("MI", 800_000)
 
 
 def ready(sandboxes) -> tuple[dict, object]:
@@ -44,11 +33,6 @@ def ready(sandboxes) -> tuple[dict, object]:
 def by_hand(client, entity: str, body: dict) -> str:
     """A record the merchant made in Exact themselves; returns its ID."""
     return client.post(entity, body)["ID"]
-
-
-def filled(connection_id: int, kind: str) -> bool:
-    """Whether the mirror of ``kind`` has been read whole."""
-    return bool(store.state(connection_id, kind).get("complete_at"))
 
 
 def invoices(sandboxes, merchant) -> list[dict]:

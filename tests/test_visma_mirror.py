@@ -3,14 +3,13 @@ delta sync on ``ChangedUtc``, and a customer deleted in Visma is repaired from V
 on. Real Postgres, the Visma sandbox, orders through the pipeline."""
 from __future__ import annotations
 
-import itertools
 from decimal import Decimal
 
 import sqlalchemy as sa
 
 from tests.connectors.test_visma_client import connect_visma, connection
 from tests.connectors.test_visma_documents import vat_settings
-from tests.support.orders import Amount, build
+from tests.support.mirror import filled, orders
 from tests.support.pipeline import post
 from tests.support.waiting import wait_for
 from worker import db
@@ -18,15 +17,7 @@ from worker.connectors.visma_eaccounting import VismaEAccountingTarget
 from worker.mirror import store, sync
 from worker.models import Connection, RemoteCall
 
-_ids = itertools.count(1)
-PRICE = Amount(Decimal("12.10"), Decimal("21"))
-
-
-def order(email: str, lines: int = 1) -> dict:
-    """An order of ``email`` for products SKU-21-1 … SKU-21-<lines>, without shipping costs."""
-    n = next(_ids)
-    payload, _ = build(f"VM-{n:04d}", 900_000 + n, [PRICE] * lines, True, email)
-    return payload
+order = orders("VM", 900_000)
 
 
 def ready(sandboxes) -> tuple[dict, object]:
@@ -222,7 +213,7 @@ def test_a_fill_reads_every_page_and_a_fill_cut_short_goes_on_later(sandboxes):
         pass
     else:
         raise AssertionError("the articles' read should have failed")
-    assert store.state(target_id, "debtor").get("complete_at") and not store.state(target_id, "item").get("complete_at")
+    assert filled(target_id, "debtor") and not filled(target_id, "item")
     assert len(store.known(target_id, "debtor", [f"klant{n}@example.test" for n in range(105)])[0]) == 105
     with db.session_scope() as session:
         pages = session.execute(sa.select(RemoteCall.request_body).where(
@@ -233,4 +224,4 @@ def test_a_fill_reads_every_page_and_a_fill_cut_short_goes_on_later(sandboxes):
     [(rest, following)] = list(reader.pages("debtor", None, "2"))  # a fill cut short resumes at its page
     assert len(rest) == 5 and following is None
     sync.run(target_id)
-    assert store.state(target_id, "item").get("complete_at")
+    assert filled(target_id, "item")
