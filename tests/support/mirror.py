@@ -5,8 +5,13 @@ import itertools
 from collections.abc import Callable
 from decimal import Decimal
 
+import sqlalchemy as sa
+
 from tests.support.orders import Amount, build
-from worker.mirror import store
+from tests.support.waiting import wait_for
+from worker import db
+from worker.mirror import store, sync
+from worker.models import RemoteCall
 
 PRICE = Amount(Decimal("12.10"), Decimal("21"))
 
@@ -27,3 +32,19 @@ def orders(prefix: str, first_shop_id: int) -> Callable[..., dict]:
 def filled(connection_id: int, kind: str) -> bool:
     """Whether the mirror of ``kind`` has been read whole."""
     return bool(store.state(connection_id, kind).get("complete_at"))
+
+
+def delta_synced(target_id: int, worker, email: str) -> None:
+    """Queue what the periodic sync_mirrors queues, wait until the job mirrored ``email``, stop the worker."""
+    with db.session_scope() as session:
+        assert sync.defer(session, target_id)
+    wait_for(lambda: store.known(target_id, "debtor", [email])[0], message="the delta sync")
+    worker.stop()  # what the test does next runs in its own thread
+
+
+def sync_reads(target_id: int, path: str) -> list[dict]:
+    """The query of every GET on ``path`` the mirror made (no order's), oldest first."""
+    with db.session_scope() as session:
+        return list(session.execute(sa.select(RemoteCall.request_body).where(
+            RemoteCall.connection_id == target_id, RemoteCall.order_id.is_(None), RemoteCall.method == "GET",
+            RemoteCall.url.contains(path)).order_by(RemoteCall.id)).scalars())
