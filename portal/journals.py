@@ -7,10 +7,11 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal import journalpages
+from portal import journalpages, problems
 from portal.extensions import get_session
 from portal.tenancy import connections
 from worker import connectors
+from worker.i18n import N_
 from worker.models import PayrollRun
 from worker.payroll import details, runs, tickets
 
@@ -96,13 +97,6 @@ def process(run_id: int):
 @login_required
 def report(run_id: int):
     """Report problem: open a ticket with everything webcare needs about the journal."""
-    session = get_session()
     run = journal_or_404(run_id, lock=True)
-    earlier = tickets.open_ticket_of(session, run)
-    ticket = earlier or tickets.report_problem(session, run, current_user.email)
-    session.commit()
-    if earlier is not None:
-        return render_row(run_id, note=_("Ticket %(ticket)s about this journal is already with webcare; they "
-                                         "answer by e-mail.", ticket=ticket.id))
-    return render_row(run_id, note=_("Thank you: ticket %(ticket)s was received. Webcare answers by e-mail.",
-                                     ticket=ticket.id))
+    return render_row(run_id, note=problems.report(get_session(), run, tickets, N_(
+        "Ticket %(ticket)s about this journal is already with webcare; they answer by e-mail.")))

@@ -9,11 +9,12 @@ from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal import deliveries
+from portal import deliveries, problems
 from portal.extensions import get_session
 from portal.tenancy import order_or_404
 from worker import connectors, support
 from worker.connectors.errors import RemoteError
+from worker.i18n import N_
 from worker.models import Connection, Order, RemoteCall
 from worker.models.base import utcnow
 from worker.pipeline import booked, intake, retry
@@ -153,13 +154,6 @@ def process_all():
 @login_required
 def report(order_id: int):
     """Report problem: open a ticket with everything webcare needs."""
-    session = get_session()
     order = order_or_404(order_id, lock=True)
-    earlier = support.open_ticket_of(session, order)
-    ticket = earlier or support.report_problem(session, order, current_user.email)
-    session.commit()
-    if earlier is not None:
-        return render_row(order, note=_("Ticket %(ticket)s about this order is already with webcare; they answer "
-                                        "by e-mail.", ticket=ticket.id))
-    return render_row(order, note=_("Thank you: ticket %(ticket)s was received. Webcare answers by e-mail.",
-                                    ticket=ticket.id))
+    return render_row(order, note=problems.report(get_session(), order, support, N_(
+        "Ticket %(ticket)s about this order is already with webcare; they answer by e-mail.")))

@@ -45,3 +45,16 @@ def test_without_a_faq_address_there_is_no_link(client, failed_order):
     finally:
         override(**old)
     assert 'class="faq"' not in page and "#VAT_CODE_MISSING" not in page
+
+
+def test_the_merchant_reads_the_sentence_first_and_the_code_is_small_for_webcare(client, failed_order):
+    page = errors_tab(client, failed_order)
+    assert "<strong>VAT_CODE_MISSING" not in page and "VAT_CODE_MISSING</strong>" not in page
+    assert page.index("No VAT code for BE 21%") < page.index('class="muted error-code"')  # the group's sentence
+    with db.session_scope() as session:
+        order_id = session.execute(sa.select(Order.id).where(Order.number == "2026-0077")).scalar_one()
+    facts = html.unescape(client.get(f"/orders/{order_id}").get_data(as_text=True))
+    facts = facts[facts.index('<dl class="facts">'):facts.index("</dl>")]
+    assert "<strong>VAT_CODE_MISSING" not in facts
+    assert facts.index("No VAT code for BE 21%") < facts.index("VAT_CODE_MISSING")
+    assert '<small class="muted error-code">' in facts

@@ -3,15 +3,12 @@ kept current by a delta sync, and a mirror that is wrong (a debtor deleted in Ex
 Exact's answer, never booked on. Everything runs against a real Postgres and the Exact sandbox."""
 from __future__ import annotations
 
-import itertools
-from decimal import Decimal
-
 import pytest
 import requests
 import sqlalchemy as sa
 
 from tests.support.merchants import division_of, make_merchant
-from tests.support.orders import Amount, build
+from tests.support.mirror import delta_synced, filled, orders, sync_reads
 from tests.support.pipeline import calls_of, configure, post
 from tests.support.waiting import wait_for
 from worker import db
@@ -22,15 +19,7 @@ from worker.connectors.exact.sandbox import FaultRule
 from worker.mirror import store, sync
 from worker.models import Connection, RemoteCall
 
-_ids = itertools.count(1)
-PRICE = Amount(Decimal("12.10"), Decimal("21"))
-
-
-def order(email: str, lines: int = 1) -> dict:
-    """An order of ``email`` for products SKU-21-1 … SKU-21-<lines>, without shipping costs."""
-    n = next(_ids)
-    payload, _ = build(f"MI-{n:04d}", 800_000 + n, [PRICE] * lines, True, email)
-    return payload
+order = orders("MI", 800_000)
 
 
 def ready(sandboxes) -> tuple[dict, object]:
@@ -44,11 +33,6 @@ def ready(sandboxes) -> tuple[dict, object]:
 def by_hand(client, entity: str, body: dict) -> str:
     """A record the merchant made in Exact themselves; returns its ID."""
     return client.post(entity, body)["ID"]
-
-
-def filled(connection_id: int, kind: str) -> bool:
-    """Whether the mirror of ``kind`` has been read whole."""
-    return bool(store.state(connection_id, kind).get("complete_at"))
 
 
 def invoices(sandboxes, merchant) -> list[dict]:
@@ -100,17 +84,11 @@ def test_the_delta_sync_job_picks_up_debtors_changed_in_the_administration(sandb
     # After the fill, the merchant changes one debtor's e-mail in Exact and makes another debtor.
     client.send("PUT", client.url(f"crm/Accounts(guid'{moved}')"), json={"Email": "nieuw-adres@example.test"})
     made = by_hand(client, "crm/Accounts", {"Name": "Met De Hand", "Email": "hand@example.test", "Status": "C"})
-    with db.session_scope() as session:
-        assert sync.defer(session, target_id)  # what the periodic sync_mirrors queues every 15 minutes
-    wait_for(lambda: store.known(target_id, "debtor", ["hand@example.test"])[0], message="the delta sync")
-    worker.stop()  # the orders below run in this thread
+    delta_synced(target_id, worker, "hand@example.test")  # the job the periodic sync queues every 15 minutes
 
     assert store.known(target_id, "debtor", ["nieuw-adres@example.test", "oud@example.test"])[0] == {
         "nieuw-adres@example.test": moved}
-    with db.session_scope() as session:
-        reads = session.execute(sa.select(RemoteCall.request_body).where(
-            RemoteCall.connection_id == target_id, RemoteCall.order_id.is_(None),
-            RemoteCall.url.contains("crm/Accounts"), RemoteCall.method == "GET").order_by(RemoteCall.id)).scalars().all()
+    reads = sync_reads(target_id, "crm/Accounts")
     assert reads[-1]["$filter"].startswith("Modified ge datetime'")  # the delta reads only what changed
     division = division_of(merchant)
     for email, debtor in (("nieuw-adres@example.test", moved), ("hand@example.test", made)):

@@ -3,30 +3,20 @@ delta sync on ``ChangedUtc``, and a customer deleted in Visma is repaired from V
 on. Real Postgres, the Visma sandbox, orders through the pipeline."""
 from __future__ import annotations
 
-import itertools
 from decimal import Decimal
 
 import sqlalchemy as sa
 
 from tests.connectors.test_visma_client import connect_visma, connection
 from tests.connectors.test_visma_documents import vat_settings
-from tests.support.orders import Amount, build
+from tests.support.mirror import delta_synced, filled, orders, sync_reads
 from tests.support.pipeline import post
-from tests.support.waiting import wait_for
 from worker import db
 from worker.connectors.visma_eaccounting import VismaEAccountingTarget
 from worker.mirror import store, sync
 from worker.models import Connection, RemoteCall
 
-_ids = itertools.count(1)
-PRICE = Amount(Decimal("12.10"), Decimal("21"))
-
-
-def order(email: str, lines: int = 1) -> dict:
-    """An order of ``email`` for products SKU-21-1 … SKU-21-<lines>, without shipping costs."""
-    n = next(_ids)
-    payload, _ = build(f"VM-{n:04d}", 900_000 + n, [PRICE] * lines, True, email)
-    return payload
+order = orders("VM", 900_000)
 
 
 def ready(sandboxes) -> tuple[dict, object]:
@@ -141,17 +131,11 @@ def test_the_delta_sync_job_picks_up_customers_changed_in_visma(sandboxes, worke
     # After the fill, the merchant changes one customer's e-mail address in Visma and makes another customer.
     client.send("PUT", f"customers/{moved}", json={"EmailAddress": "nieuw-adres@example.test"})
     made = by_hand_customer(client, "Met De Hand", "hand@example.test")
-    with db.session_scope() as session:
-        assert sync.defer(session, target_id)  # what the periodic sync_mirrors queues every 15 minutes
-    wait_for(lambda: store.known(target_id, "debtor", ["hand@example.test"])[0], message="the delta sync")
-    worker.stop()  # the orders below run in this thread
+    delta_synced(target_id, worker, "hand@example.test")  # the job the periodic sync queues every 15 minutes
 
     assert store.known(target_id, "debtor", ["nieuw-adres@example.test", "oud@example.test"])[0] == {
         "nieuw-adres@example.test": moved}
-    with db.session_scope() as session:
-        reads = session.execute(sa.select(RemoteCall.request_body).where(
-            RemoteCall.connection_id == target_id, RemoteCall.order_id.is_(None),
-            RemoteCall.url.contains("/customers"), RemoteCall.method == "GET").order_by(RemoteCall.id)).scalars().all()
+    reads = sync_reads(target_id, "/customers")
     assert reads[-1]["$filter"].startswith("ChangedUtc ge 20")  # the delta reads only what changed
     assert reads[-1]["$select"] == "Id,EmailAddress,ChangedUtc,IsPrivatePerson"
     for email, customer in (("nieuw-adres@example.test", moved), ("hand@example.test", made)):
@@ -222,15 +206,12 @@ def test_a_fill_reads_every_page_and_a_fill_cut_short_goes_on_later(sandboxes):
         pass
     else:
         raise AssertionError("the articles' read should have failed")
-    assert store.state(target_id, "debtor").get("complete_at") and not store.state(target_id, "item").get("complete_at")
+    assert filled(target_id, "debtor") and not filled(target_id, "item")
     assert len(store.known(target_id, "debtor", [f"klant{n}@example.test" for n in range(105)])[0]) == 105
-    with db.session_scope() as session:
-        pages = session.execute(sa.select(RemoteCall.request_body).where(
-            RemoteCall.connection_id == target_id, RemoteCall.order_id.is_(None), RemoteCall.method == "GET",
-            RemoteCall.url.contains("/customers")).order_by(RemoteCall.id)).scalars().all()
+    pages = sync_reads(target_id, "/customers")
     assert [(p["$page"], p["$pagesize"]) for p in pages] == [(1, 100), (2, 100)]
     reader = VismaEAccountingTarget.mirror_reader(connection(target_id))
     [(rest, following)] = list(reader.pages("debtor", None, "2"))  # a fill cut short resumes at its page
     assert len(rest) == 5 and following is None
     sync.run(target_id)
-    assert store.state(target_id, "item").get("complete_at")
+    assert filled(target_id, "item")

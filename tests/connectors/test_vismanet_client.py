@@ -10,8 +10,8 @@ import pytest
 from tests.support.payroll import REDIRECT, consent, make_payroll_merchant
 from worker import db, ratelimit, secrets
 from worker.config import settings
-from worker.connectors.errors import RemoteRejected, Throttled
-from worker.connectors.visma_net import VismaNetLedger, oauth
+from worker.connectors.errors import ReauthRequired, RemoteRejected, Throttled
+from worker.connectors.visma_net import VismaNetLedger, oauth, tokens
 from worker.models import Connection
 from worker.payroll.journal import LedgerLine, PeriodJournal, period_end
 
@@ -84,6 +84,18 @@ def test_an_expired_access_token_is_refreshed_once_and_rotated(sandboxes):
     after = secrets.read(ledger_of(merchant))
     assert after["refresh_token"] != before["refresh_token"] and after["access_token"] != before["access_token"]
     assert sandboxes.vismanet.refresh[before["refresh_token"]]["used"] is True
+
+
+def test_a_refused_refresh_token_marks_the_ledger_red_and_asks_to_connect_again(sandboxes):
+    merchant = make_payroll_merchant(sandboxes)
+    ledger = ledger_of(merchant)
+    with db.session_scope() as session:
+        secrets.update(session.get(Connection, ledger.id), expires_at=time.time() - 1)
+    sandboxes.vismanet.refresh[secrets.read(ledger)["refresh_token"]]["used"] = True  # spent elsewhere
+    with pytest.raises(ReauthRequired):
+        VismaNetLedger.companies(ledger)
+    after = ledger_of(merchant)
+    assert after.status == "error" and after.status_reason == tokens.REAUTH_MESSAGE
 
 
 def test_a_used_up_window_is_throttled_until_visma_net_says(sandboxes):

@@ -8,7 +8,7 @@ import time
 
 import sqlalchemy as sa
 
-from tests.support.language import says
+from tests.support.language import both, says
 from tests.support.payroll import make_payroll_merchant, payroll_run, wait_for_state
 from tests.support.staff import staff_client
 from tests.support.waiting import wait_for
@@ -76,6 +76,10 @@ def test_a_missing_account_shows_in_errors_and_process_posts_it_once_after_it_ex
     errors = client.get("/tab/errors", headers=HX).get_data(as_text=True)
     row = row_of(errors, failed.id)
     assert "LEDGER_ACCOUNTS_MISSING" in row and says(row, failed.error_message, **failed.error_params)
+    # the merchant's sentence leads; the code follows small and muted, for webcare
+    assert "<strong>LEDGER_ACCOUNTS_MISSING" not in row and '<small class="muted error-code">' in row
+    sentence = next(text for text in both(failed.error_message, **failed.error_params) if text in row)
+    assert row.index(sentence) < row.index("LEDGER_ACCOUNTS_MISSING")
     assert failed.error_params["accounts"] == "2410"
     assert failed.total_debit == failed.total_credit and shows_money(row, failed.total_debit)  # what it would book
     info = client.get(f"/journals/{failed.id}/info").get_data(as_text=True)

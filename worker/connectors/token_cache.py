@@ -4,7 +4,8 @@ Refresh tokens rotate (Exact's are single-use): two workers renewing at once cou
 out. So a due token is renewed while holding the connection's row lock, the stored values are read
 again after taking it (another worker may have renewed meanwhile), and the new token is committed
 with the lock's transaction before anyone uses it (reference/reliability.md A4). Each connector's
-tokens module says how to renew and what a refusal means; this module only does the locking.
+tokens module says how to renew; ``renewed`` is the common refresh-or-mark-red step of those whose
+refusal only turns the connection red (Amazon, Visma.net).
 """
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from worker import db, secrets
+from worker.connectors.errors import ReauthRequired
 from worker.models import Connection
 
 Renew = Callable[[orm.Session, Connection, dict], str]
+Refresh = Callable[[str], dict]
 
 
 def _usable(values: dict, margin: float, expires_key: str, stale: str | None) -> bool:
@@ -39,3 +42,19 @@ def access_token(connection_id: int, renew: Renew, margin: float, stale: str | N
         if _usable(values, margin, expires_key, stale):
             return values["access_token"]  # another worker renewed it while we waited for the lock
         return renew(session, connection, values)
+
+
+def renewed(session: orm.Session, connection: Connection, values: dict, refresh: Refresh, reauth_message: str) -> dict:
+    """The remote's answer to ``refresh`` with the stored refresh token; refused, the connection goes red.
+
+    The red status is committed before ReauthRequired is raised, so the portal shows it even though the
+    caller's transaction ends in the exception. Storing the answer is the caller's: what to keep differs.
+    """
+    if not values.get("refresh_token"):
+        raise ReauthRequired(reauth_message)
+    try:
+        return refresh(values["refresh_token"])
+    except ReauthRequired:
+        connection.status, connection.status_reason = "error", reauth_message
+        session.commit()
+        raise ReauthRequired(reauth_message) from None

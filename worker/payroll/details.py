@@ -7,7 +7,8 @@ import dataclasses
 from worker import connectors
 from worker.connectors.errors import RemoteError
 from worker.i18n import N_
-from worker.payroll import checks, posting
+from worker.payroll import checks
+from worker.payroll.context import context, journal_lines
 from worker.payroll.journal import JournalError, PeriodJournal, balanced, group
 
 UNREACHABLE = N_("%(payroll)s or %(ledger)s could not be asked just now (%(value)s). Try again in a minute.")
@@ -49,14 +50,14 @@ def _outcome(label: str, names: dict, run) -> Check:
 def of_run(payroll_run_id: int) -> Details | None:
     """The journal's lines and check results, read from both systems now; None when there is no such run."""
     try:
-        ctx = posting._context(payroll_run_id)
+        ctx = context(payroll_run_id)
     except KeyError:  # the payroll system or the ledger is not connected (any more): nothing to read
         return None
     if ctx is None:
         return None
     found = Details(ctx.names)
     try:
-        found.journals = group(posting._journal_lines(ctx), ctx.run.year, ctx.run.run_number)
+        found.journals = group(journal_lines(ctx), ctx.run.year, ctx.run.run_number)
         reference = connectors.get(ctx.ledger.system).reference_data(ctx.ledger, ctx.mapping.ledger_company_id)
     except JournalError as exc:
         found.problem = (exc.message, {**ctx.names, **exc.params})

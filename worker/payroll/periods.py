@@ -46,7 +46,7 @@ def _mark(row_id: int, **values) -> None:
 
 
 def send_period(ctx, ledger, journal: PeriodJournal, segments: dict) -> None:
-    """Post ``journal`` for the run of ``ctx`` (a posting.Context) unless its period is posted already."""
+    """Post ``journal`` for the run of ``ctx`` (a worker.payroll.context.Context) unless its period is posted already."""
     row = _claim(ctx.run.id, journal)
     if row.state == "posted":
         return

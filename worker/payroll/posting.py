@@ -7,55 +7,28 @@ A run posted before is read again and compared: a re-opened run that changed is 
 """
 from __future__ import annotations
 
-import dataclasses
-
 import sqlalchemy as sa
 
 from worker import connectors, db
 from worker.connectors.errors import ReauthRequired, RemoteRejected
 from worker.i18n import N_
-from worker.models import Connection, PayrollMapping, PayrollRun, PayrollTransaction
+from worker.models import PayrollRun, PayrollTransaction
 from worker.models.base import utcnow
 from worker.payroll import checks, runs
+from worker.payroll.context import Context, context, journal_lines
 from worker.payroll.periods import Wait, send_period
 from worker.payroll.journal import JournalError, PeriodJournal, build, fingerprint
 
 CHANGED = N_("Run %(run)s of %(year)s changed in %(payroll)s after it was sent to %(ledger)s (batch %(batches)s). "
              "Nothing was sent again: book the difference in %(ledger)s by hand, or reverse those transactions "
              "there and use Report problem so we send the run anew.")
-PAYROLL_REFUSED = N_("%(payroll)s did not give the journal of run %(run)s: %(value)s")
 UNREACHABLE = N_("Run %(run)s could not be sent: %(payroll)s or %(ledger)s did not answer through every retry "
                  "(%(value)s). Nothing is lost; send it again later.")
 
 
-@dataclasses.dataclass
-class Context:
-    """What one posting needs, read once (no ORM objects cross the remote calls)."""
-
-    run: PayrollRun
-    mapping: PayrollMapping
-    payroll: object
-    ledger: object
-
-    @property
-    def names(self) -> dict:
-        return {"payroll": connectors.get(self.payroll.system).name, "ledger": connectors.get(self.ledger.system).name,
-                "run": self.run.run_number, "year": self.run.year}
-
-
-def _context(payroll_run_id: int) -> Context | None:
-    with db.session_scope() as session:
-        run = session.get(PayrollRun, payroll_run_id)
-        if run is None:
-            return None
-        mapping, found = session.get(PayrollMapping, run.mapping_id), runs.connections(session, run.tenant_id)
-        session.expunge_all()
-    return Context(run, mapping, found[runs.PAYROLL_ROLE], found[runs.LEDGER_ROLE])
-
-
 def post_run(payroll_run_id: int) -> None:
     """Post (or re-check) one run; its row ends posted, failed or changed, or a later job looks up a doubt."""
-    ctx = _context(payroll_run_id)
+    ctx = context(payroll_run_id)
     if ctx is None:
         return
     try:
@@ -67,23 +40,6 @@ def post_run(payroll_run_id: int) -> None:
     except Wait as wait:
         with db.session_scope() as session:
             runs.defer(session, session.get(PayrollRun, ctx.run.id), schedule_at=wait.until)
-
-
-def _journal_lines(ctx: Context):
-    split = bool(ctx.mapping.cost_center_dimension or ctx.mapping.cost_unit_dimension)
-    client = connectors.get(ctx.payroll.system).client(ctx.payroll)
-    try:
-        return client.journal(int(ctx.mapping.payroll_company_id), int(ctx.run.run_id), ctx.run.year, split=split)
-    except RemoteRejected as exc:
-        if exc.status == 401:  # credentials or rights: the status dot turns red with the reason
-            _connection_refused(ctx.payroll.id, exc.message)
-        raise JournalError("PAYROLL_REFUSED", PAYROLL_REFUSED, value=exc.message) from exc
-
-
-def _connection_refused(connection_id: int, reason: str) -> None:
-    with db.session_scope() as session:
-        connection = session.get(Connection, connection_id)
-        connection.status, connection.status_reason = "error", reason
 
 
 def _prepare(ctx: Context, lines) -> tuple[list[PeriodJournal], dict]:
@@ -105,7 +61,7 @@ def _totals(payroll_run_id: int, journals: list[PeriodJournal]) -> None:
 
 
 def _post(ctx: Context) -> None:
-    lines = _journal_lines(ctx)
+    lines = journal_lines(ctx)
     digest = fingerprint(lines)
     if ctx.run.fingerprint is not None and _touched(ctx.run.id):
         if digest != ctx.run.fingerprint:
@@ -130,7 +86,7 @@ def _post(ctx: Context) -> None:
 
 def give_up(payroll_run_id: int, reason: str) -> None:
     """After the last retry: the run is failed with the reason (a period in doubt is looked up when sent again)."""
-    ctx = _context(payroll_run_id)
+    ctx = context(payroll_run_id)
     if ctx is not None:
         _finish(ctx.run.id, "failed", "REMOTE_UNREACHABLE", UNREACHABLE, {**ctx.names, "value": reason})
 
@@ -138,11 +94,11 @@ def give_up(payroll_run_id: int, reason: str) -> None:
 def check_run(payroll_run_id: int) -> None:
     """The before-send check of a run that appeared (not sent): a failing one goes to failed with its advice
     (the Errors tab; Process sends it once fixed), a passing one stays open (the Open tab) with its totals."""
-    ctx = _context(payroll_run_id)
+    ctx = context(payroll_run_id)
     if ctx is None or ctx.run.state != "open":
         return
     try:
-        _prepare(ctx, _journal_lines(ctx))  # stores the totals once the journal is built
+        _prepare(ctx, journal_lines(ctx))  # stores the totals once the journal is built
     except JournalError as exc:
         _checked(ctx.run.id, "failed", exc.code, exc.message, {**ctx.names, **exc.params})
         return

@@ -96,6 +96,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
            "it fulfils itself), and debtors are matched on e-mail."),
         N_("In Configuration, choose the debtor for orders without an e-mail address from {channel} (for example "
            "a debtor \"{channel} customers\" you made for them), save, then press Process.")),
+    "ICP_WITHOUT_EMAIL": (
+        N_("Order {detail} is an intra-EU business sale at 0 % VAT (reverse charge) and has no customer e-mail "
+           "address. Its invoice needs a debtor of the buyer's own, with their VAT number, so it can never go on "
+           "a shared debtor; and debtors are matched on e-mail."),
+        N_("Add the buyer's e-mail address to the order in {channel}, then press Process. Where {channel} gives "
+           "none (such as for orders it fulfils itself), book this order by hand in {system} on the buyer's own "
+           "debtor, with their VAT number.")),
     "PRODUCT_WITHOUT_SKU": (
         N_("The product \"{detail}\" has no article code (SKU), so it cannot be matched to an article in your accounting system."),
         N_("Give the product an article code in your shop, then press Process.")),

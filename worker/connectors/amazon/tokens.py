@@ -11,7 +11,6 @@ import datetime as dt
 from worker import secrets
 from worker.connectors import token_cache
 from worker.connectors.amazon import lwa
-from worker.connectors.errors import ReauthRequired
 from worker.i18n import N_
 from worker.models import Connection
 from worker.models.base import utcnow
@@ -29,14 +28,8 @@ def access_token(connection_id: int, stale: str | None = None) -> str:
 
 
 def _refresh_locked(session, connection: Connection, values: dict) -> str:
-    if not values.get("refresh_token"):
-        raise ReauthRequired(REAUTH_MESSAGE)
-    try:
-        new = lwa.refresh(values["refresh_token"])
-    except ReauthRequired:
-        connection.status, connection.status_reason = "error", REAUTH_MESSAGE
-        session.commit()
-        raise ReauthRequired(REAUTH_MESSAGE) from None
+    new = token_cache.renewed(session, connection, values, lwa.refresh, REAUTH_MESSAGE)
+    # The refresh token does not rotate: only the access token and its expiry are new.
     secrets.update(connection, access_token=new["access_token"], expires_at=new["expires_at"])
     return new["access_token"]
 

@@ -5,11 +5,8 @@ pair is re-read after taking it, and the new pair is committed before anyone use
 """
 from __future__ import annotations
 
-import time
-
 from worker import secrets
 from worker.connectors import token_cache
-from worker.connectors.errors import ReauthRequired
 from worker.connectors.visma_net import oauth
 from worker.i18n import N_
 from worker.models import Connection
@@ -25,15 +22,8 @@ def access_token(connection_id: int) -> str:
 
 
 def _refresh_locked(session, connection: Connection, values: dict) -> str:
-    if not values.get("refresh_token"):
-        raise ReauthRequired(REAUTH_MESSAGE)
-    try:
-        new = oauth.refresh(values["refresh_token"])
-    except ReauthRequired:
-        connection.status, connection.status_reason = "error", REAUTH_MESSAGE
-        session.commit()
-        raise ReauthRequired(REAUTH_MESSAGE) from None
-    secrets.update(connection, **new)
+    new = token_cache.renewed(session, connection, values, oauth.refresh, REAUTH_MESSAGE)
+    secrets.update(connection, **new)  # the pair rotates: the old refresh token is spent
     connection.status, connection.status_reason = "connected", None
     return new["access_token"]
 
