@@ -59,11 +59,13 @@ def _year_and_period(typed: str) -> tuple[int | None, int | None] | None:
 
 
 def parse(text: str = "", year: str = "", period: str = "") -> Search:
-    """The search from the form's three fields; a year inside the period field wins over the year field."""
+    """The search from the form's three fields (a period such as 2026-03 may also be typed in the search box)."""
     text, year, period = text.strip()[:100], year.strip()[:10], period.strip()[:20]
+    if not period and re.fullmatch(r"\d{4}\s*[-/]\s*\d{1,2}|\d{1,2}\s*[-/]\s*\d{4}", text):
+        text, period = "", text  # "2026-03" typed in the search box: shown back in the Period field
     read = _year_and_period(period)
-    if read is None or (year and _year(year) is None):
-        return Search(text, year, period, readable=False)
+    if read is None or (year and _year(year) is None) or (year and read[0] and read[0] != _year(year)):
+        return Search(text, year, period, readable=False)  # unreadable, or two different years
     return Search(text, year, period, read[0] or _year(year), read[1])
 
 
@@ -87,9 +89,13 @@ def _text_matches(tenant_id: int, text: str, company_numbers: dict[str, str]):
     named = sa.select(PayrollMapping.id).where(PayrollMapping.tenant_id == tenant_id,
                                                PayrollMapping.payroll_company_name.ilike(pattern, escape="\\"))
     either = [PayrollRun.mapping_id.in_(named), sa.func.lower(PayrollRun.reference) == text.lower()]
-    if text.isdigit():  # Nmbrs shows a company's number; its id is what we store (they differ outside the sandbox)
+    if text.isdigit():
+        # Nmbrs shows a company's number; we store its id. The id is only a fallback when no numbers are known,
+        # or a company's id could be taken for another's number (ids and numbers are both small in a sandbox).
         number = text.lstrip("0") or "0"
-        either.append(PayrollRun.payroll_company_id.in_({number, company_numbers.get(number, number)}))
+        company_id = company_numbers.get(number) if company_numbers else number
+        if company_id is not None:
+            either.append(PayrollRun.payroll_company_id == company_id)
     # Visma.net shows its batch numbers zero-padded (000012); 12 finds it too. Only posted ones are listed.
     batch = sa.select(PayrollTransaction.id).where(
         PayrollTransaction.run_id == PayrollRun.id, PayrollTransaction.state == "posted",

@@ -86,6 +86,11 @@ def office(sandboxes):
     return merchant, found
 
 
+def reference(run_id: int) -> str:
+    with db.session_scope() as session:
+        return session.get(PayrollRun, run_id).reference
+
+
 def searched(client, tab: str = "report", **args) -> str:
     return client.get(f"/tab/{tab}", query_string=args, headers=HX).get_data(as_text=True)
 
@@ -111,6 +116,9 @@ def test_each_search_finds_exactly_the_journals_it_names(web, office):
         ({"year": "2026", "period": "3"}, names("bakery 2026-03", "logistics 2026-03", "mill 2026-03")),
         ({"period": "3"}, names("bakery 2026-03", "logistics 2026-03", "mill 2026-03", "mill 2025-03")),
         ({"year": "2025"}, names("bakery 2025-12", "mill 2025-03")),
+        ({"q": "2026-03"}, names("bakery 2026-03", "logistics 2026-03", "mill 2026-03")),  # in the one box
+        ({"period": "202512"}, names("bakery 2025-12")),                                # as Visma.net writes it
+        ({"q": reference(journals["mill 2025-03"]).lower()}, names("mill 2025-03")),  # our reference in Visma.net
         ({"q": "bakkerij", "period": "2026-01"}, names("bakery 2026-01")),
         ({"q": "molen", "year": "2025", "period": "3"}, names("mill 2025-03")),
     ]
@@ -127,9 +135,9 @@ def test_a_search_that_finds_nothing_says_so_and_the_full_page_keeps_the_search(
     assert ids(nothing) == set() and says(nothing, "No journals with errors matching your search.")
     assert says(searched(client, q="Bakkerij Jansen"), "No journals sent yet matching your search.")
     assert says(searched(client, "open", year="2024"), "No journals waiting to be sent matching your search.")
-    wrong = searched(client, period="2026-14")
-    assert ids(wrong) == set() and says(wrong, "We cannot read that as a year and period. Write the period as a "
-                                               "number from 1 to 13 (with the year beside it) or as 2026-03.")
+    for wrong in (searched(client, period="2026-14"), searched(client, year="2025", period="2026-03")):
+        assert ids(wrong) == set() and says(wrong, "We cannot read that as a year and period. Write the period as "
+                                                   "a number from 1 to 13 (with the year beside it) or as 2026-03.")
     # Without htmx (a shared link, a refresh) the whole dashboard opens with the search filled in and applied.
     page = client.get("/tab/report?q=molen&period=2026-03").get_data(as_text=True)
     assert "<html" in page and 'value="molen"' in page and 'value="2026-03"' in page
