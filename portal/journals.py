@@ -34,6 +34,13 @@ def ledger_name() -> str:
 
 
 @bp.app_template_global()
+def payroll_name() -> str:
+    """The name of the tenant's payroll system, for the search box (its company numbers)."""
+    payroll = connections().get(runs.PAYROLL_ROLE)
+    return connectors.get(payroll.system).name if payroll is not None else _("the payroll system")
+
+
+@bp.app_template_global()
 def journal_advice(run: PayrollRun) -> str:
     """The journal's stored error and advice in the viewer's language."""
     if not run.error_message:

@@ -101,6 +101,8 @@ def test_each_search_finds_exactly_the_journals_it_names(web, office):
     names = lambda *keys: {journals[key] for key in keys}  # noqa: E731
     unfiltered = searched(client)
     assert 'name="q"' in unfiltered and 'name="period"' in unfiltered and 'name="year"' in unfiltered
+    assert says(unfiltered, "Search by company name, %(payroll)s company number or %(system)s transaction number",
+                payroll="Nmbrs", system="Visma.net")
     report = names("bakery 2025-12", "bakery 2026-01", "bakery 2026-03", "logistics 2026-03", "mill 2025-03",
                    "mill 2026-03")
     assert ids(unfiltered) == report
