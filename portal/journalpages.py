@@ -74,18 +74,20 @@ def every(session: orm.Session, tenant_id: int, tab: str | None = None, size: in
 
 
 def tab_page(session: orm.Session, tenant_id: int, tab: str, page: int, size: int,
-             after: int | None = None, before: int | None = None) -> dict:
-    """One page of a tab with what its pager needs; below page 1 the links carry the row they continue from."""
-    where = conditions(tenant_id, tab)
+             after: int | None = None, before: int | None = None, search: list | None = None) -> dict:
+    """One page of a tab (narrowed by ``search``, journalsearch's conditions) with what its pager needs;
+    below page 1 the links carry the row they continue from."""
+    where = conditions(tenant_id, tab) + (search or [])
     total = capped_count(session, where)
     after_key = _key(session, where, after) if page > 1 else None
     before_key = _key(session, where, before) if page > 1 and not after_key else None
     if page > 1 and not (after_key or before_key):
-        page = 1  # a link whose row left this tab: start at the top rather than guess
+        page = 1  # a link whose row left this tab (or this search): start at the top rather than guess
     ids, older = page_ids(session, where, size, after_key, before_key)
+    cursor = {"after": after} if after_key else {"before": before} if before_key else {}
     return {"tab": tab, "journals": load(session, ids), "page": page, "total": total, "capped": total > COUNT_CAP,
             "cap": COUNT_CAP, "pages": max(1, -(-min(total, COUNT_CAP) // size)), "has_older": older,
-            "polling": sending(session, tenant_id)}
+            "cursor": cursor, "polling": sending(session, tenant_id)}
 
 
 def sending(session: orm.Session, tenant_id: int) -> bool:

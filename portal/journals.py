@@ -2,12 +2,15 @@
 and More info, Process and Report problem on one journal; each action swaps only its own row."""
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal import journalpages, problems
+from portal import journalpages, journalsearch, problems
 from portal.extensions import get_session
 from portal.tenancy import connections
 from worker import connectors
@@ -32,6 +35,13 @@ def ledger_name() -> str:
 
 
 @bp.app_template_global()
+def payroll_name() -> str:
+    """The name of the tenant's payroll system, for the search box (its company numbers)."""
+    payroll = connections().get(runs.PAYROLL_ROLE)
+    return connectors.get(payroll.system).name if payroll is not None else _("the payroll system")
+
+
+@bp.app_template_global()
 def journal_advice(run: PayrollRun) -> str:
     """The journal's stored error and advice in the viewer's language."""
     if not run.error_message:
@@ -42,13 +52,27 @@ def journal_advice(run: PayrollRun) -> str:
         return run.error_message
 
 
+@bp.app_template_global()
+def period_name(run: PayrollRun) -> str:
+    """The run's period as the month's name in the viewer's language ("maart"); period 13 (4-weekly) by number.
+    [A] as worker/payroll/journal.period_end: periods are taken as months."""
+    if 1 <= run.period <= 12:
+        return format_date(dt.date(run.year, run.period, 1), "LLLL")
+    return _("period %(number)s", number=run.period)
+
+
 def tab_context(tab: str, page: int, after: int | None, before: int | None) -> dict:
-    """What the dashboard's tab template needs to list journals instead of orders."""
+    """What the dashboard's tab template needs to list journals instead of orders, narrowed by the search."""
     session, tenant_id = get_session(), current_user.tenant_id
-    context = journalpages.tab_page(session, tenant_id, tab, page, current_app.config["PAGE_SIZE"], after, before)
+    search = journalsearch.parse(request.args.get("q", ""), request.args.get("year", ""),
+                                 request.args.get("period", ""))
+    payroll = connections().get(runs.PAYROLL_ROLE)
+    where = journalsearch.conditions(tenant_id, search, journalsearch.company_numbers(payroll and payroll.settings))
+    context = journalpages.tab_page(session, tenant_id, tab, page, current_app.config["PAGE_SIZE"], after, before,
+                                    where)
     counts = {name: journalpages.capped_count(session, journalpages.conditions(tenant_id, name))
               for name in ("errors", "open")}
-    return {**context, "counts": counts, "body": "dashboard/_journal_tab.html"}
+    return {**context, "counts": counts, "search": search, "body": "dashboard/_journal_tab.html"}
 
 
 def journal_or_404(run_id: int, lock: bool = False) -> PayrollRun:

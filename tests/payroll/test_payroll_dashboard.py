@@ -58,7 +58,7 @@ def test_a_posted_journal_is_listed_in_report_with_its_totals_and_the_ledger_num
     assert "Bakkerij Visser BV" in row and booked["batchNumber"] in row and f"<td data-label" in row
     assert posted.total_debit == posted.total_credit and shows_money(row, posted.total_debit)
     assert says(page, "Transaction in %(system)s", system="Visma.net")
-    assert not says(page, "No orders transferred yet.") and 'name="q"' not in page
+    assert not says(page, "No orders transferred yet.") and not says(page, "Search by order number")
     for tab in ("errors", "open"):
         assert f'id="journal-{posted.id}"' not in client.get(f"/tab/{tab}", headers=HX).get_data(as_text=True)
     info = client.get(f"/journals/{posted.id}/info").get_data(as_text=True)
@@ -156,7 +156,8 @@ def test_the_daily_poll_is_scheduled_and_lists_a_new_run_in_open_checked(sandbox
     assert new.state == "open" and new.error_code is None and ledger_transactions(sandboxes, merchant) == []
     page = logged_in(web, merchant).get("/tab/open", headers=HX).get_data(as_text=True)
     row = row_of(page, new.id)
-    assert says(row, "Checked, ready to send") and shows_money(row, new.total_debit) and ">4<" in row
+    assert says(row, "Checked, ready to send") and shows_money(row, new.total_debit)
+    assert ">April<" in row or ">april<" in row  # period 4, as the month's name
 
 
 def test_with_automatic_sending_a_new_run_is_posted_and_a_failing_one_lands_in_errors(sandboxes, web, worker):
