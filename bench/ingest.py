@@ -150,11 +150,18 @@ def stored() -> tuple[int, int, int]:
 
 
 def serve(env: dict, port: int) -> subprocess.Popen:
-    """gunicorn as the Procfile runs it (access log included, to nowhere), once it answers."""
+    """gunicorn as the Procfile runs it (access log included, to nowhere), once every worker is up."""
+    import tempfile
+
     from tests.support.waiting import wait_for
 
-    web = subprocess.Popen(procfile_web(port, env), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+    ready = tempfile.mkdtemp(prefix="koppel-bench-ready-")
+    command = procfile_web(port, env)
+    command[command.index("--bind"):command.index("--bind")] = ["--config", str(ROOT / "bench" / "gunicorn_ready.py")]
+    web = subprocess.Popen(command, cwd=ROOT, env={**env, "KOPPEL_BENCH_READY_DIR": ready},
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers = int(command[command.index("--workers") + 1])
+    wait_for(lambda: len(os.listdir(ready)) == workers, timeout=60)
     wait_for(lambda: subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}/login"]).returncode == 0)
     return web
 
@@ -209,11 +216,13 @@ def report(floor: dict, results: list[tuple], seconds: float, counts: tuple) -> 
           f"{linked}, orders {kept} -> {'OK' if len(ok) == deliveries == linked == kept else 'MISMATCH'}")
 
 
-def print_cpu(used: tuple[float, float, float], requests: int, elapsed: float) -> None:
+def print_cpu(used: tuple[float, float, float], requests: int, elapsed: float, spread: list[float]) -> None:
     """Where the cores went while the senders ran: CPU ms per request of gunicorn, Postgres and the senders."""
     per = [1000 * seconds / max(requests, 1) for seconds in used]
     print(f"CPU per request:                   gunicorn {per[0]:.2f} ms, Postgres {per[1]:.2f} ms, senders "
           f"{per[2]:.2f} ms; cores busy {sum(used) / elapsed:.2f} of {os.cpu_count()}")
+    print(f"gunicorn's processes, CPU s:       {', '.join(f'{seconds:.2f}' for seconds in spread)} "
+          f"(each worker holds one GIL: the rate needs both busy)")
 
 
 def main() -> None:
@@ -247,12 +256,13 @@ def main() -> None:
         started = time.monotonic()
         results = send_all(port, deliveries, args.senders, args.seconds, args.client)
         elapsed = time.monotonic() - started
+        spread = sorted((cpu.seconds(pid) - before[0].get(pid, 0.0) for pid in cpu.tree(web.pid)), reverse=True)
         used = (cpu.spent(before[0], web.pid), cpu.spent(before[1], postmaster), cpu.seconds(os.getpid()) - before[2])
     finally:
         web.terminate()
         web.wait(timeout=60)
     report(floor, results, elapsed, stored())
-    print_cpu(used, len(results), elapsed)
+    print_cpu(used, len(results), elapsed, spread)
     if args.profile:
         profile(shops, bodies[args.max_orders:])
     db.engine().dispose()
