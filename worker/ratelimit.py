@@ -6,6 +6,7 @@ headers overwrite our estimate, because the remote knows best (other apps may sh
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 
@@ -41,15 +42,28 @@ TAKE = sa.text("""
 RESETS_AT = sa.text('SELECT resets_at FROM rate_budgets WHERE connection_id = :cid AND "window" = :window')
 
 
+@contextlib.contextmanager
+def _within(conn):
+    """``conn`` (a Connection or Session) when the caller shares its transaction, else one of our own.
+
+    Sharing matters for cost: every transaction of its own is a pool checkout, a ping, BEGIN and COMMIT."""
+    if conn is not None:
+        yield conn
+        return
+    with db.engine().begin() as own:
+        yield own
+
+
 def _params(connection_id: int, window: Window, now: dt.datetime, guarded: bool) -> dict:
     return {"cid": connection_id, "window": window.name, "limit": window.limit, "now": now, "guarded": guarded,
             "fresh_reset": now + dt.timedelta(seconds=window.seconds)}
 
 
-def take(connection_id: int, windows: tuple[Window, ...], now: dt.datetime | None = None) -> None:
-    """Take one call from every window of ``connection_id``, or raise ``Throttled``, atomically."""
+def take(connection_id: int, windows: tuple[Window, ...], now: dt.datetime | None = None, conn=None) -> None:
+    """Take one call from every window of ``connection_id``, or raise ``Throttled``, atomically
+    (in ``conn``'s transaction when given: the caller's raising rolls it back)."""
     now = now or utcnow()
-    with db.engine().begin() as conn:
+    with _within(conn) as conn:
         for window in windows:
             params = _params(connection_id, window, now, guarded=True)
             if conn.execute(TAKE, params).first() is None:
@@ -73,12 +87,12 @@ def capped(window: Window, resets_at: dt.datetime, now: dt.datetime | None = Non
 
 
 def observe(connection_id: int, window: Window, limit: int, remaining: int, resets_at: dt.datetime,
-            now: dt.datetime | None = None) -> None:
+            now: dt.datetime | None = None, conn=None) -> None:
     """Record what the remote says is left of ``window``: the remote's numbers win over ours,
     except a reset further away than one window (see :func:`capped`)."""
     params = {"cid": connection_id, "window": window.name, "limit": limit, "remaining": remaining,
               "resets_at": capped(window, resets_at, now)}
-    with db.engine().begin() as conn:
+    with _within(conn) as conn:
         conn.execute(OBSERVE, params)
 
 
@@ -95,17 +109,17 @@ class ErrorBudgetExhausted(Throttled):
     """Too many refused calls to one endpoint this hour: we pause before the remote blocks us."""
 
 
-def spend_error(connection_id: int, window: Window, now: dt.datetime | None = None) -> None:
+def spend_error(connection_id: int, window: Window, now: dt.datetime | None = None, conn=None) -> None:
     """Count one refused call against ``window`` (e.g. 9 per hour per endpoint)."""
-    with db.engine().begin() as conn:
+    with _within(conn) as conn:
         # The same statement as take(), without its guard: a refusal that happened is counted.
         conn.execute(TAKE, _params(connection_id, window, now or utcnow(), guarded=False))
 
 
-def check_errors(connection_id: int, window: Window, now: dt.datetime | None = None) -> None:
+def check_errors(connection_id: int, window: Window, now: dt.datetime | None = None, conn=None) -> None:
     """Raise ``ErrorBudgetExhausted`` while ``window`` has no refused calls left."""
     now = now or utcnow()
-    with db.engine().connect() as conn:
+    with _within(conn) as conn:
         row = conn.execute(sa.text('SELECT remaining, resets_at FROM rate_budgets '
                                    'WHERE connection_id = :cid AND "window" = :window'),
                            {"cid": connection_id, "window": window.name}).first()
