@@ -55,12 +55,17 @@ def complete(connection_id: int, kind: str, administration: str) -> bool:
         return _complete(session, connection_id, kind, administration)
 
 
+STATE = sa.text("SELECT administration, complete_at FROM mirror_states WHERE connection_id = :c AND kind = :k "
+                "FOR UPDATE")
+
+
 def _complete(session, connection_id: int, kind: str, administration: str) -> bool:
-    session.execute(sa.text("INSERT INTO mirror_states (connection_id, kind, administration) VALUES (:c, :k, :a) "
-                            "ON CONFLICT DO NOTHING"), {"c": connection_id, "k": kind, "a": administration})
-    row = session.execute(sa.text("SELECT administration, complete_at FROM mirror_states "
-                                  "WHERE connection_id = :c AND kind = :k FOR UPDATE"),
-                          {"c": connection_id, "k": kind}).one()
+    key = {"c": connection_id, "k": kind}
+    row = session.execute(STATE, key).first()
+    if row is None:  # the first time only: the row is made, then read (and locked) as any other time
+        session.execute(sa.text("INSERT INTO mirror_states (connection_id, kind, administration) VALUES (:c, :k, :a) "
+                                "ON CONFLICT DO NOTHING"), {**key, "a": administration})
+        row = session.execute(STATE, key).one()
     if row.administration == administration:
         return row.complete_at is not None
     session.execute(sa.text("DELETE FROM mirror_records WHERE connection_id = :c AND kind = :k"),
