@@ -113,13 +113,14 @@ class ExactClient(RemoteHttp):
 
     def _noted(self, session, called: str, response: requests.Response) -> None:
         """After a call, in the call log's transaction: Exact's rate headers, and a refusal counted."""
+        seen = []
         for prefix, window in HEADER_WINDOWS:
             try:
-                ratelimit.observe(self.connection_id, window, int(response.headers[prefix + "Limit"]),
-                                  int(response.headers[prefix + "Remaining"]),
-                                  epoch_ms(response.headers[prefix + "Reset"]), conn=session)
+                seen.append((window, int(response.headers[prefix + "Limit"]),
+                             int(response.headers[prefix + "Remaining"]), epoch_ms(response.headers[prefix + "Reset"])))
             except (KeyError, ValueError):
                 continue
+        ratelimit.observe_all(self.connection_id, seen, conn=session)
         ERRORS.count(self.connection_id, called, response.status_code, conn=session)
 
     def _raise_for(self, method: str, response: requests.Response) -> None:
