@@ -1,7 +1,8 @@
 """Remote calls per order by case, for bench/pipeline.py (issue 15: "remote calls at the floor").
 
-Each merchant's administration (an Exact division or a Visma eAccounting company) starts with history, as a real one does: ``CUSTOMERS`` debtors
-and a catalogue of ``CATALOGUE`` items, made there before Koppel connects; the mirror is then filled
+Each merchant's administration (an Exact division or a Visma eAccounting company) starts with history,
+as a real one does: ``CUSTOMERS`` debtors and a catalogue of ``CATALOGUE`` items, made there before
+Koppel connects; the mirror is then filled
 by its job (``sync_mirror``) before orders arrive. Orders are built with chosen customers and
 products (no shipping costs: the shipping dummy item is made once per administration, by the first
 order that has shipping). Cases: returning/new customer × known/new products, and a mix in which 7
@@ -48,7 +49,8 @@ def _seed_visma(target, m: int) -> None:
     for j in range(CUSTOMERS):
         client.post("customers", {"Name": f"Vaste klant {j}", "EmailAddress": f"vaste{j}@bench{m}.test",
                                   "InvoiceCity": "Utrecht", "InvoicePostalCode": "3511 AA", "IsActive": True,
-                                  "TermsOfPaymentId": reference["company"]["TermsOfPaymentId"], "IsPrivatePerson": True})
+                                  "TermsOfPaymentId": reference["company"]["TermsOfPaymentId"],
+                                  "IsPrivatePerson": True})
     for k in range(CATALOGUE):
         client.post("articles", {"Number": f"CAT-{k}", "Name": f"Catalogus {k}", "CodingId": coding, "UnitId": unit,
                                  "IsActive": True})
