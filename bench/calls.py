@@ -1,7 +1,8 @@
 """Remote calls per order by case, for bench/pipeline.py (issue 15: "remote calls at the floor").
 
-Each merchant's Exact administration starts with history, as a real one does: ``CUSTOMERS`` debtors
-and a catalogue of ``CATALOGUE`` items, made there before Koppel connects; the mirror is then filled
+Each merchant's administration (an Exact division or a Visma eAccounting company) starts with history,
+as a real one does: ``CUSTOMERS`` debtors and a catalogue of ``CATALOGUE`` items, made there before
+Koppel connects; the mirror is then filled
 by its job (``sync_mirror``) before orders arrive. Orders are built with chosen customers and
 products (no shipping costs: the shipping dummy item is made once per administration, by the first
 order that has shipping). Cases: returning/new customer × known/new products, and a mix in which 7
@@ -17,11 +18,17 @@ from decimal import Decimal
 CUSTOMERS = 20
 CATALOGUE = 10
 CASES = ("returning, known products", "new, known products", "returning, 1 new product", "new, 1 new product", "mix")
+# The calls that read debtors and items (the mirror's fill and delta syncs), by target system.
+MIRROR_PATHS = {"exact_online": ("/crm/Accounts", "/logistics/Items"), "visma_eaccounting": ("/customers", "/articles")}
 _serial = itertools.count(1)
 
 
 def seed_administration(target, m: int) -> None:
-    """Debtors and items the merchant had in Exact before connecting Koppel."""
+    """Debtors and items the merchant had in the administration before connecting Koppel."""
+    {"exact_online": _seed_exact, "visma_eaccounting": _seed_visma}[target.system](target, m)
+
+
+def _seed_exact(target, m: int) -> None:
     from worker.connectors.exact import ExactOnlineTarget
 
     client = ExactOnlineTarget.client(target)
@@ -29,6 +36,24 @@ def seed_administration(target, m: int) -> None:
         client.post("crm/Accounts", {"Name": f"Vaste klant {j}", "Email": f"vaste{j}@bench{m}.test", "Status": "C"})
     for k in range(CATALOGUE):
         client.post("logistics/Items", {"Code": f"CAT-{k}", "Description": f"Catalogus {k}"})
+
+
+def _seed_visma(target, m: int) -> None:
+    """Private customers and 21 % articles, made as the merchant would in Visma eAccounting."""
+    from worker.connectors.visma_eaccounting import VismaEAccountingTarget
+
+    client, reference = VismaEAccountingTarget.client(target), target.settings["reference"]
+    coding = next(c["Id"] for c in reference["codings"]
+                  if c.get("IsActive") and Decimal(str(c["VatRatePercent"])) == Decimal("0.21"))
+    unit = next(u["Id"] for u in reference["units"] if u["Code"] == "PCE")
+    for j in range(CUSTOMERS):
+        client.post("customers", {"Name": f"Vaste klant {j}", "EmailAddress": f"vaste{j}@bench{m}.test",
+                                  "InvoiceCity": "Utrecht", "InvoicePostalCode": "3511 AA", "IsActive": True,
+                                  "TermsOfPaymentId": reference["company"]["TermsOfPaymentId"],
+                                  "IsPrivatePerson": True})
+    for k in range(CATALOGUE):
+        client.post("articles", {"Number": f"CAT-{k}", "Name": f"Catalogus {k}", "CodingId": coding, "UnitId": unit,
+                                 "IsActive": True})
 
 
 def _order(sandboxes, shop_id: str, email: str, skus: list[str]) -> str:
@@ -87,16 +112,17 @@ def per_case(cases: dict[str, str]) -> dict[str, tuple[float, int]]:
     return out
 
 
-def mirror_reads() -> tuple[int, int]:
+def mirror_reads(system: str) -> tuple[int, int]:
     """(reads of debtors and items outside any order, administrations): the mirror's own cost."""
     import sqlalchemy as sa
 
     from worker import db
 
+    debtors, items = MIRROR_PATHS[system]
     with db.engine().connect() as conn:
         reads = conn.execute(sa.text("""
             SELECT count(*) FROM remote_calls WHERE order_id IS NULL AND method = 'GET'
-            AND (url LIKE '%/crm/Accounts' OR url LIKE '%/logistics/Items')""")).scalar_one()
+            AND (url LIKE :debtors OR url LIKE :items)"""), {"debtors": f"%{debtors}", "items": f"%{items}"}).scalar_one()
         states = conn.execute(sa.text("SELECT count(DISTINCT connection_id) FROM mirror_states")).scalar_one()
     return reads, states
 
@@ -121,9 +147,9 @@ def wait_mirrored(connection_ids: list[int]) -> None:
     wait_for(complete, timeout=300, interval=0.5, message="the mirrors filled")
 
 
-def report(cases: dict[str, str]) -> None:
+def report(cases: dict[str, str], system: str) -> None:
     figures = per_case(cases)
-    reads, administrations = mirror_reads()
+    reads, administrations = mirror_reads(system)
     print("remote calls per order:      " + "; ".join(
         f"{case} {mean:.2f} ({n})" for case, (mean, n) in figures.items()))
     print(f"70 % returning mix:          {figures['mix'][0]:.2f} calls per order (target ≤ 1.3)")

@@ -1,9 +1,10 @@
-"""Benchmark: N orders for M merchants, webhook → worker → Exact sandbox, end to end. Prints figures.
+"""Benchmark: N orders for M merchants, webhook → worker → Exact (or Visma eAccounting) sandbox. Prints figures.
 
     .venv/bin/python bench/pipeline.py --orders 200 --merchants 4 --workers 2
+    .venv/bin/python bench/pipeline.py --orders 60 --target visma --large-lines 0
 
 The web and worker processes run as the Procfile runs them (gunicorn, ``python -m worker.run``);
-the sandboxes run in this process with Exact's rate limits out of the way, so the figures are
+the sandboxes run in this process with the target's rate limits out of the way, so the figures are
 Koppel's own. Each administration starts with debtors and items of its own, mirrored before the
 orders come; remote calls per order are printed per case (bench/calls.py), with a 70 %-returning mix.
 Not a test: nothing here asserts, it measures.
@@ -24,6 +25,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import calls  # noqa: E402  (bench/calls.py)
+
+TARGETS = {"exact": "exact_online", "visma": "visma_eaccounting"}  # --target → connector key
 
 
 def free_port() -> int:
@@ -135,6 +138,23 @@ def slow_documents(sandboxes, milliseconds: int) -> None:
                                             hang_seconds=milliseconds / 1000, count=10**9))
 
 
+def connect_target(sandboxes, target: str, tenant_id: int, m: int) -> None:
+    """Connect the merchant's books to a sandbox administration of its own, as the demo merchants are."""
+    from worker import demo, demo_visma
+
+    if target == "visma":
+        sandboxes.visma.add_user(f"bench{m}@visma.test", "pw")
+        demo_visma.connect_sandbox_visma(tenant_id, f"bench{m}@visma.test", "pw")
+    else:
+        sandboxes.exact.add_user(username=f"bench{m}@exact.test", password="pw", division=None)
+        demo.connect_sandbox_exact(tenant_id, f"bench{m}@exact.test", "pw")
+
+
+def unthrottled(target: str) -> dict:
+    """Sandbox options that keep the target's rate limits out of the way."""
+    return {"exact_options": {"minute_limit": 10**6, "day_limit": 10**8}} if target == "exact" else {}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=200, help="orders in all")
@@ -143,7 +163,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4, help="jobs per worker process")
     parser.add_argument("--remote-ms", type=int, default=0, help="Exact takes this long to book each document")
     parser.add_argument("--large-lines", type=int, default=250, help="lines of the one large order (0: none)")
+    parser.add_argument("--target", choices=TARGETS, default="exact", help="the accounting system the orders go to")
     args = parser.parse_args()
+    if args.remote_ms and args.target != "exact":
+        parser.error("--remote-ms slows the Exact sandbox only")
 
     database_url, handle = start_database()
     from bench import workercost  # CPU and SQL statements per order (bench/workercost.py)
@@ -160,7 +183,8 @@ def main() -> None:
     config.override(**vars(config.from_env(env)))
     migrate.upgrade(database_url)
     db.configure(database_url)
-    sandboxes = SandboxSet(exact_options={"minute_limit": 10**6, "day_limit": 10**8})
+    sandboxes = SandboxSet(**unthrottled(args.target))
+    sandboxes.visma.limiter.limit = 10**6  # Visma's 600 calls a minute per endpoint, out of the way too
     server = ServerThread(sandboxes, port=sandbox_port).start()
     sandboxes.sender.start()
     slow_documents(sandboxes, args.remote_ms)
@@ -172,10 +196,11 @@ def main() -> None:
         merchants, targets = [], []
         for m in range(args.merchants):
             shop = {"shop_id": f"bench-{m}", "api_key": f"bench-key-{m}", "webhook_secret": f"bench-secret-{m}"}
-            tenant_id = demo.create_merchant(f"Bench {m}", f"bench{m}@example.test", "bench-password", shop)
+            tenant_id = demo.create_merchant(f"Bench {m}", f"bench{m}@example.test", "bench-password", shop,
+                                             **({"country": "NL", "target": TARGETS[args.target]}
+                                                if args.target == "visma" else {}))
             demo.connect_sandbox_shop(tenant_id)
-            sandboxes.exact.add_user(username=f"bench{m}@exact.test", password="pw", division=None)
-            demo.connect_sandbox_exact(tenant_id, f"bench{m}@exact.test", "pw")
+            connect_target(sandboxes, args.target, tenant_id, m)
             targets.append(target_of(tenant_id))
             calls.seed_administration(targets[-1], m)
             merchants.append(shop)
@@ -212,7 +237,8 @@ def main() -> None:
           f"{args.workers} workers × {args.concurrency}); failed: {figures['failed'] or 'none'}")
     print(f"end to end:                  {figures['per_second']:.1f} orders/s (wall {wall:.1f} s incl. placing)")
     print(f"latency webhook → posted:    p50 {figures['p50'] * 1000:.0f} ms, p95 {figures['p95'] * 1000:.0f} ms")
-    calls.report(cases)
+    print(f"target:                      {args.target}")
+    calls.report(cases, TARGETS[args.target])
     if args.large_lines:
         print(f"large order:                 {args.large_lines} lines of new products, {large_calls} remote calls "
               f"({args.large_lines} item creates, debtor, document; look-ups only while the mirror fills)")

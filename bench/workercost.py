@@ -58,12 +58,45 @@ def cpu_ms(pids: list[int]) -> float:
     return total * TICK_MS
 
 
+def _logged(logfile: pathlib.Path | None, application: str, offset: int = 0) -> list[str]:
+    """The statements the server logged for ``application`` from byte ``offset`` of its log on, each on one
+    line (the server continues a statement of several lines on lines that start with a tab)."""
+    if logfile is None:
+        return []
+    with logfile.open("rb") as log:
+        log.seek(offset)
+        text = log.read().decode(errors="replace")
+    pattern = re.compile(rf"^{re.escape(application)}\|.*LOG:  (?:statement|execute [^:]*): ?(.*)$")
+    found, current = [], None
+    for line in text.splitlines():
+        if line.startswith("\t"):
+            if current is not None:
+                current.append(line.strip())
+            continue
+        match = pattern.match(line)
+        current = [match.group(1)] if match else None
+        if current is not None:
+            found.append(current)
+    return [" ".join(parts).strip() for parts in found]
+
+
 def statements(logfile: pathlib.Path | None, application: str) -> int:
     """Statements the server logged for ``application`` so far (0 without a server log)."""
-    if logfile is None:
-        return 0
-    pattern = re.compile(rf"^{re.escape(application)}\|.*LOG:  (statement|execute [^:]*):", re.MULTILINE)
-    return len(pattern.findall(logfile.read_text(errors="replace")))
+    return len(_logged(logfile, application))
+
+
+# What each statement is: transaction and pool overhead, procrastinate's own, or the work itself.
+KINDS = (("BEGIN", re.compile(r"^BEGIN", re.I)), ("COMMIT/ROLLBACK", re.compile(r"^(COMMIT|ROLLBACK)", re.I)),
+         ("SQLAlchemy pre-ping", re.compile(r"^;$")), ("psycopg-pool check", re.compile(r"^$")),
+         ("procrastinate", re.compile(r"procrastinate", re.I)), ("other", re.compile(r"")))
+
+
+def kinds(lines: list[str]) -> dict[str, int]:
+    """How many of ``lines`` are of each kind (the first kind whose pattern matches)."""
+    counts = dict.fromkeys((name for name, _ in KINDS), 0)
+    for line in lines:
+        counts[next(name for name, pattern in KINDS if pattern.search(line.strip()))] += 1
+    return counts
 
 
 class Meter:
@@ -73,12 +106,14 @@ class Meter:
         self.logfile, self.application, self.pids = logfile, application, pids
 
     def start(self) -> Meter:
-        self.cpu, self.sql = cpu_ms(self.pids), statements(self.logfile, self.application)
+        self.cpu = cpu_ms(self.pids)
+        self.offset = self.logfile.stat().st_size if self.logfile else 0
         return self
 
     def stop(self) -> dict:
-        sql = statements(self.logfile, self.application) - self.sql if self.logfile else float("nan")
-        return {"cpu_ms": cpu_ms(self.pids) - self.cpu, "sql": sql}
+        lines = _logged(self.logfile, self.application, self.offset)
+        sql = len(lines) if self.logfile else float("nan")
+        return {"cpu_ms": cpu_ms(self.pids) - self.cpu, "sql": sql, "kinds": kinds(lines)}
 
 
 def noop_jobs(database_url: str, logfile: pathlib.Path | None, jobs: int, concurrency: int) -> dict:
@@ -119,3 +154,6 @@ def report(koppel: dict, orders: int, noop: dict) -> None:
           f"{per(koppel, orders, 'sql'):.1f} SQL statements ({orders} orders)")
     print(f"procrastinate no-op job:      {per(noop, noop['jobs'], 'cpu_ms'):.1f} ms CPU, "
           f"{per(noop, noop['jobs'], 'sql'):.1f} SQL statements ({noop['jobs']} jobs, {noop['per_second']:.0f} jobs/s)")
+    if orders and koppel.get("kinds"):
+        print("statements per posted order:  " + ", ".join(
+            f"{name} {count / orders:.1f}" for name, count in koppel["kinds"].items()))

@@ -66,6 +66,24 @@ def test_rate_budget_is_shared_and_the_remote_count_wins(database):
         ratelimit.take(merchant["target"].id, (window,), now=now + dt.timedelta(seconds=62))
 
 
+def test_a_call_takes_from_every_window_at_once_or_from_none(database):
+    """Exact's minute and day windows are taken in one statement: an empty day window throttles the call
+    (named, with its reset) and the minute window keeps the unit it would have given."""
+    merchant, now = make_merchant(), dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone.utc)
+    minute, day = ratelimit.Window("exact:minute", 60, 60), ratelimit.Window("exact:day", 2, 86400)
+    ratelimit.take(merchant["target"].id, (minute, day), now=now)
+    ratelimit.take(merchant["target"].id, (minute, day), now=now)
+    with pytest.raises(Throttled) as caught:
+        ratelimit.take(merchant["target"].id, (minute, day), now=now)
+    assert "exact:day" in str(caught.value) and caught.value.retry_at == now + dt.timedelta(days=1)
+    left = {b["window"]: b["remaining"] for b in ratelimit.budgets(merchant["target"].id)}
+    assert left == {"exact:minute": 58, "exact:day": 0}
+    ratelimit.observe_all(merchant["target"].id, [(minute, 60, 10, now + dt.timedelta(seconds=30)),
+                                                  (day, 5000, 4000, now + dt.timedelta(hours=5))], now=now)
+    left = {b["window"]: b["remaining"] for b in ratelimit.budgets(merchant["target"].id)}
+    assert left == {"exact:minute": 10, "exact:day": 4000}  # the remote's word for both windows
+
+
 def test_a_reset_time_from_a_remote_is_capped_at_one_window(database):
     merchant = make_merchant()
     now = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone.utc)

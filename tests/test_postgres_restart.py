@@ -115,3 +115,37 @@ def test_sigterm_still_stops_the_supervised_worker(database):
 def _workers() -> int:
     with db.engine().connect() as conn:
         return conn.execute(sa.text("SELECT count(*) FROM procrastinate_workers")).scalar_one()
+
+
+def test_connections_dropped_under_an_idle_worker_cost_a_retry_not_an_order(sandboxes):
+    """The worker's pool pings no connection before use (worker/db.py): one the server dropped (an idle
+    timeout, a proxy, pg_terminate_backend) fails the job that gets it, which is tried again; every
+    order is still posted, once."""
+    from portal import create_app
+
+    client = create_app({"TESTING": True, "DATABASE_URL": db.database_url()}).test_client()
+    merchant = make_merchant(sandboxes)
+    numbers = send_orders(client, merchant, range(7000, 7002))
+    worker = start_subprocess(db.database_url())
+    output = Output(worker)
+    try:
+        wait_for(lambda: posted() == 2, timeout=90, message="the first orders posted")
+        assert _drop_idle_worker_connections() > 0
+        numbers += send_orders(client, merchant, range(7002, 7005))
+        wait_for(lambda: posted() == 5 or worker.poll() is not None, timeout=120, interval=0.5,
+                 message="every order posted")
+        assert worker.poll() is None, "the worker exited:\n" + output.since(0)[-3000:]
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+    invoices = sandboxes.exact.documents(division_of(merchant), "SalesInvoices")
+    assert collections.Counter(invoice["YourRef"] for invoice in invoices) == collections.Counter(numbers)
+
+
+def _drop_idle_worker_connections() -> int:
+    """Terminate the worker's idle transaction connections (its LISTEN connection stays: that is a restart)."""
+    with db.engine().connect() as conn:
+        return len(conn.execute(sa.text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND state = 'idle' AND query NOT ILIKE 'LISTEN%' "
+            "AND application_name NOT LIKE 'pytest%'")).all())

@@ -48,10 +48,16 @@ def redact(url: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(query=query))
 
 
+def entry(tenant_id: int, connection_id: int, method: str, url: str, request_body=None,
+          status: int | None = None, response_body=None, error: str | None = None) -> RemoteCall:
+    """One call as a row, for the caller's session (a client adds it with its rate bookkeeping)."""
+    return RemoteCall(tenant_id=tenant_id, order_id=_order.get(), connection_id=connection_id,
+                      method=method, url=redact(url)[:2000], request_body=_trim(request_body), status=status,
+                      response_body=_trim(response_body), error=error)
+
+
 def record(tenant_id: int, connection_id: int, method: str, url: str, request_body=None,
            status: int | None = None, response_body=None, error: str | None = None) -> None:
     """Store one call; outside an order (e.g. loading VAT codes) it is kept without one."""
     with db.session_scope() as session:
-        session.add(RemoteCall(tenant_id=tenant_id, order_id=_order.get(), connection_id=connection_id,
-                               method=method, url=redact(url)[:2000], request_body=_trim(request_body), status=status,
-                               response_body=_trim(response_body), error=error))
+        session.add(entry(tenant_id, connection_id, method, url, request_body, status, response_body, error))

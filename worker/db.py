@@ -11,6 +11,7 @@ from sqlalchemy import orm
 from worker.config import settings
 
 _state: dict[str, object] = {}
+RECYCLE_SECONDS = 300  # without pre-ping, a pooled connection is replaced once it is this old
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -26,15 +27,23 @@ def libpq_url(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://", 1).replace("postgres://", "postgresql://", 1)
 
 
-def configure(url: str | None = None) -> sa.Engine:
-    """Create the engine for ``url`` (``DATABASE_URL`` by default) and bind the session factory."""
+def configure(url: str | None = None, pre_ping: bool = True) -> sa.Engine:
+    """Create the engine for ``url`` (``DATABASE_URL`` by default) and bind the session factory.
+
+    ``pre_ping`` sends a ping on every checkout: the web process keeps it. The worker (``worker.run``)
+    does without it, as every ping is one more round trip per short transaction: a connection that
+    died with the server fails its job, which is retried (``jobs.RemoteRetryStrategy``), the pool is
+    emptied when the worker restarts after losing the database, and ``RECYCLE_SECONDS`` retires
+    connections before a server or proxy drops them for idling.
+    """
     url = url or settings.database_url
     if not url:
         raise RuntimeError("DATABASE_URL is not set; start Koppel with `make run` or set it")
     old = _state.get("engine")
     if isinstance(old, sa.Engine):
         old.dispose()
-    engine = sa.create_engine(sqlalchemy_url(url), pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = sa.create_engine(sqlalchemy_url(url), pool_pre_ping=pre_ping, pool_size=10, max_overflow=10,
+                              pool_recycle=-1 if pre_ping else RECYCLE_SECONDS)
     _state["engine"] = engine
     _state["url"] = libpq_url(url)
     _state["sessionmaker"] = orm.sessionmaker(engine, expire_on_commit=False)

@@ -33,6 +33,7 @@ def main() -> None:
     """Work every queue until SIGTERM (finish running jobs) or SIGKILL (the sweeper recovers them)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings.check()
+    db.configure(settings.database_url, pre_ping=False)  # fewer round trips per job; see db.configure
     asyncio.run(supervise(settings.database_url or ""))
 
 
@@ -46,6 +47,7 @@ async def supervise(conninfo: str) -> None:
         if stop.is_set():
             break
         failures = 1 if loop.time() - started > HEALTHY_AFTER else failures + 1
+        db.engine().dispose()  # connections of a server that went away are not handed to the next jobs
         pause = min(FIRST_PAUSE * 2 ** (failures - 1), LONGEST_PAUSE)
         log.warning("worker stopped (%s); starting it again in %.0f s", reason, pause)
         with contextlib.suppress(asyncio.TimeoutError):

@@ -31,11 +31,11 @@ class ErrorBudget:
         """The window of one endpoint (its name cut to the column's length)."""
         return ratelimit.Window((self.prefix + endpoint)[:NAME_LENGTH], self.per_hour, 3600)
 
-    def check(self, connection_id: int, endpoint: str) -> None:
+    def check(self, connection_id: int, endpoint: str, conn=None) -> None:
         """Raise ``ratelimit.ErrorBudgetExhausted`` while the endpoint has no refusals left this hour."""
-        ratelimit.check_errors(connection_id, self.window(endpoint))
+        ratelimit.check_errors(connection_id, self.window(endpoint), conn=conn)
 
-    def count(self, connection_id: int, endpoint: str, status: int) -> None:
-        """Count the answer when it is a refusal of the counted kinds."""
+    def count(self, connection_id: int, endpoint: str, status: int, conn=None) -> None:
+        """Count the answer when it is a refusal of the counted kinds (in ``conn``'s transaction when given)."""
         if status in self.counted:
-            ratelimit.spend_error(connection_id, self.window(endpoint))
+            ratelimit.spend_error(connection_id, self.window(endpoint), conn=conn)

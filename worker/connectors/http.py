@@ -7,7 +7,7 @@ from typing import ClassVar
 import requests
 from urllib3.exceptions import NewConnectionError
 
-from worker import calllog
+from worker import calllog, db
 from worker.config import settings
 from worker.connectors.errors import OutcomeUnknown, RemoteUnavailable
 
@@ -28,20 +28,29 @@ class RemoteHttp:
     tenant_id: int | None
     connection_id: int | None
 
-    def exchange(self, method: str, url: str, **kwargs) -> requests.Response:
-        """One HTTP call, logged whatever happens; transport failures raised sorted, HTTP errors returned."""
+    def exchange(self, method: str, url: str, after=None, **kwargs) -> requests.Response:
+        """One HTTP call, logged whatever happens; transport failures raised sorted, HTTP errors returned.
+
+        ``after(session, response)`` writes the client's bookkeeping of the answer (rate headers, refusals
+        counted) in the log entry's transaction: one transaction after each call, not one per write.
+        """
         sent = next((kwargs[key] for key in ("json", "data", "params") if key in kwargs), None)
         try:
             response = self._transport(method, url, **kwargs)
         except (OutcomeUnknown, RemoteUnavailable) as exc:
             self._log(method, url, sent, None, None, str(exc))
             raise
-        self._log(method, url, sent, response.status_code, json_or_text(response), None)
+        self._log(method, url, sent, response.status_code, json_or_text(response), None,
+                  after and (lambda session: after(session, response)))
         return response
 
-    def _log(self, method, url, sent, status, answer, error) -> None:
-        if self.tenant_id is not None and self.connection_id is not None:
-            calllog.record(self.tenant_id, self.connection_id, method, url, sent, status, answer, error)
+    def _log(self, method, url, sent, status, answer, error, after=None) -> None:
+        # The session checks out a connection only once something is written (nothing without a tenant).
+        with db.session_scope() as session:
+            if self.tenant_id is not None and self.connection_id is not None:
+                session.add(calllog.entry(self.tenant_id, self.connection_id, method, url, sent, status, answer, error))
+            if after is not None:
+                after(session)
 
     def _transport(self, method: str, url: str, **kwargs) -> requests.Response:
         # A GET, or a call whose connection was never made, did nothing remotely: safe to try again later.

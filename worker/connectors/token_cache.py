@@ -28,13 +28,21 @@ def _usable(values: dict, margin: float, expires_key: str, stale: str | None) ->
     return bool(token) and token != stale and values.get(expires_key, 0) - time.time() > margin
 
 
+def stored(session: orm.Session, connection_id: int, margin: float, stale: str | None = None,
+           expires_key: str = "expires_at") -> str | None:
+    """The stored token when it is usable, read in ``session`` (a client's one transaction before a call);
+    None when it is due, and then ``access_token`` renews it under the lock."""
+    values = secrets.read(session.get(Connection, connection_id))
+    return values["access_token"] if _usable(values, margin, expires_key, stale) else None
+
+
 def access_token(connection_id: int, renew: Renew, margin: float, stale: str | None = None,
                  expires_key: str = "expires_at") -> str:
     """A token with more than ``margin`` seconds left and not ``stale`` (one the remote just refused)."""
     with db.session_scope() as session:
-        values = secrets.read(session.get(Connection, connection_id))
-    if _usable(values, margin, expires_key, stale):
-        return values["access_token"]
+        token = stored(session, connection_id, margin, stale, expires_key)
+    if token:
+        return token
     with db.session_scope() as session:
         connection = session.execute(
             sa.select(Connection).where(Connection.id == connection_id).with_for_update()).scalar_one()

@@ -16,8 +16,8 @@ def resolve(connection_id: int, administration: str, kind: str, keys: Iterable[s
             create: Callable[[str], str], recheck: Iterable[str] = ()) -> dict[str, str]:
     """The remote id of every key, by normalised key; ``create(key)`` makes a missing one and returns its id."""
     wanted = sorted({normal(key) for key in keys})
-    complete = store.complete(connection_id, kind, administration)  # first: empties another administration's
-    found, in_doubt = store.known(connection_id, kind, wanted)
+    # complete first: it empties another administration's mirror before anything of it is read
+    complete, found, in_doubt = store.complete_and_known(connection_id, kind, administration, wanted)
     unknown = [key for key in wanted if key not in found]
     ask = unknown if not complete else [
         key for key in unknown if key in in_doubt or key in {normal(k) for k in recheck}]

@@ -26,11 +26,23 @@ def known(connection_id: int, kind: str, keys: list[str]) -> tuple[dict[str, str
 
     Where the administration holds two records with one key, the first one mirrored answers.
     """
-    wanted = sorted({normal(key) for key in keys})
     with db.session_scope() as session:
-        rows = session.execute(KNOWN, {"c": connection_id, "k": kind, "keys": wanted}).all()
+        return _known(session, connection_id, kind, keys)
+
+
+def _known(session, connection_id: int, kind: str, keys: list[str]) -> tuple[dict[str, str], set[str]]:
+    wanted = sorted({normal(key) for key in keys})
+    rows = session.execute(KNOWN, {"c": connection_id, "k": kind, "keys": wanted}).all()
     found = {key: remote_id for key, remote_id in rows if remote_id}
     return found, {key for key, remote_id in rows if not remote_id}
+
+
+def complete_and_known(connection_id: int, kind: str, administration: str,
+                       keys: list[str]) -> tuple[bool, dict[str, str], set[str]]:
+    """``complete`` and then ``known``, in one transaction (one order reads both for each kind)."""
+    with db.session_scope() as session:
+        return (_complete(session, connection_id, kind, administration),
+                *_known(session, connection_id, kind, keys))
 
 
 def complete(connection_id: int, kind: str, administration: str) -> bool:
@@ -40,19 +52,28 @@ def complete(connection_id: int, kind: str, administration: str) -> bool:
     one) is emptied first, so nothing of it is ever used.
     """
     with db.session_scope() as session:
+        return _complete(session, connection_id, kind, administration)
+
+
+STATE = sa.text("SELECT administration, complete_at FROM mirror_states WHERE connection_id = :c AND kind = :k "
+                "FOR UPDATE")
+
+
+def _complete(session, connection_id: int, kind: str, administration: str) -> bool:
+    key = {"c": connection_id, "k": kind}
+    row = session.execute(STATE, key).first()
+    if row is None:  # the first time only: the row is made, then read (and locked) as any other time
         session.execute(sa.text("INSERT INTO mirror_states (connection_id, kind, administration) VALUES (:c, :k, :a) "
-                                "ON CONFLICT DO NOTHING"), {"c": connection_id, "k": kind, "a": administration})
-        row = session.execute(sa.text("SELECT administration, complete_at FROM mirror_states "
-                                      "WHERE connection_id = :c AND kind = :k FOR UPDATE"),
-                              {"c": connection_id, "k": kind}).one()
-        if row.administration == administration:
-            return row.complete_at is not None
-        session.execute(sa.text("DELETE FROM mirror_records WHERE connection_id = :c AND kind = :k"),
-                        {"c": connection_id, "k": kind})
-        session.execute(sa.text("UPDATE mirror_states SET administration = :a, complete_at = NULL, resume = NULL, "
-                                "watermark = NULL, synced_at = NULL WHERE connection_id = :c AND kind = :k"),
-                        {"c": connection_id, "k": kind, "a": administration})
-        return False
+                                "ON CONFLICT DO NOTHING"), {**key, "a": administration})
+        row = session.execute(STATE, key).one()
+    if row.administration == administration:
+        return row.complete_at is not None
+    session.execute(sa.text("DELETE FROM mirror_records WHERE connection_id = :c AND kind = :k"),
+                    {"c": connection_id, "k": kind})
+    session.execute(sa.text("UPDATE mirror_states SET administration = :a, complete_at = NULL, resume = NULL, "
+                            "watermark = NULL, synced_at = NULL WHERE connection_id = :c AND kind = :k"),
+                    {"c": connection_id, "k": kind, "a": administration})
+    return False
 
 
 def remember(connection_id: int, kind: str, rows: list[Row]) -> None:

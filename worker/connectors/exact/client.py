@@ -11,7 +11,7 @@ import datetime as dt
 
 import requests
 
-from worker import ratelimit
+from worker import db, ratelimit
 from worker.config import settings
 from worker.connectors.error_budget import ErrorBudget
 from worker.connectors.errors import (
@@ -93,25 +93,35 @@ class ExactClient(RemoteHttp):
     def send(self, method: str, url: str, **kwargs) -> requests.Response:
         """One call with budgets, token, a log entry and error sorting."""
         called = endpoint(url)
-        ERRORS.check(self.connection_id, called)
-        ratelimit.take(self.connection_id, (MINUTE, DAY))
-        token = tokens.access_token(self.connection_id, self.base_url)
+        token = self._ready(called)
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         if "json" in kwargs:
             headers["Content-Type"] = "application/json"
-        response = self.exchange(method, url, headers=headers, **kwargs)
-        self._observe(response.headers)
-        ERRORS.count(self.connection_id, called, response.status_code)
+        response = self.exchange(method, url, headers=headers,
+                                 after=lambda session, answer: self._noted(session, called, answer), **kwargs)
         self._raise_for(method, response)
         return response
 
-    def _observe(self, headers) -> None:
+    def _ready(self, called: str) -> str:
+        """Before a call, in one transaction: the endpoint's error budget checked, a unit taken from each
+        window, the stored token read. A token that is due is renewed after it (under the row lock)."""
+        with db.session_scope() as session:
+            ERRORS.check(self.connection_id, called, conn=session)
+            ratelimit.take(self.connection_id, (MINUTE, DAY), conn=session)
+            token = tokens.stored(session, self.connection_id)
+        return token or tokens.access_token(self.connection_id, self.base_url)
+
+    def _noted(self, session, called: str, response: requests.Response) -> None:
+        """After a call, in the call log's transaction: Exact's rate headers, and a refusal counted."""
+        seen = []
         for prefix, window in HEADER_WINDOWS:
             try:
-                ratelimit.observe(self.connection_id, window, int(headers[prefix + "Limit"]),
-                                  int(headers[prefix + "Remaining"]), epoch_ms(headers[prefix + "Reset"]))
+                seen.append((window, int(response.headers[prefix + "Limit"]),
+                             int(response.headers[prefix + "Remaining"]), epoch_ms(response.headers[prefix + "Reset"])))
             except (KeyError, ValueError):
                 continue
+        ratelimit.observe_all(self.connection_id, seen, conn=session)
+        ERRORS.count(self.connection_id, called, response.status_code, conn=session)
 
     def _raise_for(self, method: str, response: requests.Response) -> None:
         status = response.status_code

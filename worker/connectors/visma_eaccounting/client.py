@@ -13,7 +13,7 @@ import re
 
 import requests
 
-from worker import ratelimit
+from worker import db, ratelimit
 from worker.config import settings
 from worker.connectors.error_budget import ErrorBudget
 from worker.connectors.errors import OutcomeUnknown, ReauthRequired, RemoteRejected, RemoteUnavailable, Throttled
@@ -100,16 +100,23 @@ class VismaClient(RemoteHttp):
 
     def send(self, method: str, path: str, **kwargs) -> requests.Response:
         """One call with budget, token, a log entry and error sorting."""
-        budget = window(path)
-        ERRORS.check(self.connection_id, collection(path))
-        ratelimit.take(self.connection_id, (budget,))
-        token = tokens.access_token(self.connection_id, self.identity_url)
+        budget, called = window(path), collection(path)
+        token = self._ready(budget, called)
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         url = f"{self.api_url}/{path.lstrip('/')}"
-        response = self.exchange(method, url, headers=headers, **kwargs)
-        ERRORS.count(self.connection_id, collection(path), response.status_code)
+        response = self.exchange(method, url, headers=headers, after=lambda session, answer: ERRORS.count(
+            self.connection_id, called, answer.status_code, conn=session), **kwargs)
         self._raise_for(method, response, budget)
         return response
+
+    def _ready(self, budget: ratelimit.Window, called: str) -> str:
+        """Before a call, in one transaction: the endpoint's error budget checked, a unit of its rate budget
+        taken, the stored token read. A token that is due is renewed after it (under the row lock)."""
+        with db.session_scope() as session:
+            ERRORS.check(self.connection_id, called, conn=session)
+            ratelimit.take(self.connection_id, (budget,), conn=session)
+            token = tokens.stored(session, self.connection_id)
+        return token or tokens.access_token(self.connection_id, self.identity_url)
 
     def _raise_for(self, method: str, response: requests.Response, budget: ratelimit.Window) -> None:
         status = response.status_code

@@ -23,6 +23,11 @@ REAUTH_MESSAGE = N_("Visma eAccounting no longer accepts our authorisation. "
 
 
 
+def stored(session, connection_id: int) -> str | None:
+    """The stored access token when it is not due, read in the caller's transaction (None: call ``access_token``)."""
+    return token_cache.stored(session, connection_id, REFRESH_MARGIN)
+
+
 def access_token(connection_id: int, identity_url: str) -> str:
     """A valid access token for the connection, refreshing it (under the row lock) when due."""
     return token_cache.access_token(connection_id, lambda session, connection, values: _refresh_locked(
