@@ -96,7 +96,7 @@ def _text_matches(tenant_id: int, text: str, company_numbers: dict[str, str]):
         company_id = company_numbers.get(number) if company_numbers else number
         if company_id is not None:
             either.append(PayrollRun.payroll_company_id == company_id)
-    # Visma.net shows its batch numbers zero-padded (000012); 12 finds it too. Only posted ones are listed.
+    # The ledger shows its transaction numbers zero-padded (000012); 12 finds it too. Only posted ones are listed.
     batch = sa.select(PayrollTransaction.id).where(
         PayrollTransaction.run_id == PayrollRun.id, PayrollTransaction.state == "posted",
         sa.func.lower(sa.func.ltrim(PayrollTransaction.batch_number, "0")) == (text.lstrip("0") or text).lower())
