@@ -82,8 +82,7 @@ def _alone(arrival: Arrival) -> object:
 def _store_in(session: orm.Session, arrivals: list[Arrival]) -> None:
     found = _sources(session, arrivals)
     admitted = [arrival for arrival in arrivals if _admit(arrival, found)]
-    stored = _insert_deliveries(session, _first_of_each(
-        admitted, lambda arrival: (arrival.source.id, arrival.delivery["delivery_id"])))
+    stored = _insert_deliveries(session, _first_of_each(admitted, _delivery_key))
     for_orders = [arrival for arrival in stored if _carries_order(arrival)]
     for arrival in for_orders:
         arrival.new = _decided(session, arrival)
@@ -130,13 +129,19 @@ def _first_of_each(arrivals: list[Arrival], key: Callable, answer=DUPLICATE) -> 
     return first
 
 
+def _delivery_key(arrival: Arrival) -> tuple[int, str]:
+    return arrival.source.id, arrival.delivery["delivery_id"]
+
+
 def _insert_deliveries(session: orm.Session, arrivals: list[Arrival]) -> list[Arrival]:
     """The arrivals whose delivery row is new; a delivery stored before is answered as a duplicate."""
     if not arrivals:
         return []
+    # Rows in key order, so two batches never wait for each other in a ring; arrivals keep theirs.
+    in_order = sorted(arrivals, key=_delivery_key)
     columns = ("tenant_id", "connection_id", "delivery_id", "topic", "body")
     rows = db.psycopg_connection(session).execute(_INSERT_DELIVERIES, {
-        "received_at": utcnow(), **{name: [arrival.delivery[name] for arrival in arrivals] for name in columns}})
+        "received_at": utcnow(), **{name: [arrival.delivery[name] for arrival in in_order] for name in columns}})
     ids = {(connection_id, delivery_id): row_id for row_id, connection_id, delivery_id in rows}
     for arrival in arrivals:
         arrival.row_id = ids.get((arrival.source.id, arrival.delivery["delivery_id"]))

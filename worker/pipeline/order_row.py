@@ -71,8 +71,9 @@ def insert_many(session: orm.Session, drafts: list[Order]) -> list[int | None]:
     The drafts stay out of the session (their callers need only the ids). Each column is sent as one
     array of its own type and unnested back into rows; at most one draft per shop order.
     """
+    in_order = sorted(drafts, key=lambda draft: (draft.connection_id, draft.shop_order_id))  # (see batch.py)
     rows = session.connection().connection.driver_connection.execute(_INSERT_MANY, {
-        name: [_value(name, getattr(draft, name)) for draft in drafts] for name in _VALUES}).fetchall()
+        name: [_value(name, getattr(draft, name)) for draft in in_order] for name in _VALUES}).fetchall()
     ids = {(connection_id, shop_order_id): order_id for order_id, connection_id, shop_order_id in rows}
     return [ids.get((draft.connection_id, draft.shop_order_id)) for draft in drafts]
 
