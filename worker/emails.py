@@ -30,18 +30,28 @@ def installation(session: orm.Session, tenant: Tenant, username: str, install_ur
                      _("Your Koppel installation link and login"), body, "installation")
 
 
-def reconnect_needed(session: orm.Session, tenant: Tenant, system: str) -> None:
-    """A connection stopped working until the merchant logs in again: say so now, not in tomorrow's digest."""
+def reconnect_needed(session: orm.Session, tenant: Tenant, system: str, lists: str = "orders") -> None:
+    """A connection stopped working until the merchant logs in again: say so now, not in tomorrow's digest.
+
+    ``lists``: what the connection carries, "orders" or (payroll) "journals", as its connector declares.
+    """
     _ = gettext_for(tenant.language)
+    if lists == "journals":
+        what = [_("%(system)s no longer accepts our authorisation, so Koppel cannot send your payroll journals "
+                  "until you log in to %(system)s again.") % {"system": system},
+                _("Nothing is lost: journals Koppel could not send are listed in the Errors tab with what to do.")]
+    else:
+        what = [_("%(system)s no longer accepts our authorisation, so Koppel cannot transfer your orders until you "
+                  "log in to %(system)s again.") % {"system": system},
+                _("New orders are kept. Orders that could not be transferred wait in the Errors tab and go through "
+                  "by themselves once you are connected again.")]
     body = "\n".join([
         _("Hello %(name)s,") % {"name": tenant.name},
         "",
-        _("%(system)s no longer accepts our authorisation, so Koppel cannot transfer your orders until you "
-          "log in to %(system)s again.") % {"system": system},
-        _("New orders are kept. Orders that could not be transferred wait in the Errors tab and go through "
-          "by themselves once you are connected again."),
+        *what,
         "",
-        _("Log in to Koppel and press Connect next to the accounting system: %(url)s") % {"url": settings.public_url},
+        _("Log in to Koppel and press Connect next to %(system)s: %(url)s") % {"system": system,
+                                                                            "url": settings.public_url},
         _("Licence key: %(key)s") % {"key": tenant.licence_key},
     ])
     mail.queue_email(session, tenant.id, mail.recipients_of(tenant),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import orm
 
-from worker import emails, jobs
+from worker import connectors, emails, jobs
 from worker.models import Connection, Tenant
 
 
@@ -24,7 +24,8 @@ def mark(session: orm.Session, connection: Connection, reason: str, system: str)
     if is_marked(connection, reason):
         return False
     connection.status, connection.status_reason = "error", reason
-    emails.reconnect_needed(session, session.get(Tenant, connection.tenant_id), system)
+    lists = connectors.get(connection.system).dashboard_lists if connection.system in connectors.REGISTRY else "orders"
+    emails.reconnect_needed(session, session.get(Tenant, connection.tenant_id), system, lists)
     # Sent by its own job right after this commits, not by the five-minute round or the morning digest.
     jobs.defer(session, "send_mail_now")
     return True

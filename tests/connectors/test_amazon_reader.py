@@ -5,14 +5,17 @@ import datetime as dt
 import logging
 
 import pytest
+import sqlalchemy as sa
 
 from worker import db, secrets
 from worker.connectors.amazon import AmazonSource, tokens
 from worker import ratelimit  # after the connectors: ratelimit imported first is a circular import
 from worker.connectors.errors import ReauthRequired, Throttled
-from worker.models import Connection
+from worker.config import settings
+from worker.models import Connection, OutboxEmail
 from worker.models.base import utcnow
 from worker.pipeline import intake
+from tests.support.language import says
 from tests.support.amazon import DE, amazon_merchant, change, connection, control, item, no_lag, place
 
 
@@ -62,6 +65,12 @@ def test_a_revoked_authorisation_marks_the_connection_and_asks_to_connect_again(
         reader(merchant).order(order["orderId"])
     source = connection(merchant)
     assert source.status == "error" and source.status_reason == tokens.REAUTH_MESSAGE
+    with db.session_scope() as session:  # the merchant is told at once: no orders arrive until they act
+        mails = session.execute(sa.select(OutboxEmail).where(OutboxEmail.tenant_id == source.tenant_id,
+                                                             OutboxEmail.kind == "reauth")).scalars().all()
+    assert len(mails) == 1 and says(mails[0].subject, "Koppel: log in to %(system)s again", system="Amazon")
+    assert says(mails[0].body, "Log in to Koppel and press Connect next to %(system)s: %(url)s", system="Amazon",
+                url=settings.public_url)
 
 
 def test_orders_pages_to_the_end_and_returns_each_changed_order_once(sandboxes):

@@ -6,13 +6,15 @@ import time
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
+from tests.support.language import says
 from tests.support.payroll import REDIRECT, consent, make_payroll_merchant
 from worker import db, ratelimit, secrets
 from worker.config import settings
 from worker.connectors.errors import ReauthRequired, RemoteRejected, Throttled
 from worker.connectors.visma_net import VismaNetLedger, oauth, tokens
-from worker.models import Connection
+from worker.models import Connection, OutboxEmail
 from worker.payroll.journal import LedgerLine, PeriodJournal, period_end
 
 
@@ -96,6 +98,14 @@ def test_a_refused_refresh_token_marks_the_ledger_red_and_asks_to_connect_again(
         VismaNetLedger.companies(ledger)
     after = ledger_of(merchant)
     assert after.status == "error" and after.status_reason == tokens.REAUTH_MESSAGE
+    with pytest.raises(ReauthRequired):  # refused again in the same incident: no second e-mail
+        VismaNetLedger.companies(ledger)
+    with db.session_scope() as session:
+        mails = session.execute(sa.select(OutboxEmail).where(OutboxEmail.tenant_id == merchant["tenant_id"],
+                                                             OutboxEmail.kind == "reauth")).scalars().all()
+    assert len(mails) == 1 and says(mails[0].subject, "Koppel: log in to %(system)s again", system="Visma.net")
+    assert says(mails[0].body, "Nothing is lost: journals Koppel could not send are listed in the Errors tab "
+                               "with what to do.")  # a payroll merchant reads about journals, not orders
 
 
 def test_a_used_up_window_is_throttled_until_visma_net_says(sandboxes):

@@ -15,7 +15,7 @@ from typing import Callable
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from worker import db, secrets
+from worker import connectors, db, reauth, secrets
 from worker.connectors.errors import ReauthRequired
 from worker.models import Connection
 
@@ -63,6 +63,7 @@ def renewed(session: orm.Session, connection: Connection, values: dict, refresh:
     try:
         return refresh(values["refresh_token"])
     except ReauthRequired:
-        connection.status, connection.status_reason = "error", reauth_message
+        # Red, and the merchant mailed once per incident, as for every connection that needs a new login.
+        reauth.mark(session, connection, reauth_message, connectors.get(connection.system).name)
         session.commit()
         raise ReauthRequired(reauth_message) from None
