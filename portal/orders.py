@@ -33,7 +33,7 @@ def canonical_lines(order: Order):
     a posting from before Koppel kept the booked order (``booked.read`` gives None) still falls back to it.
     None when the order cannot be read.
     """
-    kept = _booked(order)
+    kept = _booked(order) or _sent(order)
     if kept is not None:
         return kept
     try:
@@ -47,11 +47,22 @@ def _booked(order: Order) -> booked.Booked | None:
     return booked.read(posting.booked) if order.state == "posted" and posting is not None else None
 
 
+def _sent(order: Order) -> booked.Booked | None:
+    """What left for the books when whether it arrived is not known yet (the lookup decides)."""
+    posting = order.posting
+    if order.state == "posted" or posting is None or posting.state not in ("in_flight", "in_doubt"):
+        return None
+    return booked.read(posting.booked)
+
+
 @bp.app_template_global()
 def lines_reading(order: Order) -> str:
     """Which reading ``canonical_lines`` shows, for the merchant: the booked one, or what Process would book."""
     if _booked(order) is not None:
         return _("As it was booked on %(date)s.", date=format_date(order.posting.posted_at or order.posting.sent_at))
+    if _sent(order) is not None:
+        return _("As it was sent on %(date)s; Koppel is checking that it arrived.",
+                 date=format_date(order.posting.sent_at))
     if order.state == "posted":
         return _("Read with your VAT settings of today: this order was booked before Koppel kept a copy, "
                  "so your books may differ.")

@@ -75,6 +75,8 @@ def test_a_booking_whose_answer_was_lost_shows_what_was_sent_though_the_table_ch
     waiting = reload(order_id)
     assert waiting.state == "queued" and waiting.retry_at is not None
     sell_at_16_from_now(sandboxes, client, merchant)
+    in_doubt = order_page(client, order_id)  # not known yet whether it arrived: what left, not today's reading
+    assert "VAT €8.77" in in_doubt and "16 %" not in in_doubt and "As it was sent on " in in_doubt, in_doubt
     wait_for(lambda: utcnow() >= waiting.retry_at, timeout=120, message="the order's next try")
     process.process_order(order_id)
     assert reload(order_id).state == "posted"
