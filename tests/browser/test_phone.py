@@ -1,7 +1,7 @@
 """At phone width (390 px) no page of the portal scrolls sideways and the menu and Log out stay on screen."""
 from __future__ import annotations
 
-from tests.browser.test_merchant_journey import BASE
+from tests.support.browser import BASE, log_in
 from tests.support.merchants import make_merchant
 from tests.support.waiting import wait_for
 from tests.test_errors_workflow import drop_vat_row, failed_orders, only_21
@@ -18,11 +18,7 @@ def test_no_page_scrolls_sideways_on_a_phone(live_portal, sandboxes, worker, pho
     for path in ("/login", "/signup/"):
         phone.goto(BASE + path)
         assert phone.evaluate(WIDE) <= 0, f"{path} scrolls sideways"
-    phone.goto(BASE + "/login")
-    phone.fill("input[name=username]", merchant["email"])
-    phone.fill("input[name=password]", merchant["password"])
-    phone.click("form button.primary")
-    phone.wait_for_selector("nav.tabs")
+    log_in(phone, merchant)
     order_id = failed_orders()[0].id
     for path in ("/", "/tab/errors", "/tab/open", f"/orders/{order_id}?tab=errors", "/config/", "/profile/",
                  "/ask/"):

@@ -1,7 +1,7 @@
 """At phone width (390 px) the Administrations tab's tables stack into cards instead of scrolling sideways."""
 from __future__ import annotations
 
-from tests.browser.test_merchant_journey import BASE
+from tests.support.browser import BASE, log_in
 from tests.browser.test_phone import WIDE
 from tests.support.language import says
 from tests.support.payroll import make_payroll_merchant
@@ -9,11 +9,7 @@ from tests.support.payroll import make_payroll_merchant
 
 def test_the_administrations_tab_fits_a_phone(live_portal, sandboxes, phone):
     merchant = make_payroll_merchant(sandboxes, cost_center_dimension="Kostenplaats")
-    phone.goto(BASE + "/login")
-    phone.fill("input[name=username]", merchant["email"])
-    phone.fill("input[name=password]", merchant["password"])
-    phone.click("form button.primary")
-    phone.wait_for_selector("nav.tabs")
+    log_in(phone, merchant)
     phone.goto(BASE + "/administrations/")
     assert phone.evaluate(WIDE) <= 0, f"{phone.evaluate(WIDE)} px too wide for a phone"
     ledger = phone.locator("table.stack tbody tr").first.locator("td").nth(1)

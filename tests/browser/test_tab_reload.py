@@ -1,7 +1,7 @@
 """While orders are being sent the tab reloads itself every 2 s; what the merchant types in its search stays."""
 from __future__ import annotations
 
-from tests.browser.test_merchant_journey import BASE
+from tests.support.browser import BASE, log_in
 from tests.support.merchants import make_merchant
 from tests.support.waiting import wait_for
 from tests.support.webhooks import an_order, delivery
@@ -13,11 +13,7 @@ def test_typing_in_the_search_survives_the_tabs_own_reload(live_portal, sandboxe
     body, headers = delivery(merchant["shop"]["webhook_secret"], an_order(5, status="paid"))
     assert live_portal.test_client().post(url_of(merchant), data=body, headers=headers).status_code == 200
     # No worker runs: the order stays queued, so the Open tab keeps reloading itself.
-    page.goto(BASE + "/login")
-    page.fill("input[name=username]", merchant["email"])
-    page.fill("input[name=password]", merchant["password"])
-    page.click("form button.primary")
-    page.wait_for_selector("nav.tabs")
+    log_in(page, merchant)
     page.goto(BASE + "/tab/open")
     page.wait_for_selector("#tab-body[hx-trigger]")
     page.fill("input[name=q]", "KMO-2026")  # typed, not searched yet
