@@ -54,11 +54,17 @@ def journal_advice(run: PayrollRun) -> str:
 
 @bp.app_template_global()
 def period_name(run: PayrollRun) -> str:
-    """The run's period as the month's name in the viewer's language ("maart"); period 13 (4-weekly) by number.
-    [A] as worker/payroll/journal.period_end: periods are taken as months."""
-    if 1 <= run.period <= 12:
+    """The run's period as the month's name in the viewer's language ("maart"), or by number ("period 3") when
+    its company's periods are not months (4-weekly: 1..13), as the payroll system listed it at connecting."""
+    if 1 <= run.period <= 12 and _monthly(run.payroll_company_id):
         return format_date(dt.date(run.year, run.period, 1), "LLLL")
     return _("period %(number)s", number=run.period)
+
+
+def _monthly(company_id: str) -> bool:
+    payroll = connections().get(runs.PAYROLL_ROLE)
+    listed = {str(c.get("id")): c for c in (payroll.settings.get("companies", []) if payroll else [])}
+    return listed.get(str(company_id), {}).get("monthly", True)  # listed before the frequency was kept: months
 
 
 def tab_context(tab: str, page: int, after: int | None, before: int | None) -> dict:

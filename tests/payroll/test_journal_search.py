@@ -35,7 +35,7 @@ def add_company(sandboxes, merchant, company_id: int, number: int, name: str) ->
         NmbrsPayroll.connect(payroll, {"username": username, "token": user["token"], "domain": ""})
     with db.session_scope() as session:
         listed = session.get(Connection, merchant["payroll_id"]).settings["companies"]
-    assert {"id": company_id, "number": number, "name": name} in listed
+    assert {"id": company_id, "number": number, "name": name, "monthly": True} in listed
 
 
 def mapping(merchant, company_id: str, name: str) -> int:
@@ -177,6 +177,8 @@ def test_the_rows_show_the_period_as_the_month_in_the_merchants_language(web, of
     assert ">February<" in row(searched(client, "errors"), "bakery 2026-02")
     open_row = row(searched(client, "open"), "logistics 2026-13")
     assert says(open_row, "period %(number)s", number=13)  # a 4-weekly company's 13th period has no month
+    four_weekly = row(searched(client), "logistics 2026-03")  # nor has its 3rd: weeks 9-12 are not March
+    assert says(four_weekly, "period %(number)s", number=3) and ">March<" not in four_weekly
     client.post("/language/nl")
     assert ">februari<" in row(searched(client, "errors"), "bakery 2026-02")
     assert ">maart<" in row(searched(client), "mill 2026-03")

@@ -17,6 +17,9 @@ from worker.connectors.nmbrs import journal_format
 from worker.connectors.nmbrs.journal_format import JournalLine
 
 _CODE = re.compile(r"--->\s*(\d{4}):\s*(.*)", re.S)
+# LoonaangifteTijdvak of a company paid by the month; others (4-weekly) count periods 1..13 that are not
+# months. [A] the code is assumed (sources.md §4.3 names the field, not its values); the sandbox uses it too.
+MONTHLY = 1
 AUTH_CODES = {1001, 1002, 1003, 1004, 1006, 2003, 2004, 2009, 2011, 2013}
 # What each code means (sources.md §4.5), put before Nmbrs' own words so the reason is clear.
 REASONS = {1001: "user name, API token or domain not accepted", 1002: "this user may not make this call",
@@ -92,9 +95,10 @@ class NmbrsClient:
             raise RemoteRejected(502, f"Nmbrs' answer could not be read: {exc}") from exc
 
     def companies(self) -> list[dict]:
-        """Every company the user may read: id, number, name."""
+        """Every company the user may read: id, number, name, and whether its payroll periods are months."""
         rows = self.call("List_GetAll") or []
-        return [{"id": int(c.ID), "number": int(c.Number), "name": c.Name} for c in rows]
+        return [{"id": int(c.ID), "number": int(c.Number), "name": c.Name,
+                 "monthly": getattr(c, "LoonaangifteTijdvak", MONTHLY) == MONTHLY} for c in rows]
 
     def current_period(self, company_id: int) -> tuple[int, int]:
         """The company's current (year, period)."""
