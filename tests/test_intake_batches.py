@@ -34,7 +34,7 @@ def send_together(deliveries: list[tuple[str, bytes, dict]]) -> list[tuple[int, 
     with concurrent.futures.ThreadPoolExecutor(len(deliveries)) as pool:
         with GROUP.held():
             futures = [pool.submit(post, one) for one in deliveries]
-            wait_for(lambda: GROUP.waiting() == len(deliveries), timeout=30)
+            wait_for(lambda: GROUP.waiting() >= len(deliveries), timeout=30)
         answers = [future.result(timeout=60) for future in futures]
     assert GROUP.largest >= len(deliveries) or largest >= len(deliveries)  # they were stored as one batch
     return answers
@@ -74,10 +74,12 @@ def test_a_batch_answers_and_stores_each_delivery_as_it_would_alone(sandboxes, w
 
     answers = send_together(batch)
 
-    assert answers == [(200, "stored"), (200, "stored"), (200, "duplicate delivery"), (200, "stored"),
-                       (200, "stored"), (200, "stored"), (200, "stored, unreadable"), (202, "topic ignored"),
-                       (401, "invalid signature"), (404, "unknown webhook"), (200, "stored, unreadable"),
-                       (200, "stored")]
+    # The two copies of one delivery reach the batch in either order: one is stored, the other is its duplicate.
+    assert sorted(answers[1:3]) == [(200, "duplicate delivery"), (200, "stored")]
+    assert answers[:1] + answers[3:] == [
+        (200, "stored"), (200, "stored"), (200, "stored"), (200, "stored"), (200, "stored, unreadable"),
+        (202, "topic ignored"), (401, "invalid signature"), (404, "unknown webhook"), (200, "stored, unreadable"),
+        (200, "stored")]
     orders = {(row.connection_id, row.shop_order_id): row for row in rows(
         "SELECT id, connection_id, shop_order_id, state, shop_status, error_code FROM orders")}
     mine = {shop_order_id: row for (connection, shop_order_id), row in orders.items()
