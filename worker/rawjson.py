@@ -18,6 +18,11 @@ MAX_DEPTH = 32
 _CLOSERS = {"{": "}", "[": "]"}
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"?', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
+# What in a UTF-8 body's text could become something JSONB refuses: a NUL (raw or escaped), an escaped
+# surrogate (a lone one is refused; a pair is fine, but only the walk can tell), NaN or Infinity, a
+# float too large (a long exponent, or over 308 digits). A body without any of these needs no walk;
+# one with them (e.g. an emoji written as an escaped pair) is walked as before.
+_MAYBE_REFUSED = re.compile(r"\x00|\\u0000|\\u[dD][89a-fA-F]|NaN|Infinity|[0-9][eE][+-]?[0-9]{3}|[0-9]{309}")
 
 
 class _Constant:
@@ -67,6 +72,8 @@ def read(body: bytes) -> tuple[object | None, Unreadable | None]:
         data = json.loads(text, parse_constant=_Constant)
     except (ValueError, RecursionError) as exc:
         return None, Unreadable(N_("it is not valid JSON ({error})"), error=str(exc)[:80])
+    if problem is None and not _MAYBE_REFUSED.search(text):
+        return data, None  # nothing in it JSONB refuses (issue 15: the walk cost 0.075 ms a delivery)
     data, bad = clean(data)
     return data, problem or bad
 
