@@ -73,7 +73,7 @@ def read(body: bytes) -> tuple[object | None, Unreadable | None]:
     except (ValueError, RecursionError) as exc:
         return None, Unreadable(N_("it is not valid JSON ({error})"), error=str(exc)[:80])
     if problem is None and not _MAYBE_REFUSED.search(text):
-        return data, None  # nothing in it JSONB refuses (issue 15: the walk cost 0.075 ms a delivery)
+        return data, None  # nothing in it JSONB refuses: no walk (issue 15; the walk was 0.07 ms under cProfile)
     data, bad = clean(data)
     return data, problem or bad
 
