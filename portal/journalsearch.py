@@ -1,5 +1,5 @@
-"""The journal tabs' search, as a payroll administrator looks a journal up: by company (name or Nmbrs number),
-by the ledger's transaction number or the journal's reference, and by year and period ("2026-03", or 3 in 2026)."""
+"""The journal tabs' search, as a payroll administrator looks a journal up: by company (name or the payroll
+system's company number), by the ledger's transaction number or the journal's reference, and by year and period ("2026-03", or 3 in 2026)."""
 from __future__ import annotations
 
 import dataclasses
@@ -70,7 +70,7 @@ def parse(text: str = "", year: str = "", period: str = "") -> Search:
 
 
 def conditions(tenant_id: int, search: Search, company_numbers: dict[str, str]) -> list:
-    """The filter on ``payroll_runs`` for ``search``; ``company_numbers`` maps an Nmbrs company number to its id."""
+    """The filter on ``payroll_runs`` for ``search``; ``company_numbers`` maps a payroll company number to its id."""
     if not search.readable:
         return [sa.false()]
     where = []
@@ -84,13 +84,13 @@ def conditions(tenant_id: int, search: Search, company_numbers: dict[str, str]) 
 
 
 def _text_matches(tenant_id: int, text: str, company_numbers: dict[str, str]):
-    """A company by (part of) its name, by its Nmbrs number or id; a ledger transaction or our reference."""
+    """A company by (part of) its name, by its payroll company number or id; a ledger transaction or our reference."""
     pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
     named = sa.select(PayrollMapping.id).where(PayrollMapping.tenant_id == tenant_id,
                                                PayrollMapping.payroll_company_name.ilike(pattern, escape="\\"))
     either = [PayrollRun.mapping_id.in_(named), sa.func.lower(PayrollRun.reference) == text.lower()]
     if text.isdigit():
-        # Nmbrs shows a company's number; we store its id. The id is only a fallback when no numbers are known,
+        # The payroll system shows a company's number; we store its id. The id is only a fallback when no numbers are known,
         # or a company's id could be taken for another's number (ids and numbers are both small in a sandbox).
         number = text.lstrip("0") or "0"
         company_id = company_numbers.get(number) if company_numbers else number
@@ -104,6 +104,6 @@ def _text_matches(tenant_id: int, text: str, company_numbers: dict[str, str]):
 
 
 def company_numbers(payroll_settings: dict | None) -> dict[str, str]:
-    """Nmbrs company number → company id, from the companies stored when the payroll system was connected."""
+    """Payroll company number → company id, from the companies stored when the payroll system was connected."""
     companies = (payroll_settings or {}).get("companies", [])
     return {str(c["number"]): str(c["id"]) for c in companies if c.get("number") is not None and "id" in c}

@@ -1,7 +1,7 @@
 """What went into the books: the order's lines, VAT and totals as sent, kept with its posting.
 
 The order page cannot re-read the stored payload to show what was booked: the reading depends on the
-merchant's VAT table of today (Amazon's VAT the shop left unstated is split at their selling rates), on
+merchant's VAT table of today (VAT a source left unstated is split at their selling rates), on
 the mapping code of today, and a payload may still change while a sent document's outcome is in
 doubt. So the part of the canonical order the page shows is kept as it left (``postings.booked``,
 written with ``last_request`` in the same commit): a snapshot, not the selling rates used, because
