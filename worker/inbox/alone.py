@@ -102,18 +102,28 @@ def _take_order_safely(session: orm.Session, source: Connection, target: Connect
 
 
 def take_order(session: orm.Session, source: Connection, target: Connection | None,
-                body: bytes) -> tuple[int | None, str | None]:
+               body: bytes) -> tuple[int | None, str | None]:
     """(order id, why unreadable): an order read and stored, or kept in Errors, or none without an id."""
-    source_cls = connectors.get(source.system)
+    return store_read(session, source, target, *read_order(source.system, body))
+
+
+def read_order(system: str, body: bytes) -> tuple[object, object | None, Unreadable | None]:
+    """(the body's data, its canonical order or None, why it cannot be read or None)."""
     data, found = rawjson.read(body)
-    if found is None:
-        try:
-            canonical = source_cls.to_canonical(data)
-        except Unreadable as exc:
-            found = exc
-        else:
-            return intake.store(session, source, data, canonical, target=target).id, None
-    identity = source_cls.identity(data)
+    if found is not None:
+        return data, None, found
+    try:
+        return data, connectors.get(system).to_canonical(data), None
+    except Unreadable as exc:
+        return data, None, exc
+
+
+def store_read(session: orm.Session, source: Connection, target: Connection | None, data, canonical,
+               found: Unreadable | None) -> tuple[int | None, str | None]:
+    """``take_order`` for a body already read (``read_order``)."""
+    if canonical is not None:
+        return intake.store(session, source, data, canonical, target=target).id, None
+    identity = connectors.get(source.system).identity(data)
     if identity is None:
         return None, _delivery_problem(session, source, found)
     payload = data if isinstance(data, dict) else {}

@@ -18,12 +18,11 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from worker import connectors, db, jobs, rawjson
+from worker import connectors, db, jobs
 from worker.inbox import alone
 from worker.models import Connection, Order, Tenant
 from worker.models.base import utcnow
 from worker.pipeline import intake, order_row
-from worker.unreadable import Unreadable
 
 log = logging.getLogger(__name__)
 DUPLICATE = (200, "duplicate delivery")
@@ -53,6 +52,7 @@ class Arrival:
     target: Connection | None = None
     delivery: dict | None = None
     row_id: int | None = None
+    read: tuple = ()  # the body read once: (data, canonical order or None, why unreadable or None)
     new: tuple[Order, list] | None = None  # intake's draft and its jobs, when the order can be read
     order_id: int | None = None
     problem: str | None = None
@@ -91,8 +91,8 @@ def _store_in(session: orm.Session, arrivals: list[Arrival]) -> None:
                                            answer=None))
     for arrival in for_orders:
         if arrival.order_id is None:  # known, unreadable, or a second version in this batch: as alone
-            arrival.order_id, arrival.problem = alone.take_order(session, arrival.source, arrival.target,
-                                                                 arrival.body)
+            arrival.order_id, arrival.problem = alone.store_read(session, arrival.source, arrival.target,
+                                                                 *arrival.read)
         arrival.answer = (200, "stored" if arrival.problem is None else "stored, unreadable")
     _link(session, for_orders)
 
@@ -159,14 +159,9 @@ def _carries_order(arrival: Arrival) -> bool:
 
 def _decided(session: orm.Session, arrival: Arrival) -> tuple[Order, list] | None:
     """Intake's draft of the order and its jobs; None when it cannot be read (stored as alone, in Errors)."""
-    data, unreadable = rawjson.read(arrival.body)
-    if unreadable is not None:
-        return None
-    try:
-        canonical = connectors.get(arrival.system).to_canonical(data)
-    except Unreadable:
-        return None
-    return intake.decide_new(session, arrival.source, data, canonical, arrival.target)
+    arrival.read = alone.read_order(arrival.system, arrival.body)
+    data, canonical, _ = arrival.read
+    return None if canonical is None else intake.decide_new(session, arrival.source, data, canonical, arrival.target)
 
 
 def _insert_orders(session: orm.Session, arrivals: list[Arrival]) -> None:
