@@ -42,7 +42,7 @@ def _register(app: Flask) -> None:
     webhooks.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
-    for module in (auth, mfa, dashboard, export, orders, deliveries, webhooks, connect, demo, signup, install, config,
+    for module in (auth, mfa, dashboard, export, orders, deliveries, connect, demo, signup, install, config,
                    profile, passwords, hints, askus, staff, inbound_mail, polling, payroll, payment_webhook, journals):
         app.register_blueprint(module.bp)
     # The outbox shows every tenant's e-mail without a login: it does not exist in production.
