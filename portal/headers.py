@@ -48,20 +48,16 @@ def _private(response) -> bool:
 
 
 def _security_headers(response):
-    extra = "".join(f" {site}" for site in g.get("form_action_extra", []))
-    response.headers.setdefault("Content-Security-Policy", CSP.format(extra=extra))
-    for name, value in STATIC_HEADERS.items():
+    for name, value in fixed_headers(extra="".join(f" {site}" for site in g.get("form_action_extra", []))):
         response.headers.setdefault(name, value)
-    if settings.is_production:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
     if _private(response):
         response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def for_api() -> list[tuple[str, str]]:
-    """The headers of an answer to a machine (a shop's webhook): no page, no login, nothing to cache."""
-    fixed = [("Content-Security-Policy", CSP.format(extra="")), *STATIC_HEADERS.items()]
+def fixed_headers(extra: str = "") -> list[tuple[str, str]]:
+    """The headers every answer carries (``extra``: the sites this page's forms may post to)."""
+    fixed = [("Content-Security-Policy", CSP.format(extra=extra)), *STATIC_HEADERS.items()]
     return fixed + ([("Strict-Transport-Security", HSTS)] if settings.is_production else [])
 
 

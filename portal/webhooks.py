@@ -33,7 +33,7 @@ class Intake:
 
     def __init__(self, app) -> None:
         self.app = app
-        self.headers = [("Content-Type", "application/json"), *headers.for_api()]
+        self.headers = [("Content-Type", "application/json"), *headers.fixed_headers()]  # no page, no login: nothing private to mark
 
     def __call__(self, environ, start_response):
         found = _PATH.fullmatch(environ.get("PATH_INFO", ""))
