@@ -33,7 +33,7 @@ def canonical_lines(order: Order):
     a posting from before Koppel kept the booked order (``booked.read`` gives None) still falls back to it.
     None when the order cannot be read.
     """
-    kept = _booked(order) or _sent(order)
+    kept, _kind = _kept(order)
     if kept is not None:
         return kept
     try:
@@ -42,25 +42,23 @@ def canonical_lines(order: Order):
         return None
 
 
-def _booked(order: Order) -> booked.Booked | None:
+def _kept(order: Order) -> tuple[booked.Booked | None, str]:
+    """What went to the books as Koppel kept it, and whether it is "booked" or only "sent" (the lookup decides)."""
     posting = order.posting
-    return booked.read(posting.booked) if order.state == "posted" and posting is not None else None
-
-
-def _sent(order: Order) -> booked.Booked | None:
-    """What left for the books when whether it arrived is not known yet (the lookup decides)."""
-    posting = order.posting
-    if order.state == "posted" or posting is None or posting.state not in ("in_flight", "in_doubt"):
-        return None
-    return booked.read(posting.booked)
+    if posting is not None and order.state == "posted":
+        return booked.read(posting.booked), "booked"
+    if posting is not None and posting.state in ("in_flight", "in_doubt"):
+        return booked.read(posting.booked), "sent"
+    return None, ""
 
 
 @bp.app_template_global()
 def lines_reading(order: Order) -> str:
     """Which reading ``canonical_lines`` shows, for the merchant: the booked one, or what Process would book."""
-    if _booked(order) is not None:
+    kept, kind = _kept(order)
+    if kept is not None and kind == "booked":
         return _("As it was booked on %(date)s.", date=format_date(order.posting.posted_at or order.posting.sent_at))
-    if _sent(order) is not None:
+    if kept is not None:
         return _("As it was sent on %(date)s; Koppel is checking that it arrived.",
                  date=format_date(order.posting.sent_at))
     if order.state == "posted":
