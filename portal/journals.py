@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template, request
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -62,9 +62,10 @@ def period_name(run: PayrollRun) -> str:
 
 
 def _monthly(company_id: str) -> bool:
-    payroll = connections().get(runs.PAYROLL_ROLE)
-    listed = {str(c.get("id")): c for c in (payroll.settings.get("companies", []) if payroll else [])}
-    return listed.get(str(company_id), {}).get("monthly", True)  # listed before the frequency was kept: months
+    if "payroll_companies" not in g:  # read once a request, not once a row
+        payroll = connections().get(runs.PAYROLL_ROLE)
+        g.payroll_companies = {str(c.get("id")): c for c in (payroll.settings.get("companies", []) if payroll else [])}
+    return g.payroll_companies.get(str(company_id), {}).get("monthly", True)  # listed before it was kept: months
 
 
 def tab_context(tab: str, page: int, after: int | None, before: int | None) -> dict:
