@@ -9,12 +9,12 @@ than reading back every column (the payload parsed from JSON again).
 """
 from __future__ import annotations
 
-import re
+import datetime as dt
+import json
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy import orm
-from psycopg.types.json import Jsonb
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSONB
 
 from worker.canonical import Order as CanonicalOrder
@@ -32,14 +32,12 @@ _INSERT = sa.text(
     f"ON CONFLICT (connection_id, shop_order_id) DO NOTHING RETURNING id"
 ).bindparams(sa.bindparam("payload", type_=JSONB), sa.bindparam("error_values", type_=JSONB))
 
-_JSON = ("payload", "error_values")
-# Arrays of the columns' types without their lengths: an explicit cast to VARCHAR(100) would cut a long
-# value silently, where the insert's own assignment refuses it, as the one-row insert does.
-_TYPES = {name: re.sub(r"\(.*\)", "", Order.__table__.c[name].type.compile(dialect=postgresql.dialect()))
-          for name in _VALUES}
+# Many rows as one JSON array that Postgres turns back into rows of ``orders`` (its column types, and
+# lengths: an over-long value is refused, as the one-row insert refuses it). One parameter instead of
+# an array per column: psycopg's per-array work was most of a batch's insert (issue 15).
 _INSERT_MANY = (
-    f"INSERT INTO orders ({', '.join(_VALUES)}) "
-    f"SELECT * FROM unnest({', '.join(f'%({name})b::{_TYPES[name]}[]' for name in _VALUES)}) "
+    f"INSERT INTO orders ({', '.join(_VALUES)}) SELECT {', '.join(_VALUES)} "
+    f"FROM json_populate_recordset(NULL::orders, %b::json) "
     f"ON CONFLICT (connection_id, shop_order_id) DO NOTHING RETURNING id, connection_id, shop_order_id")
 
 
@@ -68,18 +66,20 @@ def insert(session: orm.Session, new: Order) -> Order | None:
 def insert_many(session: orm.Session, drafts: list[Order]) -> list[int | None]:
     """Each draft's new id, or None where its shop order is already stored; one statement for all.
 
-    The drafts stay out of the session (their callers need only the ids). Each column is sent as one
-    array of its own type and unnested back into rows; at most one draft per shop order.
+    The drafts stay out of the session (their callers need only the ids); at most one draft per shop order.
     """
     in_order = sorted(drafts, key=lambda draft: (draft.connection_id, draft.shop_order_id))  # (see batch.py)
-    rows = session.connection().connection.driver_connection.execute(_INSERT_MANY, {
-        name: [_value(name, getattr(draft, name)) for draft in in_order] for name in _VALUES}).fetchall()
+    rows = session.connection().connection.driver_connection.execute(_INSERT_MANY, [json.dumps(
+        [{name: getattr(draft, name) for name in _VALUES} for draft in in_order], default=_json_value)]).fetchall()
     ids = {(connection_id, shop_order_id): order_id for order_id, connection_id, shop_order_id in rows}
     return [ids.get((draft.connection_id, draft.shop_order_id)) for draft in drafts]
 
 
-def _value(name: str, value):
-    return Jsonb(value) if name in _JSON and value is not None else value
+def _json_value(value) -> str:
+    """Exact text for what JSON has no type for: Postgres reads it back as the column's own type."""
+    if isinstance(value, (Decimal, dt.date)):  # dt.datetime too (with its offset)
+        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a column value")
 
 
 def locked(session: orm.Session, connection_id: int, shop_order_id: str) -> Order:
