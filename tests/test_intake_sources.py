@@ -63,3 +63,16 @@ def test_every_change_to_the_merchants_rows_counts_from_the_next_order(sandboxes
     change("UPDATE connections SET status = 'error', status_reason = 'login expired' WHERE id = :c",
            c=merchant["target"].id)
     assert deliver(merchant, 14) == "failed"  # the administration's login is gone: Errors, not a lost order
+
+
+def test_a_number_beyond_64_bits_in_an_order_is_kept_exactly(sandboxes, web):
+    merchant = make_merchant(sandboxes)
+    order = {**an_order(20, status="paid"), "loyalty_card": 123456789012345678901234567890}
+    body, headers = delivery(merchant["shop"]["webhook_secret"], order)
+    answer = requests.post(f"http://127.0.0.1:{WEB_PORT}/webhooks/kmoshops/{merchant['source'].webhook_token}",
+                           data=body, headers=headers, timeout=30)
+    assert answer.status_code == 200
+    with db.engine().connect() as conn:
+        kept = conn.execute(sa.text("SELECT payload->>'loyalty_card' FROM orders WHERE connection_id = :c"),
+                            {"c": merchant["source"].id}).scalar_one()
+    assert kept == "123456789012345678901234567890"

@@ -19,10 +19,31 @@ _CLOSERS = {"{": "}", "[": "]"}
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"?', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
 # What in a UTF-8 body's text could become something JSONB refuses: a NUL (raw or escaped), an escaped
-# surrogate (a lone one is refused; a pair is fine, but only the walk can tell), NaN or Infinity, a
-# float too large (a long exponent, or over 308 digits). A body without any of these needs no walk;
-# one with them (e.g. an emoji written as an escaped pair) is walked as before.
-_MAYBE_REFUSED = re.compile(r"\x00|\\u0000|\\u[dD][89a-fA-F]|NaN|Infinity|[0-9][eE][+-]?[0-9]{3}|[0-9]{309}")
+# surrogate (a lone one is refused; a pair is fine, but only the walk can tell), NaN or Infinity. A float
+# too large for a double is caught as it is parsed (``_Parsed``). A body with none of these needs no walk;
+# one with them (e.g. an emoji written as an escaped pair) is walked as before. Plain substring tests
+# first: one regular expression over every body was four times the parse (issue 15).
+_ESCAPE_REFUSED = re.compile(r"\\u0000|\\u[dD][89a-fA-F]")
+
+
+def _maybe_refused(text: str) -> bool:
+    return ("\x00" in text or "NaN" in text or "Infinity" in text
+            or ("\\u" in text and _ESCAPE_REFUSED.search(text) is not None))
+
+
+class _Parsed:
+    """Notes, while a body is parsed, whether a number in it is too large for a float (it becomes infinite)."""
+
+    __slots__ = ("infinite",)
+
+    def __init__(self) -> None:
+        self.infinite = False
+
+    def float(self, literal: str) -> float:
+        value = float(literal)
+        if value in (math.inf, -math.inf):
+            self.infinite = True
+        return value
 
 
 class _Constant:
@@ -68,11 +89,12 @@ def read(body: bytes) -> tuple[object | None, Unreadable | None]:
     if _too_deep(text):
         return top_level_values(text), Unreadable(N_("its data is nested more than {limit} levels deep"),
                                                   limit=MAX_DEPTH)
+    parsed = _Parsed()
     try:
-        data = json.loads(text, parse_constant=_Constant)
+        data = json.loads(text, parse_constant=_Constant, parse_float=parsed.float)
     except (ValueError, RecursionError) as exc:
         return None, Unreadable(N_("it is not valid JSON ({error})"), error=str(exc)[:80])
-    if problem is None and not _MAYBE_REFUSED.search(text):
+    if problem is None and not parsed.infinite and not _maybe_refused(text):
         return data, None  # nothing in it JSONB refuses: no walk (issue 15; the walk was 0.07 ms under cProfile)
     data, bad = clean(data)
     return data, problem or bad

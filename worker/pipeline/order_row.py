@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.dialects.postgresql import JSONB
@@ -69,10 +70,18 @@ def insert_many(session: orm.Session, drafts: list[Order]) -> list[int | None]:
     The drafts stay out of the session (their callers need only the ids); at most one draft per shop order.
     """
     in_order = sorted(drafts, key=lambda draft: (draft.connection_id, draft.shop_order_id))  # (see batch.py)
-    rows = session.connection().connection.driver_connection.execute(_INSERT_MANY, [json.dumps(
-        [{name: getattr(draft, name) for name in _VALUES} for draft in in_order], default=_json_value)]).fetchall()
+    rows = session.connection().connection.driver_connection.execute(_INSERT_MANY, [_json(
+        [{name: getattr(draft, name) for name in _VALUES} for draft in in_order])]).fetchall()
     ids = {(connection_id, shop_order_id): order_id for order_id, connection_id, shop_order_id in rows}
     return [ids.get((draft.connection_id, draft.shop_order_id)) for draft in drafts]
+
+
+def _json(rows: list[dict]) -> str:
+    """The rows as JSON, fast (orjson); what it refuses (an integer beyond 64 bits) by the standard library."""
+    try:
+        return orjson.dumps(rows, default=_json_value).decode()
+    except TypeError:
+        return json.dumps(rows, default=_json_value)
 
 
 def _json_value(value) -> str:
