@@ -1,4 +1,4 @@
-"""gunicorn config for the benchmarks only: each web worker leaves a file once it is about to accept.
+"""gunicorn config for the benchmarks (and tests/test_gunicorn_worker.py): each web worker leaves a file once it accepts.
 
 The benchmark waits for every worker before the senders open their kept-alive connections; else
 the first worker to boot takes all of them and the second serves none (seen: half the rate).

@@ -36,7 +36,7 @@ def procfile_web(port: int, env: dict) -> list[str]:
     words = shlex.split(line)
     bind = words.index("--bind")
     words[bind + 1] = f"127.0.0.1:{port}"
-    return [sys.executable, "-m", *words]
+    return [sys.executable, *words[1:]] if words[0] == "python" else [sys.executable, "-m", *words]
 
 
 def merchants(count: int) -> list[dict]:
