@@ -80,13 +80,15 @@ def signed(shops: list[dict], bodies: list[dict]) -> list[tuple[str, bytes, dict
 def send_all(port: int, deliveries: list[tuple], senders: int, seconds: float, client: str) -> list[tuple]:
     """(status, latency ms) of every delivery sent by ``senders`` threads until time or orders run out.
 
-    ``client``: ``http.client`` (a kept-alive connection per sender; lean, so the senders take little
-    of the cores the server shares with them) or ``requests`` (a Session per sender, as the first
-    measurements of issue 15 were taken: about 1.3 ms of CPU a request more).
+    ``client``: ``raw`` (a kept-alive socket per sender writing the request's bytes and reading the
+    answer by its Content-Length: the leanest, as pgbench's own client is C, so the senders take little
+    of the cores the server shares with them), ``http.client`` (the standard library's client, about
+    0.12 ms of CPU a request more) or ``requests`` (a Session per sender, as the first measurements of
+    issue 15 were taken: about 1.3 ms a request more).
     """
     results, lock, queue = [], threading.Lock(), iter(deliveries)
     deadline = time.monotonic() + seconds
-    post = _requests_poster if client == "requests" else _http_client_poster
+    post = {"requests": _requests_poster, "http.client": _http_client_poster, "raw": _raw_poster}[client]
 
     def sender() -> None:
         send = post(port)
@@ -133,6 +135,49 @@ def _http_client_poster(port: int):
                 if attempt == 2:
                     raise
                 connection[0] = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        raise AssertionError("unreachable")
+    return send
+
+
+def _raw_poster(port: int):
+    import socket
+
+    state = {"sock": None}
+
+    def exchange(request: bytes) -> int:
+        if state["sock"] is None:
+            state["sock"] = socket.create_connection(("127.0.0.1", port), timeout=30)
+            state["sock"].setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock = state["sock"]
+        sock.sendall(request)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed")
+            answer += chunk
+        head, _, rest = answer.partition(b"\r\n\r\n")
+        length = int(next(line.split(b":", 1)[1] for line in head.split(b"\r\n")
+                          if line.lower().startswith(b"content-length:")))
+        while len(rest) < length:
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed")
+            rest += chunk
+        return int(head.split(b" ", 2)[1])
+
+    def send(path: str, body: bytes, headers: dict) -> int:
+        request = "".join([f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {len(body)}\r\n",
+                           *(f"{name}: {value}\r\n" for name, value in headers.items()), "\r\n"]).encode() + body
+        for attempt in (1, 2):  # gunicorn closes an idle kept-alive connection: open another, send again
+            try:
+                return exchange(request)
+            except (ConnectionError, OSError):
+                if state["sock"] is not None:
+                    state["sock"].close()
+                state["sock"] = None
+                if attempt == 2:
+                    raise
         raise AssertionError("unreachable")
     return send
 
@@ -232,7 +277,7 @@ def main() -> None:
     parser.add_argument("--merchants", type=int, default=4)
     parser.add_argument("--max-orders", type=int, default=20_000, help="bound on deliveries sent")
     parser.add_argument("--profile", type=int, default=200, help="intake requests to profile in-process (0: none)")
-    parser.add_argument("--client", choices=("http.client", "requests"), default="http.client",
+    parser.add_argument("--client", choices=("raw", "http.client", "requests"), default="raw",
                         help="what the senders post with")
     args = parser.parse_args()
 
