@@ -13,7 +13,9 @@ from tests.conftest import WEB_PORT
 from tests.support.merchants import make_merchant
 from tests.support.webhooks import an_order, delivery
 from worker import db
-from worker.inbox.batch import KEPT
+from worker.inbox.batch import LEADER
+
+KEPT = LEADER.sources
 
 
 def deliver(merchant: dict, seed: int) -> str:

@@ -19,14 +19,14 @@ from collections.abc import Callable
 from sqlalchemy import orm
 
 from worker import connectors, db, jobs
-from worker.inbox import alone, sources
+from worker.inbox import alone, leader, sources
 from worker.models import Connection, Order, Tenant
 from worker.models.base import utcnow
 from worker.pipeline import intake, order_row
 
 log = logging.getLogger(__name__)
 DUPLICATE = (200, "duplicate delivery")
-KEPT = sources.KeptSources()
+LEADER = leader.Leader()  # one per process: the group commit's leader keeps its connection and sources
 # One index lookup per key, whatever the table's statistics say (LIMIT keeps the planner from turning
 # this into a join that reads the whole table when it thinks the table small).
 _STORED = ("SELECT k.connection_id, k.delivery_id FROM unnest(%(connection_id)b::integer[], "
@@ -65,8 +65,7 @@ class Arrival:
 def store(arrivals: list[Arrival]) -> list[object]:
     """Each delivery's (status, text), or the exception its request raises (the database is gone)."""
     try:
-        with KEPT.used() as kept, db.session_scope() as session:
-            _store_in(session, arrivals, kept)
+        _store_batch(arrivals)
     except Exception as exc:
         if db.unavailable(exc):
             return [exc] * len(arrivals)  # nothing is stored: each shop gets a 500 and delivers again
@@ -75,6 +74,20 @@ def store(arrivals: list[Arrival]) -> list[object]:
         for arrival in arrivals:
             arrival.answer = None
     return [arrival.answer or _alone(arrival) for arrival in arrivals]
+
+
+def _store_batch(arrivals: list[Arrival]) -> None:
+    """Store the batch in one transaction; once more on a fresh connection if the kept one was found dead."""
+    for attempt in (1, 2):
+        try:
+            with LEADER.batch() as (session, kept):
+                _store_in(session, arrivals, kept)
+            return
+        except Exception as exc:
+            if attempt == 2 or not db.unavailable(exc):
+                raise
+            for arrival in arrivals:  # nothing of the failed attempt was kept
+                arrival.answer = None
 
 
 def _alone(arrival: Arrival) -> object:

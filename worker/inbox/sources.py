@@ -8,16 +8,12 @@ the objects loaded before, attached to the batch's session, so intake decides on
 objects just loaded. Every update of a row gives it a new ``xmin``, whoever makes it, so a batch
 never decides on a stale row.
 
-One batch at a time uses the kept objects (the group commit's leader); a second caller at the same
+One batch at a time uses the kept objects (``worker.inbox.leader``); a second caller at the same
 moment loads its own. A batch that fails leaves nothing kept: its rollback expired what it had.
 """
 from __future__ import annotations
 
 import collections
-import contextlib
-import threading
-from collections.abc import Iterator
-
 import sqlalchemy as sa
 from sqlalchemy import orm
 
@@ -40,21 +36,10 @@ class KeptSources:
         self.size = size  # merchants whose objects are kept; the least recently used go first
         self.loads = 0  # tokens loaded through the ORM (the tests check that unchanged rows are not)
         self._kept: collections.OrderedDict[tuple[str, str], tuple[str, tuple]] = collections.OrderedDict()
-        self._in_use = threading.Lock()
 
-    @contextlib.contextmanager
-    def used(self) -> Iterator[KeptSources | None]:
-        """This store for one batch (None when another batch has it); forgets everything if the batch fails."""
-        if not self._in_use.acquire(blocking=False):
-            yield None
-            return
-        try:
-            yield self
-        except BaseException:
-            self._kept.clear()
-            raise
-        finally:
-            self._in_use.release()
+    def clear(self) -> None:
+        """Forget every kept object (after a failed batch, whose rollback expired them)."""
+        self._kept.clear()
 
     def found(self, session: orm.Session, tokens: list[str]) -> dict[tuple[str, str], tuple]:
         """(source, tenant, target) of each known token, in ``session``: kept ones attached, changed ones loaded."""

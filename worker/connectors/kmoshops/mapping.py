@@ -39,7 +39,8 @@ def _product_line(data: dict, number: int) -> Line:
     path = f"lines[{number}]"
 
     def amount(key: str) -> Decimal:
-        return money(required(data, key, f"{path}.{key}"), f"{path}.{key}")
+        field = f"{path}.{key}"
+        return money(required(data, key, field), field)
 
     return Line(kind="product", description=text(data, "name", f"{path}.name"),
                 sku=text(data, "sku", f"{path}.sku", numbers=True),
