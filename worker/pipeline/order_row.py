@@ -95,7 +95,7 @@ def _json(rows: list[dict]) -> str:
 
 
 def _json_value(value) -> str:
-    """Exact text for what JSON has no type for: Postgres reads it back as the column's own type."""
+    """The value as text where JSON has no type for it, to the last digit: Postgres reads it back as the column's type."""
     if isinstance(value, (Decimal, dt.date)):  # dt.datetime too (with its offset)
         return str(value) if isinstance(value, Decimal) else value.isoformat()
     raise TypeError(f"{type(value).__name__} is not a column value")
