@@ -34,14 +34,15 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register(app: Flask) -> None:
     from portal import (askus, auth, config, connect, dashboard, deliveries, demo, errors, export, extensions,
-                        headers, hints, i18n, inbound_mail, install, journals, mfa, orders, outbox, passwords,
-                        payment_webhook, payroll, polling, profile, signup, staff, webhooks)
+                        headers, hints, i18n, inbound_mail, install, journals, mfa, orderlines, orders, outbox,
+                        passwords, payment_webhook, payroll, polling, profile, signup, staff, webhooks)
 
     extensions.init_app(app)
     headers.init_app(app)
     webhooks.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
+    orderlines.init_app(app)
     for module in (auth, mfa, dashboard, export, orders, deliveries, connect, demo, signup, install, config,
                    profile, passwords, hints, askus, staff, inbound_mail, polling, payroll, payment_webhook, journals):
         app.register_blueprint(module.bp)

@@ -5,7 +5,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_time, ngettext
+from flask_babel import format_time, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,62 +17,12 @@ from worker.connectors.errors import RemoteError
 from worker.i18n import N_
 from worker.models import Connection, Order, RemoteCall
 from worker.models.base import utcnow
-from worker.pipeline import booked, intake, retry
+from worker.pipeline import retry
 from worker.unreadable import Unreadable
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 TAB_OF_STATE = {"posted": "report", "failed": "errors", "open": "open", "queued": "open", "held": "open",
                 "skipped": "report"}
-
-
-@bp.app_template_global()
-def canonical_lines(order: Order):
-    """The order's lines, VAT and total: as booked once posted, else as its shop's mapping reads it today.
-
-    Today's reading uses today's VAT settings, so for a posted order it may not be what is in the books;
-    a posting from before Koppel kept the booked order (``booked.read`` gives None) still falls back to it.
-    None when the order cannot be read.
-    """
-    kept, _kind = _kept(order)
-    if kept is not None:
-        return kept
-    try:
-        return intake.canonical_of(get_session(), order)
-    except (Unreadable, KeyError, TypeError, ValueError):
-        return None
-
-
-def _kept(order: Order) -> tuple[booked.Booked | None, str]:
-    """What went to the books as Koppel kept it, and whether it is "booked" or only "sent" (the lookup decides)."""
-    posting = order.posting
-    if posting is not None and order.state == "posted":
-        return booked.read(posting.booked), "booked"
-    if posting is not None and posting.state in ("in_flight", "in_doubt"):
-        return booked.read(posting.booked), "sent"
-    return None, ""
-
-
-@bp.app_template_global()
-def lines_reading(order: Order) -> str:
-    """Which reading ``canonical_lines`` shows, for the merchant: the booked one, or what Process would book."""
-    kept, kind = _kept(order)
-    if kept is not None and kind == "booked":
-        return _("As it was booked on %(date)s.", date=format_date(order.posting.posted_at or order.posting.sent_at))
-    if kept is not None:
-        return _("As it was sent on %(date)s; Koppel is checking that it arrived.",
-                 date=format_date(order.posting.sent_at))
-    if order.state == "posted":
-        return _("Read with your VAT settings of today: this order was booked before Koppel kept a copy, "
-                 "so your books may differ.")
-    if order.state == "skipped":
-        return ""
-    return _("As Koppel would book it now, with your VAT settings of today.")
-
-
-@bp.app_template_global()
-def note_text(note) -> str:
-    """A note of the order's mapping (which VAT rule decided), in the viewer's language, filled in."""
-    return _(note.text) % dict(note.values)
 
 
 @bp.app_template_global()

@@ -96,7 +96,7 @@ def show_tab(tenant_id: int, tab: str):
 @bp.route("/merchants/<int:tenant_id>/orders/<int:order_id>")
 @requires("support")
 def show_order(tenant_id: int, order_id: int):
-    """More info on one order: the explanation, the fix, the calls and answers."""
+    """More info on one order: the explanation, the fix, the calls and answers, the lines as the merchant sees them."""
     session = get_session()
     tenant = tenant_or_404(tenant_id)
     order = order_of(tenant, order_id)
