@@ -64,6 +64,9 @@ def test_a_visitor_finds_the_payroll_demo_s_journals_sent_in_report_and_the_newe
     assert f'id="journal-{march.id}"' in waiting and says(waiting, "Checked, ready to send")
     assert any(money(march.total_debit, language) in waiting for language in ("en", "nl"))
     assert says(client.get("/tab/errors", headers=HX).get_data(as_text=True), "No journals with errors.")
+    demo_payroll.seed()  # `make run` again: the journals stay as the visitor left them, nothing is sent again
+    assert payroll_run(_tenant_id(), "103").state == "open" and len(report()) == 2
+    assert len(sandboxes.vismanet.transactions(ledger, "1")) == 2
 
 
 def _tenant_id() -> int:
