@@ -1,5 +1,6 @@
 """The payroll development demo merchant: an Nmbrs sandbox API user and a Visma.net sandbox customer,
-connected as a merchant would (the key form's SOAP test, the consent page), company 1 mapped with cost centres.
+connected as a merchant would (the key form's SOAP test, the consent page), company 1 mapped with cost centres,
+and its runs noted at once: the earlier ones queued for sending, the newest left checked in Open.
 
 Seeded by ``make run`` next to ``demo.seed`` (login ``demo-payroll@koppel.test``, the demo password). Like
 ``worker.demo`` it talks to the sandboxes over HTTP only; ``ensure_sandbox_users`` (development only)
@@ -16,10 +17,11 @@ from worker.config import settings
 from worker.connectors.nmbrs import NmbrsPayroll
 from worker.connectors.visma_net import VismaNetLedger, oauth, tokens
 from worker.i18n import language_for_country
-from worker.models import Connection, PayrollMapping, Tenant, User
+from worker.models import Connection, PayrollMapping, PayrollRun, Tenant, User
 from worker.models.base import utcnow
 from worker.models.tenants import TRIAL_DAYS
 from worker.passwords import hash_password
+from worker.payroll import poll, runs
 
 PAYROLL_DEMO_EMAIL = "demo-payroll@koppel.test"
 NMBRS_DEMO_USER = ("demo-payroll@koppel.test", "demo-payroll-nmbrs-token")  # user name, API token
@@ -75,8 +77,29 @@ def connect(tenant_id: int) -> None:
         session.get(Tenant, tenant_id).configured_at = utcnow()
 
 
+def first_journals(tenant_id: int) -> None:
+    """Note the company's runs now, as the morning poll would, and send all but the newest as the merchant would.
+
+    The poll runs once a day (05:45), so a fresh `make run` would show no journal until the next morning;
+    the worker posts the queued runs (Report) and checks the newest (Open, waiting for Process) when it starts."""
+    poll.poll(tenant_id)
+    with db.session_scope() as session:
+        noted = session.execute(sa.select(PayrollRun).where(
+            PayrollRun.tenant_id == tenant_id, PayrollRun.state == "open").order_by(
+            PayrollRun.year, PayrollRun.run_number).with_for_update()).scalars().all()
+        for payroll_run in noted[:-1]:
+            runs.queue_again(session, payroll_run)
+
+
+def has_journals(tenant_id: int) -> bool:
+    """Whether any run of the tenant was noted (a later `make run` leaves them as the visitor left them)."""
+    with db.session_scope() as session:
+        return session.execute(sa.select(sa.exists().where(PayrollRun.tenant_id == tenant_id))).scalar()
+
+
 def seed() -> bool:
-    """Create the payroll demo merchant once (False when it exists already); connect it when it is not."""
+    """Create the payroll demo merchant once (False when it exists already); connect it when it is not, and
+    give it its first journals when it has none."""
     with db.session_scope() as session:
         user = session.execute(sa.select(User).where(User.email == PAYROLL_DEMO_EMAIL)).scalar()
         tenant_id = user.tenant_id if user else None
@@ -86,4 +109,6 @@ def seed() -> bool:
         tenant_id = create_merchant()
     if not connected:
         connect(tenant_id)
+    if not has_journals(tenant_id):
+        first_journals(tenant_id)
     return created
