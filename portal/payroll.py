@@ -16,7 +16,7 @@ from worker import connectors
 from worker.connectors.errors import RemoteError
 from worker.models import Connection, PayrollMapping, PayrollRun, Tenant
 from worker.models.base import utcnow
-from worker.payroll import runs
+from worker.payroll import poll, runs
 
 bp = Blueprint("payroll", __name__, url_prefix="/administrations")
 
@@ -101,9 +101,23 @@ def connect_payroll():
         get_session().rollback()
         flash(_(cls.refusal(exc)) % {"system": cls.name, "error": exc}, "error")
         return redirect(url_for("payroll.index"))
+    fetching = _fetch_runs_now(get_session())  # connected again (a new token): what was missed shows now
     get_session().commit()
     flash(_("%(system)s is connected.") % {"system": cls.name}, "success")
+    if fetching:
+        flash(_("Koppel is fetching the payroll runs of your mapped companies now."), "success")
     return redirect(url_for("payroll.index"))
+
+
+def _fetch_runs_now(session) -> bool:
+    """Queue a poll of the tenant's mapped companies in ``session``'s transaction (as the morning poll does),
+    when the payroll system is connected and a company is mapped; whether their runs are being fetched."""
+    payroll = connections().get(runs.PAYROLL_ROLE)
+    if payroll is None or not payroll.is_connected or session.execute(sa.select(PayrollMapping.id).where(
+            PayrollMapping.tenant_id == current_user.tenant_id).limit(1)).scalar() is None:
+        return False
+    poll.defer_tenant(session, current_user.tenant_id)  # False: one already waits, which fetches them too
+    return True
 
 
 @bp.route("/ledger", methods=["POST"])
@@ -146,8 +160,13 @@ def save_mapping():
     me = session.get(Tenant, current_user.tenant_id)
     if me.configured_at is None:  # a payroll installation is finished once a company is mapped
         me.configured_at = utcnow()
+    session.flush()
+    fetching = _fetch_runs_now(session)  # the company's runs show now, not after the morning poll
     session.commit()
     flash(_("Saved."), "success")
+    if fetching:
+        flash(_("Koppel is fetching the payroll runs of %(company)s now.") % {"company": mapping.payroll_company_name},
+              "success")
     return redirect(url_for("payroll.index"))
 
 

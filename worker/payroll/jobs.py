@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from worker.connectors.errors import OutcomeUnknown, RemoteError, RemoteUnavailable
+from worker.connectors.errors import OutcomeUnknown, RemoteError, RemoteUnavailable, Throttled
 from worker.jobs import RemoteRetryStrategy, app
 from worker.payroll import poll, posting
 
@@ -38,3 +38,14 @@ def poll_payroll_runs(timestamp: int) -> None:
             poll.poll(tenant_id)
         except RemoteError as exc:
             log.warning("payroll poll of tenant %s failed: %s", tenant_id, exc)
+
+
+@app.task(name="poll_tenant_payroll", queue="maintenance", retry=RemoteRetryStrategy())
+def poll_tenant_payroll(tenant_id: int) -> None:
+    """The morning's poll for one tenant, now (lock and queueing_lock payroll-poll:<id>): a company just mapped."""
+    try:
+        poll.poll(tenant_id)
+    except (Throttled, OutcomeUnknown, RemoteUnavailable):
+        raise  # a listing only reads: retried with back-off, and the morning poll comes anyway
+    except RemoteError as exc:
+        log.warning("payroll poll of tenant %s failed: %s", tenant_id, exc)

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 
 import sqlalchemy as sa
+from procrastinate.exceptions import AlreadyEnqueued
 
 from worker import db, jobs
 from worker.connectors.errors import RemoteError
@@ -21,6 +22,24 @@ def tenant_ids() -> list[int]:
         return list(session.execute(sa.select(PayrollMapping.tenant_id).distinct().join(
             Connection, sa.and_(Connection.tenant_id == PayrollMapping.tenant_id,
                                 Connection.role == runs.PAYROLL_ROLE, Connection.status == "connected"))).scalars())
+
+
+def lock_of(tenant_id: int) -> str:
+    return f"payroll-poll:{tenant_id}"
+
+
+def defer_tenant(session, tenant_id: int) -> bool:
+    """Queue a poll of the tenant's companies now, in ``session``'s transaction; False when one already waits.
+
+    For a company just mapped (or a payroll system just connected again): its runs show without waiting
+    for the morning. Lock and queueing lock ``payroll-poll:<tenant id>``: two quick saves queue one poll."""
+    try:
+        with session.begin_nested():
+            jobs.defer(session, "poll_tenant_payroll", lock=lock_of(tenant_id), queueing_lock=lock_of(tenant_id),
+                       tenant_id=tenant_id)
+    except AlreadyEnqueued:
+        return False
+    return True
 
 
 def years(today: dt.date | None = None) -> list[int]:
