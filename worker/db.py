@@ -70,9 +70,9 @@ def new_session() -> orm.Session:
 
 
 @contextlib.contextmanager
-def session_scope() -> Iterator[orm.Session]:
-    """A session that commits when the block succeeds and rolls back when it raises."""
-    session = new_session()
+def session_scope(bind: sa.Connection | None = None) -> Iterator[orm.Session]:
+    """A session that commits when the block succeeds and rolls back when it raises (on ``bind`` if given)."""
+    session = new_session() if bind is None else orm.Session(bind=bind, expire_on_commit=False)
     try:
         yield session
         session.commit()

@@ -7,6 +7,7 @@ import functools
 import orjson
 import procrastinate
 from procrastinate import RetryDecision, manager, tasks
+from procrastinate.exceptions import AlreadyEnqueued
 from sqlalchemy import orm
 
 from worker import db
@@ -77,6 +78,18 @@ def defer(session: orm.Session, task_name: str, *, lock: str | None = None,
                                     connection=db.psycopg_connection(session), lock=lock, schedule_at=schedule_at,
                                     queueing_lock=queueing_lock, queue=_task(task_name).queue)
     return deferrer.defer(**task_kwargs)
+
+
+def defer_once(session: orm.Session, task_name: str, key: str, **task_kwargs) -> bool:
+    """Defer ``task_name`` with lock and queueing lock ``key`` unless such a job already waits (then False).
+
+    In a savepoint, so procrastinate's refusal of a second waiting job leaves the caller's transaction whole."""
+    try:
+        with session.begin_nested():
+            defer(session, task_name, lock=key, queueing_lock=key, **task_kwargs)
+    except AlreadyEnqueued:
+        return False
+    return True
 
 
 # procrastinate's own function for deferring many jobs (what its ``batch_defer_jobs`` calls), fed one JSON

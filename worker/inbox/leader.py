@@ -50,17 +50,8 @@ class Leader:
             self._connection.close()
             self._connection = None
 
-    @contextlib.contextmanager
-    def _session(self) -> Iterator[orm.Session]:
+    def _session(self) -> contextlib.AbstractContextManager[orm.Session]:
         if self._connection is None or self._connection.engine is not db.engine():
             self.forget()
             self._connection = db.engine().connect()
-        session = orm.Session(bind=self._connection, expire_on_commit=False)
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        return db.session_scope(bind=self._connection)

@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 
 import sqlalchemy as sa
-from procrastinate.exceptions import AlreadyEnqueued
 
 from worker import connectors, db, jobs
 from worker.mirror import store
@@ -43,13 +42,7 @@ def mirrored_ids() -> list[int]:
 
 def defer(session, connection_id: int) -> bool:
     """Queue a run for the connection in ``session``'s transaction; False when one already waits."""
-    try:
-        with session.begin_nested():
-            jobs.defer(session, "sync_mirror", lock=lock_of(connection_id), queueing_lock=lock_of(connection_id),
-                       connection_id=connection_id)
-    except AlreadyEnqueued:
-        return False
-    return True
+    return jobs.defer_once(session, "sync_mirror", lock_of(connection_id), connection_id=connection_id)
 
 
 def defer_all() -> int:

@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 
 import sqlalchemy as sa
-from procrastinate.exceptions import AlreadyEnqueued
 
 from worker import db, jobs
 from worker.connectors.errors import RemoteError
@@ -33,13 +32,7 @@ def defer_tenant(session, tenant_id: int) -> bool:
 
     For a company just mapped (or a payroll system just connected again): its runs show without waiting
     for the morning. Lock and queueing lock ``payroll-poll:<tenant id>``: two quick saves queue one poll."""
-    try:
-        with session.begin_nested():
-            jobs.defer(session, "poll_tenant_payroll", lock=lock_of(tenant_id), queueing_lock=lock_of(tenant_id),
-                       tenant_id=tenant_id)
-    except AlreadyEnqueued:
-        return False
-    return True
+    return jobs.defer_once(session, "poll_tenant_payroll", lock_of(tenant_id), tenant_id=tenant_id)
 
 
 def years(today: dt.date | None = None) -> list[int]:

@@ -5,7 +5,6 @@ runs of one connection never overlap, and at most one waits.
 """
 from __future__ import annotations
 
-from procrastinate.exceptions import AlreadyEnqueued
 
 from worker import db, jobs
 from worker.models import Connection
@@ -19,13 +18,7 @@ def lock_of(connection_id: int) -> str:
 
 def defer_run(session, connection_id: int) -> bool:
     """Queue a run of the connection in ``session``'s transaction; False when one already waits."""
-    try:
-        with session.begin_nested():
-            jobs.defer(session, "poll_source", lock=lock_of(connection_id), queueing_lock=lock_of(connection_id),
-                       connection_id=connection_id)
-    except AlreadyEnqueued:
-        return False
-    return True
+    return jobs.defer_once(session, "poll_source", lock_of(connection_id), connection_id=connection_id)
 
 
 def defer_due() -> int:
