@@ -13,9 +13,9 @@ from tests.conftest import WEB_PORT
 from tests.support.merchants import make_merchant
 from tests.support.webhooks import an_order, delivery
 from worker import db
-from worker.inbox.batch import LEADER
+from worker.inbox.batch import LEADER as KEPT_LEADER
 
-KEPT = LEADER.sources
+KEPT = KEPT_LEADER.sources
 
 
 def deliver(merchant: dict, seed: int) -> str:
@@ -78,3 +78,14 @@ def test_a_number_beyond_64_bits_in_an_order_is_kept_exactly(sandboxes, web):
         kept = conn.execute(sa.text("SELECT payload->>'loyalty_card' FROM orders WHERE connection_id = :c"),
                             {"c": merchant["source"].id}).scalar_one()
     assert kept == "123456789012345678901234567890"
+
+
+def test_a_batch_whose_kept_connection_was_dropped_is_stored_on_a_fresh_one(sandboxes, web):
+    merchant = make_merchant(sandboxes)
+    assert deliver(merchant, 30) == "queued"  # the leader now keeps a connection
+    kept = KEPT_LEADER._connection
+    assert kept is not None, "the leader keeps its connection between batches"
+    backend = kept.connection.driver_connection.info.backend_pid
+    change("SELECT pg_terminate_backend(:pid)", pid=backend)  # as a Postgres restart or a proxy's idle timeout would
+
+    assert deliver(merchant, 31) == "queued"  # answered 200 and stored, not a 500 for the shop to retry

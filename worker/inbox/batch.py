@@ -55,11 +55,16 @@ class Arrival:
     tenant: Tenant | None = None  # held: the session's identity map is weak
     target: Connection | None = None
     delivery: dict | None = None
-    row_id: int | None = None
     read: tuple = ()  # the body read once: (data, canonical order or None, why unreadable or None)
     new: tuple[Order, list] | None = None  # intake's draft and its jobs, when the order can be read
     order_id: int | None = None
     problem: str | None = None
+
+    def forget(self) -> None:
+        """Back to as it arrived: what a failed batch learnt (an order id it rolled back) must not be used."""
+        self.answer = self.source = self.tenant = self.target = self.delivery = self.new = None
+        self.order_id = self.problem = None
+        self.read = ()
 
 
 def store(arrivals: list[Arrival]) -> list[object]:
@@ -72,7 +77,7 @@ def store(arrivals: list[Arrival]) -> list[object]:
         if not isinstance(exc, _StoredMeanwhile):
             log.exception("%d deliveries could not be stored together; storing each alone", len(arrivals))
         for arrival in arrivals:
-            arrival.answer = None
+            arrival.forget()
     return [arrival.answer or _alone(arrival) for arrival in arrivals]
 
 
@@ -87,7 +92,7 @@ def _store_batch(arrivals: list[Arrival]) -> None:
             if attempt == 2 or not db.unavailable(exc):
                 raise
             for arrival in arrivals:  # nothing of the failed attempt was kept
-                arrival.answer = None
+                arrival.forget()
 
 
 def _alone(arrival: Arrival) -> object:

@@ -14,6 +14,7 @@ moment loads its own. A batch that fails leaves nothing kept: its rollback expir
 from __future__ import annotations
 
 import collections
+
 import sqlalchemy as sa
 from sqlalchemy import orm
 
