@@ -5,7 +5,7 @@ own page (templates/dashboard/_lines.html) without depending on the merchant's b
 """
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import format_date
 from flask_babel import gettext as _
 
@@ -22,6 +22,10 @@ def canonical_lines(order: Order):
     a posting from before Koppel kept the booked order (``booked.read`` gives None) still falls back to it.
     None when the order cannot be read.
     """
+    return _once(order, "lines", _read_lines)
+
+
+def _read_lines(order: Order):
     kept_order, _kind = kept(order)
     if kept_order is not None:
         return kept_order
@@ -33,6 +37,19 @@ def canonical_lines(order: Order):
 
 def kept(order: Order) -> tuple[booked.Booked | None, str]:
     """What went to the books as Koppel kept it, and whether it is "booked" or only "sent" (the lookup decides)."""
+    return _once(order, "kept", _read_kept)
+
+
+def _once(order: Order, what: str, read):
+    # A page asks several times (More info and its lines card, heading and table): read once a request.
+    done = g.setdefault("order_lines", {})
+    key = (what, order.id)
+    if key not in done:
+        done[key] = read(order)
+    return done[key]
+
+
+def _read_kept(order: Order) -> tuple[booked.Booked | None, str]:
     posting = order.posting
     if posting is not None and order.state == "posted":
         return booked.read(posting.booked), "booked"
